@@ -1,0 +1,138 @@
+/*
+ * calendar: dates, Swedish public holidays, working days, ISO weeks, local
+ * time in the configured zone, and the committee's reporting checkpoints
+ * (T1, T2, VB).  Pure: no clock is read; local time uses the process time
+ * zone set once by calendar_set_zone().
+ *
+ * A date is a day number: days since 1970-01-01 (negative before).  Years
+ * 1900-2200 are supported for holidays.
+ */
+#ifndef PLANWATCH_CALENDAR_H
+#define PLANWATCH_CALENDAR_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define CALENDAR_NODATE	(-2147483647 - 1)
+
+/* Civil date <-> day number.  calendar_days() does not validate. */
+int	calendar_days(int y, int m, int d);
+void	calendar_civil(int days, int *y, int *m, int *d);
+int	calendar_valid(int y, int m, int d);
+/* ISO weekday: 1 = Monday ... 7 = Sunday. */
+int	calendar_weekday(int days);
+/* ISO 8601 week: 2020-12-31 is 2020-W53, 2019-12-31 is 2020-W01. */
+void	calendar_iso_week(int days, int *iso_year, int *week);
+/* "YYYY-MM-DD" into out[11]. */
+void	calendar_format(int days, char out[11]);
+/* Parses exactly "YYYY-MM-DD" (valid date) into a day number; 0 or -1. */
+int	calendar_parse_date(const char *, int *days);
+
+/* Easter Sunday of a year, as a day number. */
+int	calendar_easter(int year);
+/*
+ * Returns 1 and sets *name (Swedish, static) when the day is a public
+ * holiday (allmän helgdag) or one of the other days Swedish employers treat
+ * as holidays (midsommarafton, julafton, nyårsafton); 0 otherwise.
+ * `*public_holiday` tells the two apart.  Either pointer may be NULL.
+ */
+int	calendar_holiday(int days, const char **name, int *public_holiday);
+
+/* The reporting checkpoints a plan is followed up at. */
+enum checkpoint_kind {
+	CHECKPOINT_T1,		/* tertialrapport 1: Jan-Apr */
+	CHECKPOINT_T2,		/* tertialrapport 2: Jan-Aug */
+	CHECKPOINT_VB,		/* verksamhetsberättelse: the year */
+	CHECKPOINT_NKINDS
+};
+
+struct checkpoint {
+	enum checkpoint_kind	kind;
+	int			year;	/* the year reported on */
+};
+
+/* Due-date rule of a checkpoint kind: a month and day in the reported year
+ * plus year_offset (VB: February of the next year, offset 1). */
+struct checkpoint_rule {
+	int	month;
+	int	day;
+	int	year_offset;
+};
+
+struct checkpoint_override {
+	struct checkpoint	cp;
+	int			due;	/* day number */
+};
+
+/*
+ * The committee's calendar: checkpoint rules, per-year overrides and
+ * extra non-working days (sorted, unique).  Built by the configuration
+ * loader; calendar_init() fills the shipped defaults (T1 May 15,
+ * T2 September 15, VB February 15 of the next year).
+ */
+struct calendar {
+	struct checkpoint_rule	  rule[CHECKPOINT_NKINDS];
+	struct checkpoint_override *overrides;
+	size_t			  noverrides;
+	int			 *extra_days;
+	size_t			  nextra_days;
+};
+
+void	calendar_init(struct calendar *);
+void	calendar_free(struct calendar *);
+/* Adds an extra non-working day (kept sorted, duplicates ignored). */
+void	calendar_add_extra_day(struct calendar *, int days);
+/* Adds or replaces the due date of one checkpoint. */
+void	calendar_set_override(struct calendar *, struct checkpoint, int due);
+
+/* Non-working: Saturday, Sunday, calendar_holiday() or an extra day. */
+int	calendar_is_workday(const struct calendar *, int days);
+/* The first working day on or after / on or before a date. */
+int	calendar_workday_on_or_after(const struct calendar *, int days);
+int	calendar_workday_on_or_before(const struct calendar *, int days);
+/*
+ * n working days after (n > 0) or before (n < 0) a date, not counting the
+ * date itself; n == 0 returns the date unchanged.
+ */
+int	calendar_add_workdays(const struct calendar *, int days, int n);
+
+/* Due date of a checkpoint (override, else the rule). */
+int	calendar_checkpoint_due(const struct calendar *, struct checkpoint);
+/* First day of the period a checkpoint covers (Jan 1 of its year). */
+int	calendar_checkpoint_start(struct checkpoint);
+/* Last day the checkpoint covers: Apr 30, Aug 31 or Dec 31. */
+int	calendar_checkpoint_end(struct checkpoint);
+/* "T1 2020", "T2 2021", "VB 2019" into out (at least 16 bytes). */
+void	calendar_checkpoint_format(struct checkpoint, char *out, size_t len);
+/* "T1", "T2", "VB". */
+const char *calendar_checkpoint_kind_name(enum checkpoint_kind);
+/*
+ * Parses a checkpoint as people write it: "Tertialrapport 1 2020",
+ * "Tertialrapport 1, 2020", "tertialrapport 1 2020", "T1 2020",
+ * "Tertialrapport 2 2021", "Verksamhetsberättelsen 2019",
+ * "Verksamhetsberättelse 2019", "VB 2019", and a name without a year
+ * ("Verksamhetsberättelsen", "T1") which takes `default_year` (pass
+ * CALENDAR_NODATE to refuse those).  Case-insensitive for ASCII and
+ * Swedish letters; surrounding white space ignored.  0 or -1.
+ */
+int	calendar_parse_checkpoint(const char *, int default_year,
+	    struct checkpoint *);
+
+/*
+ * Local time.  calendar_set_zone() sets the process time zone (TZ) to a
+ * tz database name such as "Europe/Stockholm"; -1 if the zone is unknown.
+ */
+int	calendar_set_zone(const char *);
+/*
+ * The UTC instant of a local date and minute of the day (0-1439).  A
+ * non-existent local time (spring-forward gap) gives the first instant
+ * after the gap (02:30 -> 03:00); a repeated one (fall-back) its first
+ * occurrence (the earlier instant, still in summer time).
+ */
+time_t	calendar_local_to_utc(int days, int minute);
+/* The local date and minute of the day of a UTC instant. */
+void	calendar_utc_to_local(time_t, int *days, int *minute);
+/* "YYYY-MM-DD HH:MM" local time into out[17]. */
+void	calendar_format_local(time_t, char out[17]);
+
+#endif

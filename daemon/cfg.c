@@ -1,0 +1,255 @@
+/*
+ * cfg: shared libconfig plumbing.  Each loader describes its keys with an
+ * allow-list and typed getters; this file turns libconfig's silence about
+ * unknown keys, wrapped integers and wrong types into file:line errors.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "cfg.h"
+#include "util.h"
+
+int
+cfg_read(config_t *cf, const char *path, struct diag *d)
+{
+	char *dir, *copy;
+
+	copy = xstrdup(path);
+	dir = dirname(copy);
+	config_set_include_dir(cf, dir);
+	free(copy);
+	/* Integers that do not fit 32 bits must not wrap silently. */
+	config_set_options(cf, config_get_options(cf) &
+	    ~CONFIG_OPTION_AUTOCONVERT);
+	if (config_read_file(cf, path) == CONFIG_TRUE)
+		return 0;
+	if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+	else
+		diag_error(d, config_error_file(cf) ? config_error_file(cf) :
+		    path, config_error_line(cf), "%s", config_error_text(cf));
+	return -1;
+}
+
+const char *
+cfg_file(const config_setting_t *s)
+{
+	const char *f = NULL;
+
+	if (s != NULL)
+		f = config_setting_source_file(s);
+	return f ? f : "(config)";
+}
+
+int
+cfg_line(const config_setting_t *s)
+{
+	return s ? (int)config_setting_source_line(s) : 0;
+}
+
+void
+cfg_error(struct diag *d, const config_setting_t *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, 0, cfg_file(s), cfg_line(s), fmt, ap);
+	va_end(ap);
+}
+
+void
+cfg_warn(struct diag *d, const config_setting_t *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, 1, cfg_file(s), cfg_line(s), fmt, ap);
+	va_end(ap);
+}
+
+int
+cfg_check_keys(const config_setting_t *g, const char *what,
+    const char *const *allowed, struct diag *d)
+{
+	int i, n, bad = 0;
+	size_t k;
+
+	if (g == NULL || !config_setting_is_group(g))
+		return 0;
+	n = config_setting_length(g);
+	for (i = 0; i < n; i++) {
+		config_setting_t *m = config_setting_get_elem(g, i);
+		const char *name = config_setting_name(m);
+
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(allowed[k], name) == 0)
+				break;
+		if (allowed[k] == NULL) {
+			cfg_error(d, m, "unknown key '%s' in %s", name, what);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static const config_setting_t *
+member(const config_setting_t *g, const char *name, int required,
+    struct diag *d)
+{
+	config_setting_t *m = NULL;
+
+	if (g != NULL && config_setting_is_group(g))
+		m = config_setting_get_member(g, name);
+	if (m == NULL && required)
+		cfg_error(d, g, "missing required key '%s'", name);
+	return m;
+}
+
+int
+cfg_get_string(const config_setting_t *g, const char *name, int required,
+    const char **out, struct diag *d)
+{
+	const config_setting_t *m = member(g, name, required, d);
+
+	if (m == NULL)
+		return 0;
+	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+		cfg_error(d, m, "'%s' must be a string", name);
+		return -1;
+	}
+	*out = config_setting_get_string(m);
+	return 1;
+}
+
+int
+cfg_get_int(const config_setting_t *g, const char *name, int required,
+    long long min, long long max, long long *out, struct diag *d)
+{
+	const config_setting_t *m = member(g, name, required, d);
+	long long v;
+
+	if (m == NULL)
+		return 0;
+	if (config_setting_type(m) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(m);
+	else if (config_setting_type(m) == CONFIG_TYPE_INT64)
+		v = config_setting_get_int64(m);
+	else {
+		cfg_error(d, m, "'%s' must be an integer", name);
+		return -1;
+	}
+	if (v < min || v > max) {
+		cfg_error(d, m, "'%s' is %lld, outside %lld..%lld", name, v,
+		    min, max);
+		return -1;
+	}
+	*out = v;
+	return 1;
+}
+
+int
+cfg_get_bool(const config_setting_t *g, const char *name, int required,
+    int *out, struct diag *d)
+{
+	const config_setting_t *m = member(g, name, required, d);
+
+	if (m == NULL)
+		return 0;
+	if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
+		cfg_error(d, m, "'%s' must be true or false", name);
+		return -1;
+	}
+	*out = config_setting_get_bool(m);
+	return 1;
+}
+
+int
+cfg_get_strings(const config_setting_t *g, const char *name, int required,
+    const char ***out, size_t *n, struct diag *d)
+{
+	const config_setting_t *m = member(g, name, required, d);
+	const char **v;
+	int i, len;
+
+	*out = NULL;
+	*n = 0;
+	if (m == NULL)
+		return 0;
+	if (config_setting_type(m) == CONFIG_TYPE_STRING) {
+		v = xcalloc(1, sizeof(*v));
+		v[0] = config_setting_get_string(m);
+		*out = v;
+		*n = 1;
+		return 1;
+	}
+	if (!config_setting_is_aggregate(m) || config_setting_is_group(m)) {
+		cfg_error(d, m, "'%s' must be a string or a list of strings",
+		    name);
+		return -1;
+	}
+	len = config_setting_length(m);
+	v = xcalloc((size_t)len + 1, sizeof(*v));
+	for (i = 0; i < len; i++) {
+		config_setting_t *e = config_setting_get_elem(m, i);
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			cfg_error(d, e, "'%s' must hold only strings", name);
+			free(v);
+			return -1;
+		}
+		v[i] = config_setting_get_string(e);
+	}
+	*out = v;
+	*n = (size_t)len;
+	return 1;
+}
+
+char *
+cfg_path(const char *file, const char *path)
+{
+	char *copy, *dir, *res;
+
+	if (path[0] == '/' || file == NULL)
+		return xstrdup(path);
+	copy = xstrdup(file);
+	dir = dirname(copy);
+	if (strcmp(dir, ".") == 0)
+		res = xstrdup(path);
+	else
+		res = xasprintf("%s/%s", dir, path);
+	free(copy);
+	return res;
+}
+
+void
+cfg_quote(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		default:
+			buf_addc(b, *s);
+		}
+	}
+	buf_addc(b, '"');
+}

@@ -1,0 +1,63 @@
+/*
+ * cfg: libconfig helpers that every loader shares.  libconfig accepts
+ * unknown keys and silently wraps large integers; these helpers check
+ * names against an allow-list, check types and ranges, and report each
+ * problem as `file:line: message` into a struct diag.
+ */
+#ifndef PLANWATCH_CFG_H
+#define PLANWATCH_CFG_H
+
+#include <stddef.h>
+
+#include <libconfig.h>
+
+#include "util.h"
+
+/*
+ * Reads `path` into an initialised config_t.  @include is resolved against
+ * the file's own directory.  On a syntax or I/O error adds one diagnostic
+ * and returns -1.
+ */
+int	cfg_read(config_t *, const char *path, struct diag *);
+/* The file and line a setting came from (the root's file when unknown). */
+const char *cfg_file(const config_setting_t *);
+int	cfg_line(const config_setting_t *);
+/* Adds an error at a setting's file:line. */
+void	cfg_error(struct diag *, const config_setting_t *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	cfg_warn(struct diag *, const config_setting_t *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+/*
+ * Every member of group `g` must be named in the NULL-terminated `allowed`;
+ * each other one is an error ("unknown key 'x' in <what>").  Returns the
+ * number of unknown keys.
+ */
+int	cfg_check_keys(const config_setting_t *g, const char *what,
+	    const char *const *allowed, struct diag *);
+/*
+ * Typed look-ups of member `name` of group `g`.  Return 1 when found and
+ * valid, 0 when absent (an error too if `required`), -1 on a wrong type or
+ * range (an error was added).  Strings are borrowed from the config_t.
+ */
+int	cfg_get_string(const config_setting_t *g, const char *name,
+	    int required, const char **out, struct diag *);
+int	cfg_get_int(const config_setting_t *g, const char *name, int required,
+	    long long min, long long max, long long *out, struct diag *);
+int	cfg_get_bool(const config_setting_t *g, const char *name, int required,
+	    int *out, struct diag *);
+/*
+ * A string or an array/list of strings.  *out is an array of borrowed
+ * strings the caller frees (not its elements); *n its length.
+ */
+int	cfg_get_strings(const config_setting_t *g, const char *name,
+	    int required, const char ***out, size_t *n, struct diag *);
+/*
+ * Resolves a path written in a file against that file's directory;
+ * absolute paths are returned as they are.  Returns a string the caller
+ * frees.
+ */
+char	*cfg_path(const char *file, const char *path);
+/* Appends a string as a libconfig string literal, escaping " and \. */
+void	cfg_quote(struct buf *, const char *);
+
+#endif

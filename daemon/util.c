@@ -1,0 +1,351 @@
+/*
+ * util: allocation, string buffers and diagnostics shared by every module.
+ * Nothing here does I/O except read_file() and the diag printers.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "util.h"
+
+static void
+oom(void)
+{
+	fputs("planwatch: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	p = realloc(p, n * size != 0 ? n * size : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p;
+	size_t len = strnlen(s, n);
+
+	p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return buf_take(&b);
+}
+
+static void
+buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		oom();
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
+	b->s = xreallocarray(b->s, b->cap, 1);
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n > 0)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, int c)
+{
+	char ch = (char)c;
+
+	buf_add(b, &ch, 1);
+}
+
+void
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	buf_reserve(b, (size_t)n);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *
+buf_take(struct buf *b)
+{
+	char *s = b->s;
+
+	if (s == NULL)
+		s = xstrdup("");
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+void
+buf_free(struct buf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+diag_vadd(struct diag *d, int warning, const char *file, int line,
+    const char *fmt, va_list ap)
+{
+	struct diag_item *it;
+	struct buf b = { 0 };
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	it = &d->v[d->n++];
+	it->file = xstrdup(file ? file : "(unknown)");
+	it->line = line;
+	it->warning = warning;
+	buf_vprintf(&b, fmt, ap);
+	it->msg = buf_take(&b);
+	if (!warning)
+		d->nerrors++;
+}
+
+void
+diag_error(struct diag *d, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, 0, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_warn(struct diag *d, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, 1, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_move(struct diag *to, struct diag *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++) {
+		if (to->n == to->cap) {
+			to->cap = to->cap ? to->cap * 2 : 8;
+			to->v = xreallocarray(to->v, to->cap, sizeof(*to->v));
+		}
+		to->v[to->n++] = from->v[i];
+		if (!from->v[i].warning)
+			to->nerrors++;
+	}
+	free(from->v);
+	memset(from, 0, sizeof(*from));
+}
+
+void
+diag_format(const struct diag *d, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct diag_item *it = &d->v[i];
+
+		buf_adds(b, it->file);
+		if (it->line > 0)
+			buf_printf(b, ":%d", it->line);
+		buf_printf(b, ": %s%s\n", it->warning ? "warning: " : "",
+		    it->msg);
+	}
+}
+
+void
+diag_print(const struct diag *d, FILE *fp)
+{
+	struct buf b = { 0 };
+
+	diag_format(d, &b);
+	if (b.len > 0)
+		fputs(b.s, fp);
+	buf_free(&b);
+}
+
+void
+diag_free(struct diag *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+parse_int64(const char *s, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *
+strtrim(char *s)
+{
+	char *p = s, *e;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (p != s)
+		memmove(s, p, strlen(p) + 1);
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+char *
+read_file(const char *path, size_t *lenp)
+{
+	FILE *fp;
+	struct buf b = { 0 };
+	char chunk[8192];
+	size_t n;
+	int saved;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(fp)) {
+		saved = errno;
+		fclose(fp);
+		buf_free(&b);
+		errno = saved;
+		return NULL;
+	}
+	fclose(fp);
+	if (lenp != NULL)
+		*lenp = b.len;
+	return buf_take(&b);
+}
+
+void
+sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
