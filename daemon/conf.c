@@ -1,0 +1,1168 @@
+/*
+ * conf: loads planwatch.conf and the files it names into one snapshot.
+ *
+ * Every loader reports problems as `file:line: message` and carries on, so
+ * that `planwatchd -n` lists all of them at once; the snapshot is returned
+ * only when no error was found.  Relative paths resolve against the
+ * directory of the file that holds them and are made absolute, because the
+ * daemon and planwatchctl may run from anywhere.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "calendar.h"
+#include "cfg.h"
+#include "conf.h"
+#include "plan.h"
+#include "util.h"
+
+/*
+ * The settings of planwatch.conf.  This table drives parsing, defaults
+ * and the canonical dump; docs/planwatch.conf.5 documents the same keys.
+ */
+enum opt_kind { OPT_PATH, OPT_STRING, OPT_FILE_OR_GROUP };
+
+struct option {
+	const char	*name;
+	enum opt_kind	 kind;
+	size_t		 off;
+	const char	*def;		/* NULL: derived or optional */
+};
+
+#define OFF(f)	offsetof(struct config, f)
+
+static const struct option options[] = {
+	{ "state_dir",		OPT_PATH,	OFF(state_dir),	"../var" },
+	{ "database",		OPT_PATH,	OFF(database),	NULL },
+	{ "timezone",		OPT_STRING,	OFF(timezone),	"Europe/Stockholm" },
+	{ "control_socket",	OPT_PATH,	OFF(control_socket), NULL },
+	{ "control_group",	OPT_STRING,	OFF(control_group), NULL },
+	{ "organization",	OPT_FILE_OR_GROUP, OFF(organization_file),
+	    "organization.conf" },
+	{ "calendar",		OPT_FILE_OR_GROUP, OFF(calendar_file),
+	    "calendar.conf" },
+	{ "plans",		OPT_PATH,	OFF(plans_dir),	"plans" },
+	{ "rules",		OPT_PATH,	OFF(rules_dir),	"../rules" },
+};
+
+static char **
+opt_slot(struct config *c, const struct option *o)
+{
+	return (char **)(void *)((char *)c + o->off);
+}
+
+/* Makes a path absolute against the current directory, lexically. */
+static char *
+absolute(char *path)
+{
+	char cwd[4096], *res;
+
+	if (path[0] == '/')
+		return path;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	if (strncmp(path, "./", 2) == 0)
+		res = xasprintf("%s/%s", cwd, path + 2);
+	else
+		res = xasprintf("%s/%s", cwd, path);
+	free(path);
+	return res;
+}
+
+static char *
+resolve_path(const char *file, const char *path)
+{
+	char *p = absolute(cfg_path(file, path));
+	char *q;
+	size_t n;
+
+	/* Fold "dir/../x" lexically so that paths in messages are readable. */
+	while ((q = strstr(p, "/../")) != NULL && q != p) {
+		char *prev = q - 1;
+
+		while (prev > p && *prev != '/')
+			prev--;
+		if (strncmp(prev, "/..", 3) == 0 && (prev[3] == '/'))
+			break;
+		memmove(prev, q + 3, strlen(q + 3) + 1);
+	}
+	n = strlen(p);
+	if (n > 3 && strcmp(p + n - 3, "/..") == 0) {
+		/* leave a trailing ".." alone; rare in practice */
+	}
+	while ((q = strstr(p, "/./")) != NULL)
+		memmove(q, q + 2, strlen(q + 2) + 1);
+	return p;
+}
+
+/* Case- and space-insensitive key for matching role text. */
+static char *
+fold(const char *s)
+{
+	struct buf b = { 0 };
+	int space = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	for (; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space)
+			buf_addc(&b, ' ');
+		space = 0;
+		/* Å Ä Ö É in UTF-8 (C3 85, C3 84, C3 96, C3 89) to lower. */
+		if (p[0] == 0xc3 && (p[1] == 0x85 || p[1] == 0x84 ||
+		    p[1] == 0x96 || p[1] == 0x89)) {
+			buf_addc(&b, 0xc3);
+			buf_addc(&b, p[1] + 0x20);
+			p++;
+			continue;
+		}
+		buf_addc(&b, tolower(*p));
+	}
+	return buf_take(&b);
+}
+
+static int
+fold_eq(const char *a, const char *b)
+{
+	char *fa = fold(a), *fb = fold(b);
+	int eq = strcmp(fa, fb) == 0;
+
+	free(fa);
+	free(fb);
+	return eq;
+}
+
+static int
+valid_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const char *p;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
+		    *p == ',' || *p == '"' || *p == '(' || *p == ')' ||
+		    *p == ';' || *p == '\\' || (unsigned char)*p >= 0x7f)
+			return 0;
+	return strchr(at + 1, '.') != NULL;
+}
+
+static int
+valid_id(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0')
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		    *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+static void
+person_free(struct person *p)
+{
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->email);
+	free(p->user);
+	free(p->lang);
+}
+
+static const char *const person_keys[] = {
+	"name", "email", "user", "lang", NULL
+};
+
+static int
+load_person(const config_setting_t *g, const char *what, struct person *p,
+    struct diag *d)
+{
+	const char *name = NULL, *email = NULL, *user = NULL, *lang = NULL;
+	size_t before = d->nerrors;
+
+	if (g == NULL || !config_setting_is_group(g)) {
+		cfg_error(d, g, "%s must be a group { name; email; }", what);
+		return -1;
+	}
+	cfg_check_keys(g, what, person_keys, d);
+	cfg_get_string(g, "name", 1, &name, d);
+	if (cfg_get_string(g, "email", 1, &email, d) == 1 &&
+	    !valid_email(email))
+		cfg_error(d, config_setting_get_member(g, "email"),
+		    "%s: '%s' is not a valid e-mail address", what, email);
+	cfg_get_string(g, "user", 0, &user, d);
+	if (cfg_get_string(g, "lang", 0, &lang, d) == 1 &&
+	    strcmp(lang, "sv") != 0 && strcmp(lang, "en") != 0)
+		cfg_error(d, config_setting_get_member(g, "lang"),
+		    "%s: lang must be \"sv\" or \"en\"", what);
+	if (d->nerrors != before)
+		return -1;
+	p->name = xstrdup(name);
+	p->email = xstrdup(email);
+	p->user = user && *user ? xstrdup(user) : NULL;
+	p->lang = xstrdup(lang ? lang : "sv");
+	return 0;
+}
+
+static char **
+dup_strings(const char **v, size_t n)
+{
+	char **r = xcalloc(n + 1, sizeof(*r));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		r[i] = xstrdup(v[i]);
+	return r;
+}
+
+static void
+free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static const char *const org_keys[] = {
+	"committee", "coordinator", "deputy", "roles", "groups", "units", NULL
+};
+static const char *const committee_keys[] = {
+	"name", "diary_number", NULL
+};
+static const char *const role_keys[] = {
+	"id", "name", "people", "deputy", "reports_to", "aliases", NULL
+};
+static const char *const group_keys[] = {
+	"id", "name", "roles", "aliases", NULL
+};
+static const char *const unit_keys[] = {
+	"id", "name", "head", NULL
+};
+
+/* Every id, name and alias must name one thing only. */
+static void
+check_name_unique(struct diag *d, const config_setting_t *s,
+    char ***seen, size_t *nseen, const char *text)
+{
+	char *f = fold(text);
+	size_t i;
+
+	for (i = 0; i < *nseen; i++)
+		if (strcmp((*seen)[i], f) == 0) {
+			cfg_error(d, s, "'%s' names more than one role or group",
+			    text);
+			free(f);
+			return;
+		}
+	*seen = xreallocarray(*seen, *nseen + 1, sizeof(**seen));
+	(*seen)[(*nseen)++] = f;
+}
+
+static void
+load_org(const config_setting_t *root, struct org *o, struct diag *d)
+{
+	const config_setting_t *s, *list;
+	const char *str;
+	char **seen = NULL;
+	size_t nseen = 0, i, j;
+	int n, k;
+
+	cfg_check_keys(root, "organization", org_keys, d);
+	s = config_setting_get_member(root, "committee");
+	if (s == NULL)
+		cfg_error(d, root, "missing required key 'committee'");
+	else if (!config_setting_is_group(s))
+		cfg_error(d, s, "'committee' must be a group");
+	else {
+		cfg_check_keys(s, "committee", committee_keys, d);
+		if (cfg_get_string(s, "name", 1, &str, d) == 1)
+			o->committee = xstrdup(str);
+		if (cfg_get_string(s, "diary_number", 0, &str, d) == 1)
+			o->diary_number = xstrdup(str);
+	}
+	s = config_setting_get_member(root, "coordinator");
+	if (s == NULL)
+		cfg_error(d, root, "missing required key 'coordinator'");
+	else
+		load_person(s, "coordinator", &o->coordinator, d);
+	s = config_setting_get_member(root, "deputy");
+	if (s == NULL)
+		cfg_error(d, root, "missing required key 'deputy' "
+		    "(the coordinator must have a deputy)");
+	else
+		load_person(s, "deputy", &o->deputy, d);
+
+	list = config_setting_get_member(root, "roles");
+	if (list == NULL)
+		cfg_error(d, root, "missing required key 'roles'");
+	else if (!config_setting_is_list(list))
+		cfg_error(d, list, "'roles' must be a list ( { ... }, ... )");
+	else {
+		n = config_setting_length(list);
+		o->roles = xcalloc((size_t)n, sizeof(*o->roles));
+		for (k = 0; k < n; k++) {
+			config_setting_t *g = config_setting_get_elem(list, k);
+			struct role *r = &o->roles[o->nroles];
+			const char **al = NULL;
+			size_t nal = 0;
+
+			if (!config_setting_is_group(g)) {
+				cfg_error(d, g, "each role must be a group");
+				continue;
+			}
+			o->nroles++;
+			r->file = xstrdup(cfg_file(g));
+			r->line = cfg_line(g);
+			cfg_check_keys(g, "role", role_keys, d);
+			if (cfg_get_string(g, "id", 1, &str, d) == 1) {
+				if (!valid_id(str))
+					cfg_error(d, config_setting_get_member(g,
+					    "id"), "role id '%s' may hold only "
+					    "a-z, 0-9, '-', '_' and '.'", str);
+				r->id = xstrdup(str);
+				check_name_unique(d, g, &seen, &nseen, str);
+			}
+			if (cfg_get_string(g, "name", 1, &str, d) == 1) {
+				r->name = xstrdup(str);
+				if (r->id == NULL || !fold_eq(str, r->id))
+					check_name_unique(d, g, &seen, &nseen,
+					    str);
+			}
+			if (cfg_get_strings(g, "aliases", 0, &al, &nal, d)
+			    == 1) {
+				for (i = 0; i < nal; i++)
+					check_name_unique(d, config_setting_get_member(g,
+					    "aliases"), &seen, &nseen, al[i]);
+				r->aliases = dup_strings(al, nal);
+				r->naliases = nal;
+			}
+			free(al);
+			if (cfg_get_string(g, "reports_to", 0, &str, d) == 1 &&
+			    *str != '\0')
+				r->reports_to = xstrdup(str);
+			s = config_setting_get_member(g, "people");
+			if (s == NULL)
+				cfg_error(d, g, "role '%s' has no 'people'",
+				    r->id ? r->id : "?");
+			else if (!config_setting_is_list(s) ||
+			    config_setting_length(s) == 0)
+				cfg_error(d, s, "'people' must be a non-empty "
+				    "list ( { name; email; }, ... )");
+			else {
+				int np = config_setting_length(s), m;
+
+				r->people = xcalloc((size_t)np,
+				    sizeof(*r->people));
+				for (m = 0; m < np; m++)
+					if (load_person(config_setting_get_elem(s,
+					    m), "person", &r->people[r->npeople],
+					    d) == 0)
+						r->npeople++;
+			}
+			s = config_setting_get_member(g, "deputy");
+			if (s != NULL) {
+				r->deputy = xcalloc(1, sizeof(*r->deputy));
+				if (load_person(s, "deputy", r->deputy, d) != 0) {
+					free(r->deputy);
+					r->deputy = NULL;
+				}
+			}
+		}
+	}
+
+	/* reports_to must name a role, and the chain must not loop. */
+	for (i = 0; i < o->nroles; i++) {
+		struct role *r = &o->roles[i], *up;
+		size_t steps = 0;
+
+		if (r->reports_to == NULL)
+			continue;
+		if (org_role(o, r->reports_to) == NULL) {
+			diag_error(d, r->file, r->line, "role '%s': reports_to "
+			    "'%s' is not a role id", r->id ? r->id : "?",
+			    r->reports_to);
+			continue;
+		}
+		for (up = r; up != NULL && up->reports_to != NULL &&
+		    steps <= o->nroles; steps++)
+			up = org_role(o, up->reports_to);
+		if (steps > o->nroles)
+			diag_error(d, r->file, r->line, "role '%s': reports_to "
+			    "forms a loop", r->id ? r->id : "?");
+	}
+
+	list = config_setting_get_member(root, "groups");
+	if (list != NULL && !config_setting_is_list(list))
+		cfg_error(d, list, "'groups' must be a list ( { ... }, ... )");
+	else if (list != NULL) {
+		n = config_setting_length(list);
+		o->groups = xcalloc((size_t)n, sizeof(*o->groups));
+		for (k = 0; k < n; k++) {
+			config_setting_t *g = config_setting_get_elem(list, k);
+			struct role_group *gr = &o->groups[o->ngroups];
+			const char **v = NULL;
+			size_t nv = 0;
+
+			if (!config_setting_is_group(g)) {
+				cfg_error(d, g, "each group must be a group");
+				continue;
+			}
+			o->ngroups++;
+			cfg_check_keys(g, "group", group_keys, d);
+			if (cfg_get_string(g, "id", 1, &str, d) == 1) {
+				gr->id = xstrdup(str);
+				check_name_unique(d, g, &seen, &nseen, str);
+			}
+			if (cfg_get_string(g, "name", 1, &str, d) == 1) {
+				gr->name = xstrdup(str);
+				check_name_unique(d, g, &seen, &nseen, str);
+			}
+			if (cfg_get_strings(g, "aliases", 0, &v, &nv, d) == 1) {
+				for (i = 0; i < nv; i++)
+					check_name_unique(d, g, &seen, &nseen,
+					    v[i]);
+				gr->aliases = dup_strings(v, nv);
+				gr->naliases = nv;
+			}
+			free(v);
+			v = NULL;
+			if (cfg_get_strings(g, "roles", 1, &v, &nv, d) == 1) {
+				gr->roles = xcalloc(nv + 1, sizeof(*gr->roles));
+				for (i = 0; i < nv; i++) {
+					struct role *r = org_role(o, v[i]);
+
+					if (r == NULL)
+						cfg_error(d,
+						    config_setting_get_member(g,
+						    "roles"), "group '%s': '%s' "
+						    "is not a role id",
+						    gr->id ? gr->id : "?", v[i]);
+					else
+						gr->roles[gr->nroles++] = r;
+				}
+			}
+			free(v);
+		}
+	}
+
+	list = config_setting_get_member(root, "units");
+	if (list != NULL && !config_setting_is_list(list))
+		cfg_error(d, list, "'units' must be a list ( { ... }, ... )");
+	else if (list != NULL) {
+		n = config_setting_length(list);
+		o->units = xcalloc((size_t)n, sizeof(*o->units));
+		for (k = 0; k < n; k++) {
+			config_setting_t *g = config_setting_get_elem(list, k);
+			struct unit *u = &o->units[o->nunits];
+
+			if (!config_setting_is_group(g)) {
+				cfg_error(d, g, "each unit must be a group");
+				continue;
+			}
+			o->nunits++;
+			cfg_check_keys(g, "unit", unit_keys, d);
+			if (cfg_get_string(g, "id", 1, &str, d) == 1) {
+				if (!valid_id(str))
+					cfg_error(d, g, "unit id '%s' may hold "
+					    "only a-z, 0-9, '-', '_' and '.'",
+					    str);
+				for (j = 0; j + 1 < o->nunits; j++)
+					if (o->units[j].id != NULL &&
+					    strcmp(o->units[j].id, str) == 0)
+						cfg_error(d, g, "duplicate unit "
+						    "id '%s'", str);
+				u->id = xstrdup(str);
+			}
+			if (cfg_get_string(g, "name", 1, &str, d) == 1)
+				u->name = xstrdup(str);
+			if (cfg_get_string(g, "head", 0, &str, d) == 1 &&
+			    (u->head = org_role(o, str)) == NULL)
+				cfg_error(d, config_setting_get_member(g,
+				    "head"), "unit '%s': head '%s' is not a "
+				    "role id", u->id ? u->id : "?", str);
+		}
+	}
+	free_strings(seen, nseen);
+}
+
+static void
+org_free(struct org *o)
+{
+	size_t i;
+
+	free(o->committee);
+	free(o->diary_number);
+	person_free(&o->coordinator);
+	person_free(&o->deputy);
+	for (i = 0; i < o->nroles; i++) {
+		struct role *r = &o->roles[i];
+		size_t j;
+
+		free(r->id);
+		free(r->name);
+		for (j = 0; j < r->npeople; j++)
+			person_free(&r->people[j]);
+		free(r->people);
+		person_free(r->deputy);
+		free(r->deputy);
+		free(r->reports_to);
+		free_strings(r->aliases, r->naliases);
+		free(r->file);
+	}
+	free(o->roles);
+	for (i = 0; i < o->ngroups; i++) {
+		free(o->groups[i].id);
+		free(o->groups[i].name);
+		free_strings(o->groups[i].aliases, o->groups[i].naliases);
+		free(o->groups[i].roles);
+	}
+	free(o->groups);
+	for (i = 0; i < o->nunits; i++) {
+		free(o->units[i].id);
+		free(o->units[i].name);
+	}
+	free(o->units);
+	memset(o, 0, sizeof(*o));
+}
+
+struct role *
+org_role(const struct org *o, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < o->nroles; i++)
+		if (o->roles[i].id != NULL && strcmp(o->roles[i].id, id) == 0)
+			return &o->roles[i];
+	return NULL;
+}
+
+struct unit *
+org_unit(const struct org *o, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < o->nunits; i++)
+		if (o->units[i].id != NULL && strcmp(o->units[i].id, id) == 0)
+			return &o->units[i];
+	return NULL;
+}
+
+const struct person *
+org_person_by_user(const struct org *o, const char *user)
+{
+	size_t i, j;
+
+	if (user == NULL)
+		return NULL;
+	if (o->coordinator.user && strcmp(o->coordinator.user, user) == 0)
+		return &o->coordinator;
+	if (o->deputy.user && strcmp(o->deputy.user, user) == 0)
+		return &o->deputy;
+	for (i = 0; i < o->nroles; i++) {
+		for (j = 0; j < o->roles[i].npeople; j++)
+			if (o->roles[i].people[j].user &&
+			    strcmp(o->roles[i].people[j].user, user) == 0)
+				return &o->roles[i].people[j];
+		if (o->roles[i].deputy && o->roles[i].deputy->user &&
+		    strcmp(o->roles[i].deputy->user, user) == 0)
+			return o->roles[i].deputy;
+	}
+	return NULL;
+}
+
+int
+org_resolve(const struct org *o, const char *text, struct role **role,
+    struct role_group **group)
+{
+	char *f = fold(text);
+	size_t i, j;
+	int res = 0;
+
+	for (i = 0; i < o->nroles && res == 0; i++) {
+		struct role *r = &o->roles[i];
+		int hit = (r->id && fold_eq(r->id, f)) ||
+		    (r->name && fold_eq(r->name, f));
+
+		for (j = 0; j < r->naliases && !hit; j++)
+			hit = fold_eq(r->aliases[j], f);
+		if (hit) {
+			if (role)
+				*role = r;
+			res = 1;
+		}
+	}
+	for (i = 0; i < o->ngroups && res == 0; i++) {
+		struct role_group *g = &o->groups[i];
+		int hit = (g->id && fold_eq(g->id, f)) ||
+		    (g->name && fold_eq(g->name, f));
+
+		for (j = 0; j < g->naliases && !hit; j++)
+			hit = fold_eq(g->aliases[j], f);
+		if (hit) {
+			if (group)
+				*group = g;
+			res = 2;
+		}
+	}
+	free(f);
+	return res;
+}
+
+static const char *const cal_keys[] = {
+	"checkpoints", "due_dates", "extra_non_working_days", NULL
+};
+static const char *const cp_keys[] = { "T1", "T2", "VB", NULL };
+static const char *const rule_keys[] = {
+	"month", "day", "year_offset", NULL
+};
+static const char *const due_keys[] = { "checkpoint", "date", NULL };
+
+static void
+load_calendar(const config_setting_t *root, struct calendar *cal,
+    struct diag *d)
+{
+	const config_setting_t *s, *list;
+	int k, n;
+
+	calendar_init(cal);
+	cfg_check_keys(root, "calendar", cal_keys, d);
+	s = config_setting_get_member(root, "checkpoints");
+	if (s != NULL && !config_setting_is_group(s))
+		cfg_error(d, s, "'checkpoints' must be a group");
+	else if (s != NULL) {
+		cfg_check_keys(s, "checkpoints", cp_keys, d);
+		for (k = 0; k < CHECKPOINT_NKINDS; k++) {
+			const config_setting_t *g = config_setting_get_member(s,
+			    cp_keys[k]);
+			long long m, day, off = cal->rule[k].year_offset;
+
+			if (g == NULL)
+				continue;
+			if (!config_setting_is_group(g)) {
+				cfg_error(d, g, "'%s' must be a group "
+				    "{ month; day; }", cp_keys[k]);
+				continue;
+			}
+			cfg_check_keys(g, cp_keys[k], rule_keys, d);
+			if (cfg_get_int(g, "month", 1, 1, 12, &m, d) != 1 ||
+			    cfg_get_int(g, "day", 1, 1, 31, &day, d) != 1 ||
+			    cfg_get_int(g, "year_offset", 0, 0, 1, &off, d) < 0)
+				continue;
+			/* Checked against a leap year so that Feb 29 passes. */
+			if (!calendar_valid(2020, (int)m, (int)day)) {
+				cfg_error(d, g, "%s: %lld-%lld is not a day of "
+				    "the year", cp_keys[k], m, day);
+				continue;
+			}
+			cal->rule[k].month = (int)m;
+			cal->rule[k].day = (int)day;
+			cal->rule[k].year_offset = (int)off;
+		}
+	}
+	list = config_setting_get_member(root, "due_dates");
+	if (list != NULL && !config_setting_is_list(list))
+		cfg_error(d, list, "'due_dates' must be a list "
+		    "( { checkpoint; date; }, ... )");
+	else if (list != NULL) {
+		n = config_setting_length(list);
+		for (k = 0; k < n; k++) {
+			config_setting_t *g = config_setting_get_elem(list, k);
+			const char *cp = NULL, *date = NULL;
+			struct checkpoint c;
+			int day;
+
+			if (!config_setting_is_group(g)) {
+				cfg_error(d, g, "each due date must be a group "
+				    "{ checkpoint; date; }");
+				continue;
+			}
+			cfg_check_keys(g, "due date", due_keys, d);
+			if (cfg_get_string(g, "checkpoint", 1, &cp, d) != 1 ||
+			    cfg_get_string(g, "date", 1, &date, d) != 1)
+				continue;
+			if (calendar_parse_checkpoint(cp, CALENDAR_NODATE,
+			    &c) != 0) {
+				cfg_error(d, g, "'%s' is not a checkpoint "
+				    "(T1 2020, T2 2020, VB 2019)", cp);
+				continue;
+			}
+			if (calendar_parse_date(date, &day) != 0) {
+				cfg_error(d, g, "'%s' is not a date "
+				    "(YYYY-MM-DD)", date);
+				continue;
+			}
+			if (day <= calendar_checkpoint_end(c))
+				cfg_error(d, g, "%s is due %s, before the "
+				    "period it reports on has ended", cp, date);
+			calendar_set_override(cal, c, day);
+		}
+	}
+	s = config_setting_get_member(root, "extra_non_working_days");
+	if (s != NULL) {
+		const char **v = NULL;
+		size_t nv = 0, i;
+		int day;
+
+		if (cfg_get_strings(root, "extra_non_working_days", 0, &v, &nv,
+		    d) == 1)
+			for (i = 0; i < nv; i++) {
+				if (calendar_parse_date(v[i], &day) != 0)
+					cfg_error(d, s, "extra_non_working_days: "
+					    "'%s' is not a date (YYYY-MM-DD)",
+					    v[i]);
+				else
+					calendar_add_extra_day(cal, day);
+			}
+		free(v);
+	}
+}
+
+static void
+add_file(struct config *c, const char *path, struct diag *d)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	struct conf_file *f;
+
+	if (text == NULL)
+		return;	/* the loader reported it */
+	c->files = xreallocarray(c->files, c->nfiles + 1, sizeof(*c->files));
+	f = &c->files[c->nfiles++];
+	f->path = xstrdup(path);
+	sha256_hex(text, len, f->sha256);
+	free(text);
+}
+
+/* Loads a setting that is either a file name or an inline group. */
+static int
+load_part(struct config *c, const config_setting_t *root, const char *key,
+    char **fileslot, const char *def, const char *mainfile,
+    void (*load)(const config_setting_t *, void *, struct diag *), void *arg,
+    struct diag *d)
+{
+	const config_setting_t *s = config_setting_get_member(root, key);
+	config_t cf;
+
+	if (s != NULL && config_setting_is_group(s)) {
+		load(s, arg, d);
+		return 0;
+	}
+	if (s != NULL && config_setting_type(s) != CONFIG_TYPE_STRING) {
+		cfg_error(d, s, "'%s' must be a file name or a group", key);
+		return -1;
+	}
+	*fileslot = resolve_path(mainfile, s ? config_setting_get_string(s) :
+	    def);
+	config_init(&cf);
+	if (cfg_read(&cf, *fileslot, d) == 0) {
+		load(config_root_setting(&cf), arg, d);
+		add_file(c, *fileslot, d);
+	}
+	config_destroy(&cf);
+	return 0;
+}
+
+static void
+load_org_cb(const config_setting_t *s, void *arg, struct diag *d)
+{
+	load_org(s, arg, d);
+}
+
+static void
+load_calendar_cb(const config_setting_t *s, void *arg, struct diag *d)
+{
+	load_calendar(s, arg, d);
+}
+
+static int
+conf_name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+conf_name_filter(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 5 &&
+	    strcmp(e->d_name + n - 5, ".conf") == 0;
+}
+
+static void
+load_plans(struct config *c, struct diag *d)
+{
+	struct dirent **names;
+	int n, i;
+	size_t p, a, k;
+
+	n = scandir(c->plans_dir, &names, conf_name_filter, conf_name_cmp);
+	if (n < 0) {
+		diag_error(d, c->plans_dir, 0, "cannot read plan directory: %s",
+		    strerror(errno));
+		return;
+	}
+	c->plans = xcalloc((size_t)n, sizeof(*c->plans));
+	for (i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", c->plans_dir, names[i]->d_name);
+
+		if (plan_load(path, &c->plans[c->nplans], d) == 0) {
+			c->nplans++;
+			add_file(c, path, d);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+
+	/* Plan ids are unique across files, and so are activity ids. */
+	for (p = 0; p < c->nplans; p++)
+		for (k = 0; k < p; k++)
+			if (strcmp(c->plans[p].id, c->plans[k].id) == 0)
+				diag_error(d, c->plans[p].file, 0, "plan id '%s' "
+				    "is used by %s too", c->plans[p].id,
+				    c->plans[k].file);
+
+	/* Resolve every responsible role text against the organisation. */
+	c->roles = xcalloc(c->nplans ? c->nplans : 1, sizeof(*c->roles));
+	for (p = 0; p < c->nplans; p++) {
+		struct plan *pl = &c->plans[p];
+
+		c->roles[p] = xcalloc(pl->nactivities ? pl->nactivities : 1,
+		    sizeof(**c->roles));
+		for (a = 0; a < pl->nactivities; a++) {
+			struct activity *act = &pl->activities[a];
+			struct activity_roles *ar = &c->roles[p][a];
+
+			for (k = 0; k < act->nresponsible; k++) {
+				struct role *r = NULL;
+				struct role_group *g = NULL;
+				size_t m, q;
+				int kind = org_resolve(&c->org,
+				    act->responsible[k], &r, &g);
+
+				if (kind == 0) {
+					diag_error(d, pl->file, act->line,
+					    "activity '%s': responsible '%s' "
+					    "is not a role, alias or group of "
+					    "the organisation", act->id,
+					    act->responsible[k]);
+					continue;
+				}
+				m = kind == 1 ? 1 : g->nroles;
+				ar->roles = xreallocarray(ar->roles,
+				    ar->nroles + m, sizeof(*ar->roles));
+				for (q = 0; q < m; q++) {
+					struct role *add = kind == 1 ? r :
+					    g->roles[q];
+					size_t z;
+
+					for (z = 0; z < ar->nroles; z++)
+						if (ar->roles[z] == add)
+							break;
+					if (z == ar->nroles)
+						ar->roles[ar->nroles++] = add;
+				}
+			}
+		}
+	}
+}
+
+static const char *const main_keys[] = {
+	"state_dir", "database", "timezone", "control_socket",
+	"control_group", "organization", "calendar", "plans", "rules", NULL
+};
+
+struct config *
+conf_load(const char *path, struct diag *d)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+	config_t cf;
+	const config_setting_t *root;
+	size_t before = d->nerrors, i;
+	const char *str;
+
+	c->file = absolute(xstrdup(path));
+	config_init(&cf);
+	if (cfg_read(&cf, path, d) != 0) {
+		config_destroy(&cf);
+		conf_free(c);
+		return NULL;
+	}
+	add_file(c, c->file, d);
+	root = config_root_setting(&cf);
+	cfg_check_keys(root, path, main_keys, d);
+	for (i = 0; i < nitems(options); i++) {
+		const struct option *o = &options[i];
+		char **slot = opt_slot(c, o);
+
+		if (o->kind == OPT_FILE_OR_GROUP)
+			continue;
+		if (cfg_get_string(root, o->name, 0, &str, d) != 1)
+			str = o->def;
+		if (str == NULL)
+			continue;
+		*slot = o->kind == OPT_PATH ? resolve_path(path, str) :
+		    xstrdup(str);
+	}
+	if (c->database == NULL)
+		c->database = xasprintf("%s/planwatch.db", c->state_dir);
+	if (c->control_socket == NULL)
+		c->control_socket = xasprintf("%s/control.sock", c->state_dir);
+	if (c->control_group != NULL && *c->control_group == '\0') {
+		free(c->control_group);
+		c->control_group = NULL;
+	}
+	if (calendar_set_zone(c->timezone) != 0)
+		cfg_error(d, config_setting_get_member(root, "timezone") ?
+		    config_setting_get_member(root, "timezone") : root,
+		    "unknown time zone '%s'", c->timezone);
+
+	load_part(c, root, "organization", &c->organization_file,
+	    "organization.conf", path, load_org_cb, &c->org, d);
+	load_part(c, root, "calendar", &c->calendar_file, "calendar.conf",
+	    path, load_calendar_cb, &c->cal, d);
+	config_destroy(&cf);
+
+	load_plans(c, d);
+
+	if (d->nerrors != before) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+conf_free(struct config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < nitems(options); i++)
+		free(*opt_slot(c, &options[i]));
+	free(c->file);
+	org_free(&c->org);
+	calendar_free(&c->cal);
+	for (i = 0; i < c->nplans; i++) {
+		size_t a;
+
+		if (c->roles != NULL) {
+			for (a = 0; a < c->plans[i].nactivities; a++)
+				free(c->roles[i][a].roles);
+			free(c->roles[i]);
+		}
+		plan_free(&c->plans[i]);
+	}
+	free(c->plans);
+	free(c->roles);
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i].path);
+	free(c->files);
+	free(c);
+}
+
+static void
+dump_kv(struct buf *b, const char *indent, const char *key, const char *val)
+{
+	buf_printf(b, "%s%s = ", indent, key);
+	cfg_quote(b, val);
+	buf_adds(b, ";\n");
+}
+
+static void
+dump_strings(struct buf *b, const char *indent, const char *key,
+    char **v, size_t n)
+{
+	size_t i;
+
+	buf_printf(b, "%s%s = [ ", indent, key);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		cfg_quote(b, v[i]);
+	}
+	buf_adds(b, " ];\n");
+}
+
+static void
+dump_person(struct buf *b, const char *indent, const char *key,
+    const struct person *p, int in_list)
+{
+	if (in_list)
+		buf_printf(b, "%s{ ", indent);
+	else
+		buf_printf(b, "%s%s = { ", indent, key);
+	buf_adds(b, "name = ");
+	cfg_quote(b, p->name);
+	buf_adds(b, "; email = ");
+	cfg_quote(b, p->email);
+	if (p->user) {
+		buf_adds(b, "; user = ");
+		cfg_quote(b, p->user);
+	}
+	buf_adds(b, "; lang = ");
+	cfg_quote(b, p->lang);
+	buf_adds(b, in_list ? "; }" : "; };\n");
+}
+
+void
+conf_dump(const struct config *c, struct buf *b)
+{
+	const struct org *o = &c->org;
+	size_t i, j;
+	char date[11];
+
+	buf_adds(b, "# planwatch configuration in canonical form "
+	    "(planwatchd -nv)\n");
+	for (i = 0; i < nitems(options); i++) {
+		const struct option *op = &options[i];
+		char *v = *opt_slot((struct config *)(uintptr_t)c, op);
+
+		if (op->kind == OPT_FILE_OR_GROUP || v == NULL)
+			continue;
+		dump_kv(b, "", op->name, v);
+	}
+
+	buf_adds(b, "organization = {\n  committee = { name = ");
+	cfg_quote(b, o->committee);
+	if (o->diary_number) {
+		buf_adds(b, "; diary_number = ");
+		cfg_quote(b, o->diary_number);
+	}
+	buf_adds(b, "; };\n");
+	dump_person(b, "  ", "coordinator", &o->coordinator, 0);
+	dump_person(b, "  ", "deputy", &o->deputy, 0);
+	buf_adds(b, "  roles = (\n");
+	for (i = 0; i < o->nroles; i++) {
+		const struct role *r = &o->roles[i];
+
+		buf_adds(b, "    {\n");
+		dump_kv(b, "      ", "id", r->id);
+		dump_kv(b, "      ", "name", r->name);
+		if (r->reports_to)
+			dump_kv(b, "      ", "reports_to", r->reports_to);
+		if (r->naliases)
+			dump_strings(b, "      ", "aliases", r->aliases,
+			    r->naliases);
+		buf_adds(b, "      people = (\n");
+		for (j = 0; j < r->npeople; j++) {
+			dump_person(b, "        ", NULL, &r->people[j], 1);
+			buf_adds(b, j + 1 < r->npeople ? ",\n" : "\n");
+		}
+		buf_adds(b, "      );\n");
+		if (r->deputy)
+			dump_person(b, "      ", "deputy", r->deputy, 0);
+		buf_adds(b, i + 1 < o->nroles ? "    },\n" : "    }\n");
+	}
+	buf_adds(b, "  );\n");
+	buf_adds(b, "  groups = (\n");
+	for (i = 0; i < o->ngroups; i++) {
+		const struct role_group *g = &o->groups[i];
+
+		buf_adds(b, "    { id = ");
+		cfg_quote(b, g->id);
+		buf_adds(b, "; name = ");
+		cfg_quote(b, g->name);
+		buf_adds(b, ";\n      roles = [ ");
+		for (j = 0; j < g->nroles; j++) {
+			if (j > 0)
+				buf_adds(b, ", ");
+			cfg_quote(b, g->roles[j]->id);
+		}
+		buf_adds(b, " ];\n");
+		if (g->naliases)
+			dump_strings(b, "      ", "aliases", g->aliases,
+			    g->naliases);
+		buf_adds(b, i + 1 < o->ngroups ? "    },\n" : "    }\n");
+	}
+	buf_adds(b, "  );\n  units = (\n");
+	for (i = 0; i < o->nunits; i++) {
+		const struct unit *u = &o->units[i];
+
+		buf_adds(b, "    { id = ");
+		cfg_quote(b, u->id);
+		buf_adds(b, "; name = ");
+		cfg_quote(b, u->name);
+		if (u->head) {
+			buf_adds(b, "; head = ");
+			cfg_quote(b, u->head->id);
+		}
+		buf_adds(b, i + 1 < o->nunits ? "; },\n" : "; }\n");
+	}
+	buf_adds(b, "  );\n};\n");
+
+	buf_adds(b, "calendar = {\n  checkpoints = {\n");
+	for (i = 0; i < CHECKPOINT_NKINDS; i++)
+		buf_printf(b, "    %s = { month = %d; day = %d; "
+		    "year_offset = %d; };\n",
+		    calendar_checkpoint_kind_name((enum checkpoint_kind)i),
+		    c->cal.rule[i].month, c->cal.rule[i].day,
+		    c->cal.rule[i].year_offset);
+	buf_adds(b, "  };\n  due_dates = (\n");
+	for (i = 0; i < c->cal.noverrides; i++) {
+		char name[32];
+
+		calendar_checkpoint_format(c->cal.overrides[i].cp, name,
+		    sizeof(name));
+		calendar_format(c->cal.overrides[i].due, date);
+		buf_printf(b, "    { checkpoint = \"%s\"; date = \"%s\"; }%s\n",
+		    name, date, i + 1 < c->cal.noverrides ? "," : "");
+	}
+	buf_adds(b, "  );\n  extra_non_working_days = [");
+	for (i = 0; i < c->cal.nextra_days; i++) {
+		calendar_format(c->cal.extra_days[i], date);
+		buf_printf(b, "%s\"%s\"", i ? ", " : " ", date);
+	}
+	buf_adds(b, " ];\n};\n");
+}
+
+char *
+conf_socket_path(const char *path, struct diag *d)
+{
+	config_t cf;
+	const config_setting_t *root;
+	const char *sock = NULL, *state = "../var";
+	char *dir, *res;
+
+	config_init(&cf);
+	if (cfg_read(&cf, path, d) != 0) {
+		config_destroy(&cf);
+		return NULL;
+	}
+	root = config_root_setting(&cf);
+	cfg_get_string(root, "state_dir", 0, &state, d);
+	if (cfg_get_string(root, "control_socket", 0, &sock, d) == 1)
+		res = resolve_path(path, sock);
+	else {
+		dir = resolve_path(path, state);
+		res = xasprintf("%s/control.sock", dir);
+		free(dir);
+	}
+	config_destroy(&cf);
+	return res;
+}

@@ -1,0 +1,135 @@
+/*
+ * conf: the daemon's configuration as one immutable snapshot: settings
+ * (planwatch.conf), the organisation (roles, people, aliases, groups,
+ * units), the reporting calendar and the plans.  conf_load() builds a
+ * whole snapshot or nothing, so a reload that fails leaves the running one
+ * untouched.  Pure apart from reading the files.
+ */
+#ifndef PLANWATCH_CONF_H
+#define PLANWATCH_CONF_H
+
+#include <stddef.h>
+
+#include "calendar.h"
+#include "plan.h"
+#include "util.h"
+
+struct person {
+	char	*name;
+	char	*email;
+	char	*user;		/* local user name on the control socket; may be NULL */
+	char	*lang;		/* "sv" (default) or "en" */
+};
+
+struct role {
+	char		 *id;
+	char		 *name;
+	struct person	 *people;
+	size_t		  npeople;
+	struct person	 *deputy;	/* may be NULL */
+	char		 *reports_to;	/* role id; may be NULL */
+	char		**aliases;
+	size_t		  naliases;
+	char		 *file;
+	int		  line;
+};
+
+/* A role group: "Respektive avdelningschef" = every department head. */
+struct role_group {
+	char		 *id;
+	char		 *name;
+	char		**aliases;
+	size_t		  naliases;
+	struct role	**roles;
+	size_t		  nroles;
+};
+
+/* A reporting unit, for concern reports. */
+struct unit {
+	char		*id;
+	char		*name;
+	struct role	*head;		/* the unit's head; may be NULL */
+};
+
+struct org {
+	char			*committee;
+	char			*diary_number;
+	struct person		 coordinator;
+	struct person		 deputy;
+	struct role		*roles;
+	size_t			 nroles;
+	struct role_group	*groups;
+	size_t			 ngroups;
+	struct unit		*units;
+	size_t			 nunits;
+};
+
+/* Roles an activity's responsible text resolved to (groups expanded). */
+struct activity_roles {
+	struct role	**roles;
+	size_t		  nroles;
+};
+
+/* One file the snapshot was built from, with its content hash. */
+struct conf_file {
+	char	*path;
+	char	 sha256[65];
+};
+
+struct config {
+	char			*file;		/* main file as given */
+	char			*state_dir;
+	char			*database;
+	char			*timezone;
+	char			*control_socket;
+	char			*control_group;	/* may be NULL */
+	char			*organization_file;
+	char			*calendar_file;
+	char			*plans_dir;
+	char			*rules_dir;
+
+	struct org		 org;
+	struct calendar		 cal;
+	struct plan		*plans;
+	size_t			 nplans;
+	struct activity_roles	**roles;	/* [plan][activity] */
+
+	struct conf_file	*files;
+	size_t			 nfiles;
+};
+
+/*
+ * Loads the main file and every file it names.  Returns a snapshot the
+ * caller frees with conf_free(), or NULL with at least one error in `d`
+ * (warnings may be added either way).
+ */
+struct config *conf_load(const char *path, struct diag *d);
+void	conf_free(struct config *);
+/*
+ * Writes the snapshot as one planwatch.conf in canonical form: absolute
+ * paths, the organisation and calendar inline.  The text loads again.
+ */
+void	conf_dump(const struct config *, struct buf *);
+
+/*
+ * Resolves role text as people write it (id, name or alias; case and white
+ * space do not matter) to a role, or to a group when `group` is non-NULL.
+ * Returns 1 for a role, 2 for a group, 0 when unknown.
+ */
+int	org_resolve(const struct org *, const char *text, struct role **role,
+	    struct role_group **group);
+struct role *org_role(const struct org *, const char *id);
+struct unit *org_unit(const struct org *, const char *id);
+/* The person a local user name maps to; NULL if none. */
+const struct person *org_person_by_user(const struct org *, const char *user);
+
+/*
+ * Reads only the main file and returns the control socket path it names
+ * (or its default), so that planwatchctl finds the daemon even when other
+ * files have errors.  Returns a string the caller frees, or NULL with an
+ * error in `d`.
+ */
+char	*conf_socket_path(const char *path, struct diag *d);
+
+#endif
+

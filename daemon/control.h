@@ -1,0 +1,49 @@
+/*
+ * control: the Unix control socket planwatchctl talks to.  One request per
+ * connection: a JSON object on one line; one JSON object back, then the
+ * daemon closes.  The caller is identified with SO_PEERCRED.
+ */
+#ifndef PLANWATCH_CONTROL_H
+#define PLANWATCH_CONTROL_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#define CONTROL_MAX_REQUEST	(256 * 1024)
+
+struct control;
+
+struct control_peer {
+	uid_t	uid;
+	gid_t	gid;
+	pid_t	pid;
+	char	user[64];	/* local user name, or "uid N" */
+};
+
+/*
+ * Handles one request; returns the reply object (the control module takes
+ * the reference) — never NULL.  `req` is borrowed.
+ */
+typedef json_t *control_handler_cb(void *arg, const struct control_peer *,
+    json_t *req);
+
+/*
+ * Listens on `path` (a stale socket file is replaced; a live one is an
+ * error), mode 0660, group `group` when non-NULL.  Returns NULL with `err`
+ * set on failure.
+ */
+struct control *control_start(uv_loop_t *, const char *path, const char *group,
+	    control_handler_cb *, void *arg, char *err, size_t errlen);
+/* Stops listening, closes every client; memory goes in the close callbacks. */
+void	control_stop(struct control *);
+
+/* Convenience replies. */
+json_t	*control_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+json_t	*control_ok(void);
+
+#endif
