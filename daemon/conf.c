@@ -914,7 +914,7 @@ conf_load(const char *path, struct diag *d)
 	}
 	add_file(c, c->file, d);
 	root = config_root_setting(&cf);
-	cfg_check_keys(root, path, main_keys, d);
+	cfg_check_keys(root, "planwatch.conf", main_keys, d);
 	for (i = 0; i < nitems(options); i++) {
 		const struct option *o = &options[i];
 		char **slot = opt_slot(c, o);

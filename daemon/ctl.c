@@ -230,7 +230,7 @@ cmd_check(int argc, char **argv)
 		fputs(b.s, stdout);
 		buf_free(&b);
 	}
-	printf("configuration OK\n");
+	fprintf(verbose ? stderr : stdout, "configuration OK\n");
 	conf_free(c);
 	return 0;
 }

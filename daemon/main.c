@@ -378,7 +378,8 @@ main(int argc, char *argv[])
 			fputs(b.s, stdout);
 			buf_free(&b);
 		}
-		printf("configuration OK\n");
+		/* With -v stdout holds the dump, which must load again. */
+		fprintf(verbose ? stderr : stdout, "configuration OK\n");
 		conf_free(d.conf);
 		diag_free(&diag);
 		return 0;

@@ -1,0 +1,89 @@
+#!/bin/bash
+# The daemon foundation end to end with the real binaries: configuration
+# test, start, status, reloads good and bad, backup while running, the
+# database lock, a too-new database, and a clean SIGTERM.
+. tests/integration/lib.sh
+setup_conf
+trap finish EXIT
+
+out=$("$PLANWATCHD" -n -f "$CONF" 2>&1)
+check "-n accepts the shipped configuration" [ "$out" = "configuration OK" ]
+
+"$PLANWATCHD" -nv -f "$CONF" >"$T/dump.conf" 2>/dev/null
+out=$("$PLANWATCHD" -n -f "$T/dump.conf" 2>&1)
+check "-nv output loads again" [ "$out" = "configuration OK" ]
+
+cp "$CONF" "$T/conf/bad.conf"
+echo 'colour = "blue";' >>"$T/conf/bad.conf"
+line=$(wc -l <"$T/conf/bad.conf")
+out=$("$PLANWATCHD" -n -f "$T/conf/bad.conf" 2>&1)
+rc=$?
+check "-n exits 1 on an error" [ $rc -eq 1 ]
+check "-n names file:line" [ "$out" = "$T/conf/bad.conf:$line: unknown key 'colour' in planwatch.conf" ]
+
+"$PLANWATCHCTL" -f "$CONF" bogus >/dev/null 2>&1
+check "planwatchctl usage error exits 2" [ $? -eq 2 ]
+
+out=$($CTL status 2>&1)
+rc=$?
+check "planwatchctl without a daemon exits 1" [ $rc -eq 1 ]
+check "and says the daemon is not running" grep -q "planwatchd is not running" <<<"$out"
+
+check "daemon starts" start_daemon
+out=$($CTL status)
+check "status answers with the version" grep -q "^planwatchd [0-9]" <<<"$out"
+check "status lists organization.conf" grep -q "organization.conf" <<<"$out"
+$CTL --json status >"$T/status.json"
+check "status --json is JSON with ok=true" /usr/bin/python3 -c \
+    'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["ok"] and d["counts"]["roles"]>=6 else 1)' "$T/status.json"
+
+sock_mode=$(stat -c %a "$T/var/control.sock")
+check "control socket is mode 0660" [ "$sock_mode" = 660 ]
+
+"$PLANWATCHD" -d -f "$CONF" >"$T/second.log" 2>&1
+rc=$?
+check "a second daemon on the same database refuses (exit 1)" [ $rc -eq 1 ]
+check "and says why" grep -q "in use by another planwatchd" "$T/second.log"
+
+org_hash() {
+	$CTL --json status | /usr/bin/python3 -c \
+	    'import json,sys; print([f["sha256"] for f in json.load(sys.stdin)["files"] if f["path"].endswith("organization.conf")][0])'
+}
+h1=$(org_hash)
+cp "$T/conf/organization.conf" "$T/org.good"
+printf 'roles_extra = 1;\n' >>"$T/conf/organization.conf"
+bline=$(wc -l <"$T/conf/organization.conf")
+out=$($CTL reload 2>&1)
+rc=$?
+check "reload with a broken file exits 1" [ $rc -eq 1 ]
+check "reload prints file:line" grep -qF "$T/conf/organization.conf:$bline: unknown key 'roles_extra' in organization" <<<"$out"
+check "the old configuration stays active" [ "$(org_hash)" = "$h1" ]
+
+kill -HUP "$DPID"
+i=0
+until grep -q "previous configuration stays active" "$T/daemon.log" || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "SIGHUP with a broken file is logged and survived" kill -0 "$DPID"
+
+cp "$T/org.good" "$T/conf/organization.conf"
+sed -i 's/name = "Karin Berg"/name = "Karin Bergström"/' "$T/conf/organization.conf"
+out=$($CTL reload 2>&1)
+check "a good reload swaps" [ $? -eq 0 ]
+check "the new file is active" [ "$(org_hash)" != "$h1" ]
+
+out=$($CTL backup "$T/backup.db" 2>&1)
+check "backup while running" [ $? -eq 0 ]
+check "the backup opens and is consistent" [ "$(sqlite3 "$T/backup.db" 'PRAGMA integrity_check')" = ok ]
+check "the backup holds the audit trail" [ "$(sqlite3 "$T/backup.db" "SELECT count(*) FROM audit WHERE action = 'reload'")" -ge 1 ]
+me=$(id -un)
+check "the audit trail names the caller" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM audit WHERE action = 'reload' AND actor = '$me'")" -ge 1 ]
+check "the audit trail refuses updates" bash -c "! sqlite3 '$T/var/planwatch.db' 'UPDATE audit SET actor = 1' 2>/dev/null"
+
+stop_daemon
+check "SIGTERM exits 0" [ "$DRC" = 0 ]
+check "the control socket is removed" [ ! -e "$T/var/control.sock" ]
+
+sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version = 99'
+"$PLANWATCHD" -d -f "$CONF" >"$T/newer.log" 2>&1
+rc=$?
+check "a database newer than the binary is refused" [ $rc -eq 1 ]
+check "with a clear message" grep -q "newer than this planwatchd" "$T/newer.log"

@@ -1,0 +1,83 @@
+# Shared by the integration scripts: a scratch copy of the shipped
+# configuration, the real binaries, and pass/fail bookkeeping.  Source it.
+set -u
+BUILD=${BUILD:-build}
+TOP=$(pwd)
+PLANWATCHD="$TOP/$BUILD/planwatchd"
+PLANWATCHCTL="$TOP/$BUILD/planwatchctl"
+# PLANWATCH_WRAP runs the daemon under a tool, e.g. "valgrind --error-exitcode=99".
+WRAP=${PLANWATCH_WRAP:-}
+T=$(mktemp -d /tmp/planwatch-it.XXXXXX)
+NAME=$(basename "$0" .sh)
+npass=0
+nfail=0
+DPID=
+
+ok() {
+	npass=$((npass + 1))
+	echo "ok: $*"
+}
+
+not_ok() {
+	nfail=$((nfail + 1))
+	echo "FAIL: $*"
+}
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+finish() {
+	stop_daemon
+	if [ "$nfail" -ne 0 ] && [ -f "$T/daemon.log" ]; then
+		echo "--- daemon log"
+		cat "$T/daemon.log"
+	fi
+	rm -rf "$T"
+	echo "$NAME: $npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ]
+}
+
+# A scratch configuration: conf/ and rules/ copied, state under $T/var.
+setup_conf() {
+	cp -r "$TOP/conf" "$T/conf"
+	[ -d "$TOP/rules" ] && cp -r "$TOP/rules" "$T/rules"
+	mkdir -p "$T/rules"
+	CONF="$T/conf/planwatch.conf"
+	CTL="$PLANWATCHCTL -f $CONF"
+}
+
+# Starts the daemon in the foreground (in the background of this shell)
+# and waits, bounded, until it answers on the control socket.
+start_daemon() {
+	$WRAP "$PLANWATCHD" -d -f "$CONF" "$@" >>"$T/daemon.log" 2>&1 &
+	DPID=$!
+	i=0
+	while [ $i -lt 300 ]; do
+		if $CTL status >/dev/null 2>&1; then
+			return 0
+		fi
+		if ! kill -0 "$DPID" 2>/dev/null; then
+			wait "$DPID"
+			DRC=$?
+			DPID=
+			return 1
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# Stops the daemon with SIGTERM and records its exit status in DRC.
+stop_daemon() {
+	DRC=
+	[ -n "$DPID" ] || return 0
+	kill -TERM "$DPID" 2>/dev/null
+	wait "$DPID"
+	DRC=$?
+	DPID=
+}

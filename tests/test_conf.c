@@ -1,0 +1,156 @@
+/*
+ * test_conf: configuration loading.  Golden cases: each directory under
+ * tests/data/conf/ other than good/ holds a planwatch.conf and `expected`,
+ * the exact diagnostics it must give (paths relative to the repository).
+ * Also: every shipped file loads, and the canonical dump loads again to
+ * the same dump.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "util.h"
+#include "test.h"
+
+/* Diagnostics with the working directory stripped from paths. */
+static char *
+diagnostics(const char *path)
+{
+	struct diag d = { 0 };
+	struct buf b = { 0 }, out = { 0 };
+	struct config *c;
+	char cwd[4096], *p, *hit;
+	size_t n;
+
+	c = conf_load(path, &d);
+	CHECK(c == NULL);
+	conf_free(c);
+	diag_format(&d, &b);
+	diag_free(&d);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return buf_take(&b);
+	strcat(cwd, "/");
+	n = strlen(cwd);
+	for (p = b.s ? b.s : ""; (hit = strstr(p, cwd)) != NULL; p = hit + n)
+		buf_add(&out, p, (size_t)(hit - p));
+	buf_adds(&out, p);
+	buf_free(&b);
+	return buf_take(&out);
+}
+
+static void
+test_golden(void)
+{
+	DIR *dir = opendir("tests/data/conf");
+	struct dirent *e;
+	int cases = 0;
+
+	CHECK(dir != NULL);
+	if (dir == NULL)
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		char *conf, *exp_path, *expected, *got;
+
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "good") == 0)
+			continue;
+		conf = xasprintf("tests/data/conf/%s/planwatch.conf", e->d_name);
+		exp_path = xasprintf("tests/data/conf/%s/expected", e->d_name);
+		expected = read_file(exp_path, NULL);
+		got = diagnostics(conf);
+		if (expected == NULL)
+			TEST_FAIL("%s: missing", exp_path);
+		else if (strcmp(expected, got) != 0)
+			TEST_FAIL("%s:\n--- expected\n%s--- got\n%s", e->d_name,
+			    expected, got);
+		cases++;
+		free(conf);
+		free(exp_path);
+		free(expected);
+		free(got);
+	}
+	closedir(dir);
+	CHECK(cases >= 7);
+}
+
+static void
+test_shipped(void)
+{
+	struct diag d = { 0 };
+	struct config *c = conf_load("conf/planwatch.conf", &d);
+	struct role *r = NULL;
+	struct role_group *g = NULL;
+
+	if (d.n > 0)
+		diag_print(&d, stderr);
+	CHECK(c != NULL);
+	CHECK_INT_EQ(d.n, 0);
+	diag_free(&d);
+	if (c == NULL)
+		return;
+	CHECK_STR_EQ(c->timezone, "Europe/Stockholm");
+	CHECK(c->org.nroles >= 6);
+	/* The plan's spellings resolve to one role. */
+	CHECK_INT_EQ(org_resolve(&c->org,
+	    "Avdelningschef för individ -och familjestöd", &r, &g), 1);
+	CHECK(r != NULL && strcmp(r->id, "avdelningschef-ifo") == 0);
+	r = NULL;
+	CHECK_INT_EQ(org_resolve(&c->org,
+	    "  avdelningschef   INDIVID och familjestöd ", &r, &g), 1);
+	CHECK(r != NULL && strcmp(r->id, "avdelningschef-ifo") == 0);
+	CHECK_INT_EQ(org_resolve(&c->org, "Respektive avdelningschef", &r, &g),
+	    2);
+	CHECK(g != NULL && g->nroles == 4);
+	CHECK_INT_EQ(org_resolve(&c->org, "Kommunfullmäktige", &r, &g), 0);
+	CHECK(org_person_by_user(&c->org, "samordnare") ==
+	    &c->org.coordinator);
+	CHECK(org_unit(&c->org, "aldreomsorg") != NULL);
+	conf_free(c);
+}
+
+static void
+test_dump_loads_again(void)
+{
+	struct diag d = { 0 };
+	struct config *c = conf_load("conf/planwatch.conf", &d), *c2;
+	struct buf b1 = { 0 }, b2 = { 0 };
+	char path[] = "/tmp/planwatch-dump-XXXXXX";
+	FILE *fp;
+	int fd;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	conf_dump(c, &b1);
+	fd = mkstemp(path);
+	CHECK(fd != -1);
+	fp = fdopen(fd, "w");
+	fputs(b1.s, fp);
+	fclose(fp);
+	c2 = conf_load(path, &d);
+	if (d.n > 0)
+		diag_print(&d, stderr);
+	CHECK(c2 != NULL);
+	if (c2 != NULL) {
+		conf_dump(c2, &b2);
+		CHECK_STR_EQ(b1.s, b2.s);
+		CHECK_INT_EQ(c2->nplans, c->nplans);
+	}
+	unlink(path);
+	conf_free(c);
+	conf_free(c2);
+	buf_free(&b1);
+	buf_free(&b2);
+	diag_free(&d);
+}
+
+int
+main(void)
+{
+	TEST_RUN(test_shipped);
+	TEST_RUN(test_golden);
+	TEST_RUN(test_dump_loads_again);
+	return TEST_END("conf");
+}
