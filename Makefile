@@ -31,7 +31,7 @@ DEB_BUILD	= build-essential pkg-config libuv1-dev libsqlite3-dev \
 		  libconfig-dev libesmtp-dev libjansson-dev libhttp-parser-dev \
 		  libical-dev libssl-dev
 DEB_TEST	= sqlite3 curl python3 python3-aiosmtpd postfix openssl \
-		  valgrind strace
+		  valgrind strace systemd man-db
 DEB_PACKAGES	= $(DEB_BUILD) $(DEB_TEST)
 
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -115,6 +115,7 @@ install: all
 	install -m 644 docs/*.5 $(DESTDIR)$(MANDIR)/man5/
 	sed -e 's|^state_dir = .*|state_dir = "$(LOCALSTATEDIR)/lib/planwatch";|' \
 	    -e 's|^control_socket = .*|control_socket = "/run/planwatch/control.sock";|' \
+	    -e 's|^rules = .*|rules = "rules";|' \
 	    conf/planwatch.conf > $(DESTDIR)$(SYSCONFDIR)/planwatch/planwatch.conf
 	for f in conf/*.conf; do [ $$f = conf/planwatch.conf ] || \
 	    install -m 644 $$f $(DESTDIR)$(SYSCONFDIR)/planwatch/; done
