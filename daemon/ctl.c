@@ -19,6 +19,8 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "import.h"
+#include "plan.h"
 #include "util.h"
 
 #ifndef SYSCONFDIR
@@ -30,6 +32,7 @@
 static const char *conf_path = SYSCONFDIR "/planwatch/planwatch.conf";
 static const char *sock_path;
 static int json_out;
+static int conf_given;
 
 static void
 usage(void)
@@ -263,6 +266,21 @@ cmd_backup(int argc, char **argv)
 	return 0;
 }
 
+/* Prints UTF-8 text padded to `width` characters (not bytes). */
+static void
+pad(const char *s, int width)
+{
+	int n = 0;
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			n++;
+	fputs(s, stdout);
+	for (; n < width; n++)
+		putchar(' ');
+}
+
 static void
 print_roles(json_t *roles, int width)
 {
@@ -275,7 +293,7 @@ print_roles(json_t *roles, int width)
 			buf_adds(&b, ",");
 		buf_adds(&b, json_string_value(v));
 	}
-	printf("%-*s", width, b.s ? b.s : "-");
+	pad(b.s ? b.s : "-", width);
 	buf_free(&b);
 }
 
@@ -285,25 +303,38 @@ cmd_plan_list(void)
 	json_t *r = request(json_pack("{s:s}", "cmd", "plan-list"));
 	json_t *acts, *a, *next;
 	size_t i;
+	int past = 0;
 
 	if (failed(r))
 		return 1;
 	if (json_out)
 		return print_json(r);
 	acts = json_object_get(r, "activities");
-	printf("%-20s %-15s %-30s %-18s %-8s %s\n", "ID", "SECTION",
-	    "RESPONSIBLE", "SCHEDULE", "NEXT", "DUE");
+	printf("%-18s %-15s %-30s %-18s %-8s %s\n", "ID", "SECTION",
+	    "RESPONSIBLE", "SCHEDULE", "FOLLOWUP", "DUE");
 	json_array_foreach(acts, i, a) {
+		const char *mark = "";
+
 		next = json_object_get(a, "next_checkpoint");
-		printf("%-20s %-15s ", str(a, "id"), str(a, "section"));
-		print_roles(json_object_get(a, "roles"), 30);
-		printf(" %-18s %-8s %s\n",
-		    str(json_object_get(a, "schedule"), "text"),
+		if (!json_is_object(next)) {
+			next = json_object_get(a, "last_checkpoint");
+			mark = json_is_object(next) ? "*" : "";
+			past |= *mark != '\0';
+		}
+		pad(str(a, "id"), 18);
+		putchar(' ');
+		pad(str(a, "section"), 15);
+		putchar(' ');
+		print_roles(json_object_get(a, "responsible_ids"), 30);
+		putchar(' ');
+		pad(str(json_object_get(a, "schedule"), "text"), 18);
+		printf(" %-8s %s%s\n",
 		    json_is_object(next) ? str(next, "name") : "-",
-		    json_is_object(next) ? str(next, "due") : "-");
+		    json_is_object(next) ? str(next, "due") : "-", mark);
 	}
-	printf("%zu activities (today %s)\n", json_array_size(acts),
-	    str(r, "today"));
+	printf("%zu activities; FOLLOWUP is the next checkpoint on or after "
+	    "%s%s\n", json_array_size(acts), str(r, "today"),
+	    past ? " (* the last one, already past)" : "");
 	json_decref(r);
 	return 0;
 }
@@ -369,11 +400,114 @@ cmd_calendar(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Lists responsible roles the organisation does not know, so the admin
+ * can add aliases before loading the plan.  The plan file keeps the text
+ * as written either way.
+ */
+static void
+check_roles(const struct plan *p)
+{
+	struct diag d = { 0 };
+	struct config *c = conf_load(conf_path, &d);
+	size_t a, k;
+
+	if (c == NULL) {
+		fprintf(stderr, "planwatchctl: %s does not load; roles not "
+		    "checked\n", conf_path);
+		diag_free(&d);
+		return;
+	}
+	diag_free(&d);
+	for (a = 0; a < p->nactivities; a++)
+		for (k = 0; k < p->activities[a].nresponsible; k++)
+			if (org_resolve(&c->org,
+			    p->activities[a].responsible[k], NULL, NULL) == 0)
+				diag_warn(&d, p->file, p->activities[a].line,
+				    "activity '%s': responsible '%s' is not a "
+				    "role, alias or group of %s",
+				    p->activities[a].id,
+				    p->activities[a].responsible[k],
+				    c->organization_file ? c->organization_file :
+				    "the organisation");
+	diag_print(&d, stderr);
+	diag_free(&d);
+	conf_free(c);
+}
+
+static int
+cmd_plan_import(int argc, char **argv)
+{
+	struct import_opts opts;
+	struct diag d = { 0 };
+	struct plan p;
+	struct buf out = { 0 };
+	const char *file = NULL;
+	long long year;
+	char *text;
+	int i, rc;
+
+	memset(&opts, 0, sizeof(opts));
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--year") == 0 && i + 1 < argc) {
+			if (parse_int64(argv[++i], &year) != 0 ||
+			    year < 1900 || year > 2200)
+				usage();
+			opts.year = (int)year;
+		} else if (strcmp(argv[i], "--id-prefix") == 0 && i + 1 < argc)
+			opts.id_prefix = argv[++i];
+		else if (strcmp(argv[i], "--keep-going") == 0)
+			opts.keep_going = 1;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			usage();
+		else if (file == NULL)
+			file = argv[i];
+		else
+			usage();
+	}
+	if (file == NULL)
+		usage();
+	if (strcmp(file, "-") == 0) {
+		struct buf in = { 0 };
+		char chunk[8192];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			buf_add(&in, chunk, n);
+		text = buf_take(&in);
+		file = "(stdin)";
+	} else if ((text = read_file(file, NULL)) == NULL) {
+		fprintf(stderr, "planwatchctl: %s: %s\n", file,
+		    strerror(errno));
+		return 1;
+	}
+	rc = import_plan(file, text, &opts, &p, &d);
+	free(text);
+	diag_print(&d, stderr);
+	if (rc == 0 || opts.keep_going) {
+		if (json_out)
+			import_write_json(&p, &out);
+		else
+			plan_write(&p, &out);
+		if (out.s != NULL)
+			fputs(out.s, stdout);
+		if (conf_given)
+			check_roles(&p);
+	}
+	buf_free(&out);
+	plan_free(&p);
+	rc = rc == 0 && d.nerrors == 0 ? 0 : 1;
+	diag_free(&d);
+	return rc;
+}
+
 static int
 cmd_plan(int argc, char **argv)
 {
 	if (argc < 2)
 		usage();
+	if (strcmp(argv[1], "import") == 0)
+		return cmd_plan_import(argc, argv);
 	if (strcmp(argv[1], "list") == 0 && argc == 2)
 		return cmd_plan_list();
 	if (strcmp(argv[1], "show") == 0 && argc == 3)
@@ -388,8 +522,10 @@ main(int argc, char *argv[])
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
 			conf_path = argv[++i];
+			conf_given = 1;
+		}
 		else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
 			sock_path = argv[++i];
 		else if (strcmp(argv[i], "--json") == 0)

@@ -1,7 +1,7 @@
 /*
  * plan: the model of an adopted action plan and its activities, the
  * parsers for the schedule and follow-up forms people write, plan files
- * (conf/plans/*.conf, libconfig) and their canonical writer.  Pure: time
+ * (conf/plans/NAME.conf, libconfig) and their canonical writer.  Pure: time
  * and the calendar are parameters.
  */
 #ifndef PLANWATCH_PLAN_H
@@ -133,5 +133,21 @@ void	plan_free(struct plan *);
 void	plan_write(const struct plan *, struct buf *);
 /* Looks up an activity by id; NULL if none. */
 const struct activity *plan_find_activity(const struct plan *, const char *);
+
+/*
+ * Additions (plan.c, used by import.c).
+ *
+ * plan_fold() returns a newly allocated copy of a string, lower-cased and
+ * folded to ASCII for the Swedish letters (å ä -> a, ö -> o, é -> e, ü ->
+ * u, upper case too) with no-break spaces turned into spaces, for matching
+ * words people write in any case and with or without diacritics.  Bytes
+ * of other non-ASCII characters pass through.  The caller frees it.
+ *
+ * plan_id_valid() is 1 when a plan or activity id is usable as a stable
+ * key: 1-64 characters of a-z, 0-9 and '-', starting with a letter or
+ * digit; 0 otherwise.
+ */
+char	*plan_fold(const char *);
+int	plan_id_valid(const char *);
 
 #endif

@@ -69,7 +69,7 @@ activity_json(const struct config *c, size_t p, size_t a, int today,
 	const struct activity *act = &pl->activities[a];
 	struct checkpoint *cps;
 	size_t ncp, i;
-	json_t *j, *list, *resp, *next = json_null();
+	json_t *j, *list, *resp, *ids, *next = json_null(), *last = json_null();
 
 	cps = plan_checkpoints(pl, act, &c->cal, &ncp);
 	list = json_array();
@@ -79,19 +79,32 @@ activity_json(const struct config *c, size_t p, size_t a, int today,
 		    calendar_checkpoint_due(&c->cal, cps[i]) >= today)
 			next = checkpoint_json(cps[i], &c->cal);
 	}
+	if (ncp > 0)
+		last = checkpoint_json(cps[ncp - 1], &c->cal);
 	free(cps);
 	resp = json_array();
-	for (i = 0; i < act->nresponsible; i++)
+	ids = json_array();
+	for (i = 0; i < act->nresponsible; i++) {
+		struct role *r = NULL;
+		struct role_group *g = NULL;
+		int kind = org_resolve(&c->org, act->responsible[i], &r, &g);
+
 		json_array_append_new(resp, json_string(act->responsible[i]));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}",
+		json_array_append_new(ids, json_string(kind == 1 ? r->id :
+		    kind == 2 ? g->id : act->responsible[i]));
+	}
+	j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:s}",
 	    "id", act->id,
 	    "plan", pl->id,
 	    "section", plan_section_name(act->section),
 	    "title", act->title,
 	    "responsible", resp,
+	    "responsible_ids", ids,
 	    "roles", roles_json(&c->roles[p][a]),
 	    "schedule", schedule_json(act),
 	    "next_checkpoint", next,
+	    "last_checkpoint", last,
 	    "status", plan_status_name(act->status));
 	if (full) {
 		json_t *fu = json_array();

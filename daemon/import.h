@@ -1,0 +1,80 @@
+/*
+ * import: reads a plan document as people have it -- the tables copied out
+ * of the adopted plan (tab-separated rows under a header row, inside
+ * running text with markdown-ish headings), or a plain TSV/CSV export --
+ * into a struct plan, which plan_write() turns into a plan file to be
+ * checked by hand.  It says what it had to infer (warnings in the diag,
+ * quieter inferences in opts->notes), refuses what it cannot read, and
+ * never guesses silently.  Pure: text in, plan and diagnostics out; the
+ * caller reads the file.  The rules are documented in docs/plans.md.
+ */
+#ifndef PLANWATCH_IMPORT_H
+#define PLANWATCH_IMPORT_H
+
+#include "plan.h"
+#include "util.h"
+
+struct import_opts {
+	int		 year;		/* the plan's year; 0: from the text */
+	const char	*id_prefix;	/* NULL: from the file's base name */
+	int		 keep_going;	/* report every problem, keep the rest */
+	/*
+	 * NULL, or where to record inferences that are not worth a warning
+	 * (a header cell taken from its position, a mended word, a default
+	 * for missing metadata), as warnings `file:line: message`; the
+	 * caller owns and frees it.
+	 */
+	struct diag	*notes;
+};
+
+/*
+ * Imports the document `text` (NUL-terminated; UTF-8, or Windows-1252
+ * with a warning), named `file` in diagnostics and used for the default
+ * id prefix.  `out` is always initialised and the caller always
+ * plan_free()s it.  Activity ids are `<prefix>-NN`, NN the row's number in
+ * the document (01, 02, ...), so a row that fails does not renumber the
+ * rows after it.  Errors and warnings go to `d` as `file:line: message`.
+ * Without keep_going it stops at the first error; with it, it reads on
+ * and `out` holds every activity read without error.  Returns 0 when no
+ * error was found, -1 otherwise.
+ */
+int	import_plan(const char *file, const char *text,
+	    const struct import_opts *opts, struct plan *out, struct diag *d);
+
+/*
+ * Appends the plan as one JSON object (`planwatchctl plan import --json`):
+ * {"plan": {"id", "committee", "title", "diary_number", "adopted", "year",
+ * "revision"}, "activities": [{"id", "section", "title", "description",
+ * "responsible": [...], "schedule": {"kind": "ongoing"|"until"|"due",
+ * "date": "YYYY-MM-DD"|null}, "followup": ["T1 2020"|"VB 2019"|
+ * "ordinary", ...]}]}, indented, with a final newline.
+ */
+void	import_write_json(const struct plan *, struct buf *);
+
+/*
+ * The id prefix derived from a file name: the base name without its
+ * extension, folded to lower-case ASCII with every other run of
+ * characters turned into one '-' ("Skarpnäck 2019.txt" -> "skarpnack-2019");
+ * "plan" if nothing is left.  Returns a string the caller frees.
+ */
+char	*import_id_prefix(const char *file);
+
+/*
+ * One table cell as text: HTML tags dropped (<br>, <p>, <ul>, <li> and the
+ * like end a line; a list item becomes a line "- item"), entities decoded
+ * (&amp; &nbsp; &#228; &#xE4; &auml; ...), markdown ** dropped, white space
+ * collapsed, empty lines removed; lines joined with "\n".  Returns a string
+ * the caller frees.
+ */
+char	*import_cell_text(const char *);
+
+/*
+ * Mends words broken by a stray space ("verksamhetsupp följning"): two
+ * adjacent words are joined when the joined word, folded, is in the
+ * importer's vocabulary of plan words and the second starts with a
+ * lower-case letter.  Nothing else is touched.  Returns a string the
+ * caller frees.
+ */
+char	*import_mend(const char *);
+
+#endif

@@ -1,0 +1,51 @@
+#!/bin/bash
+# The plan through the real binaries: importing the reference document
+# reproduces the shipped plan file; the running daemon lists the 20
+# activities with their deadlines and dated checkpoints; calendar and
+# plan show answer; a plan with an unknown role is refused on reload.
+. tests/integration/lib.sh
+setup_conf
+trap finish EXIT
+
+"$PLANWATCHCTL" plan import tests/data/skarpnack-2019.txt >"$T/import.conf" 2>"$T/import.err"
+check "plan import exits 0" [ $? -eq 0 ]
+check "plan import reproduces conf/plans/skarpnack-2019.conf" cmp -s "$T/import.conf" conf/plans/skarpnack-2019.conf
+check "plan import gives the one warning for line 137" \
+    [ "$(cat "$T/import.err")" = 'tests/data/skarpnack-2019.txt:137: warning: schedule "T.o.m. 2019-31-12": 2019-31-12 is not a date; read as 2019-12-31 (month and day swapped)' ]
+$CTL plan import tests/data/skarpnack-2019.txt >/dev/null 2>"$T/roles.err"
+check "with -f every role of the reference resolves" [ "$(grep -c 'is not a role' "$T/roles.err")" -eq 0 ]
+"$PLANWATCHCTL" --json plan import tests/data/skarpnack-2019.txt 2>/dev/null >"$T/import.json"
+check "plan import --json has 20 activities" /usr/bin/python3 -c \
+    'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d["activities"])==20 and d["plan"]["revision"]=="T1 2020" else 1)' "$T/import.json"
+printf 'Aktivitet\tAnsvarig\tTidplan\tUppföljning\nX\tChef\tSnart\tT1 2020\n' >"$T/bad.txt"
+"$PLANWATCHCTL" plan import --year 2020 "$T/bad.txt" >/dev/null 2>"$T/bad.err"
+check "plan import refuses an unreadable schedule (exit 1)" [ $? -eq 1 ]
+check "naming file, line and value" grep -q "^$T/bad.txt:2: .*Snart" "$T/bad.err"
+
+check "daemon starts" start_daemon
+$CTL plan list >"$T/list.txt"
+check "plan list shows 20 activities" [ "$(grep -c '^skarpnack-2019-' "$T/list.txt")" -eq 20 ]
+check "the due date of 20190901 is listed" grep -q '^skarpnack-2019-17 .*2019-09-01' "$T/list.txt"
+check "Respektive avdelningschef shows as the group" grep -q '^skarpnack-2019-18 .*avdelningschefer' "$T/list.txt"
+$CTL --json plan show skarpnack-2019-09 >"$T/show.json"
+check "plan show dates every checkpoint (T2 2019, VB 2019)" /usr/bin/python3 -c '
+import json,sys
+a=json.load(open(sys.argv[1]))["activity"]
+cps=[(c["name"],c["due"]) for c in a["checkpoints"]]
+sys.exit(0 if cps==[("T2 2019","2019-09-15"),("VB 2019","2020-02-15")] and a["end"]=="2019-12-31" else 1)' "$T/show.json"
+$CTL --json plan show skarpnack-2019-01 >"$T/show1.json"
+check "an ongoing activity is followed up until the revision (T1 2020 on its override date)" /usr/bin/python3 -c '
+import json,sys
+a=json.load(open(sys.argv[1]))["activity"]
+sys.exit(0 if [c["name"] for c in a["checkpoints"]]==["T2 2019","VB 2019","T1 2020"] and a["checkpoints"][2]["due"]=="2020-05-14" else 1)' "$T/show1.json"
+$CTL plan show no-such-id >/dev/null 2>&1
+check "plan show of an unknown id exits 1" [ $? -eq 1 ]
+$CTL calendar 2020 >"$T/cal.txt"
+check "calendar lists T1 2020 with its override" grep -q "T1 2020 .*due 2020-05-14" "$T/cal.txt"
+check "calendar lists Kristi himmelsfärdsdag 2020" grep -q "2020-05-21  Kristi himmelsfärdsdag" "$T/cal.txt"
+
+sed -i 's/"Stadsdelsdirektör"/"Överdirektör"/' "$T/conf/plans/skarpnack-2019.conf"
+out=$($CTL reload 2>&1)
+check "a plan naming an unknown role is refused on reload" [ $? -eq 1 ]
+check "with file:line" grep -q "skarpnack-2019.conf:[0-9]*: activity 'skarpnack-2019-10': responsible 'Överdirektör' is not a role" <<<"$out"
+check "the daemon still lists 20 activities" [ "$($CTL plan list | grep -c '^skarpnack-2019-')" -eq 20 ]
