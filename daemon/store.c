@@ -41,6 +41,54 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+	/*
+	 * 1 -> 2: the ledger of generated notifications, the outbox, and
+	 * follow-up reports.  notification.key is UNIQUE: it is what makes
+	 * each (rule, step, repetition, activity, occurrence, recipient)
+	 * generated once, ever.
+	 */
+	"CREATE TABLE message ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  data BLOB NOT NULL);"
+	"CREATE TABLE message_rcpt ("
+	"  message INTEGER NOT NULL REFERENCES message(id),"
+	"  addr TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN"
+	"    ('queued', 'sending', 'sent', 'deferred', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  last_reply TEXT,"
+	"  reported INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (message, addr));"
+	"CREATE INDEX message_rcpt_due ON message_rcpt(state, next_attempt);"
+	"CREATE TABLE notification ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  rule TEXT NOT NULL,"
+	"  activity TEXT NOT NULL,"
+	"  occurrence TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  generated_at INTEGER NOT NULL,"
+	"  late INTEGER NOT NULL DEFAULT 0,"
+	"  message INTEGER REFERENCES message(id));"
+	"CREATE INDEX notification_activity ON notification(activity);"
+	"CREATE TABLE followup ("
+	"  id INTEGER PRIMARY KEY,"
+	"  activity TEXT NOT NULL,"
+	"  occurrence TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('done', 'on-track', 'delayed', 'cancelled')),"
+	"  comment TEXT,"
+	"  reported_by TEXT NOT NULL,"
+	"  reported_at INTEGER NOT NULL);"
+	"CREATE INDEX followup_key ON followup(activity, occurrence);"
+	"CREATE TABLE kv ("
+	"  key TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);",
 };
 
 enum stmt {
@@ -54,6 +102,22 @@ enum stmt {
 	ST_COUNT_AUDIT,
 	ST_PAGES,
 	ST_PAGE_SIZE,
+	ST_KV_GET,
+	ST_KV_SET,
+	ST_NOTE_ADD,
+	ST_NOTE_SET_MSG,
+	ST_MSG_ADD,
+	ST_RCPT_ADD,
+	ST_FOLLOWUP_ADD,
+	ST_FOLLOWUP_GET,
+	ST_RCPT_DUE,
+	ST_RCPT_SET,
+	ST_RCPT_RESET,
+	ST_RCPT_RETRY,
+	ST_LEDGER,
+	ST_OUTBOX,
+	ST_COUNT_NOTE,
+	ST_COUNT_QUEUED,
 	ST_NSTMTS
 };
 
@@ -71,6 +135,46 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	[ST_COUNT_AUDIT] = "SELECT count(*) FROM audit",
 	[ST_PAGES] = "PRAGMA page_count",
 	[ST_PAGE_SIZE] = "PRAGMA page_size",
+	[ST_KV_GET] = "SELECT value FROM kv WHERE key = ?1",
+	[ST_KV_SET] = "INSERT INTO kv (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[ST_NOTE_ADD] = "INSERT OR IGNORE INTO notification (key, rule, "
+	    "activity, occurrence, recipient, due_at, generated_at, late) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_NOTE_SET_MSG] = "UPDATE notification SET message = ?2 "
+	    "WHERE id = ?1",
+	[ST_MSG_ADD] = "INSERT INTO message (message_id, kind, created_at, "
+	    "data) VALUES (?1, ?2, ?3, ?4)",
+	[ST_RCPT_ADD] = "INSERT OR IGNORE INTO message_rcpt (message, addr, "
+	    "next_attempt) VALUES (?1, ?2, ?3)",
+	[ST_FOLLOWUP_ADD] = "INSERT INTO followup (activity, occurrence, "
+	    "status, comment, reported_by, reported_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_FOLLOWUP_GET] = "SELECT status, comment, reported_by, reported_at "
+	    "FROM followup WHERE activity = ?1 AND occurrence = ?2 "
+	    "ORDER BY id DESC LIMIT 1",
+	[ST_RCPT_DUE] = "SELECT m.id, m.message_id, r.addr, r.attempts, "
+	    "m.created_at FROM message_rcpt r JOIN message m ON m.id = r.message "
+	    "WHERE r.state IN ('queued', 'deferred') AND r.next_attempt <= ?1 "
+	    "ORDER BY r.next_attempt, m.id LIMIT ?2",
+	[ST_RCPT_SET] = "UPDATE message_rcpt SET state = ?3, attempts = ?4, "
+	    "next_attempt = ?5, last_reply = ?6 WHERE message = ?1 AND addr = ?2",
+	[ST_RCPT_RESET] = "UPDATE message_rcpt SET state = 'queued' "
+	    "WHERE state = 'sending'",
+	[ST_RCPT_RETRY] = "UPDATE message_rcpt SET state = 'queued', "
+	    "next_attempt = ?2, reported = 0 WHERE message = ?1 "
+	    "AND state IN ('failed', 'deferred')",
+	[ST_LEDGER] = "SELECT n.id, n.rule, n.activity, n.occurrence, "
+	    "n.recipient, n.due_at, n.generated_at, n.late, m.message_id "
+	    "FROM notification n LEFT JOIN message m ON m.id = n.message "
+	    "WHERE ?1 IS NULL OR n.activity = ?1 ORDER BY n.due_at, n.id",
+	[ST_OUTBOX] = "SELECT m.id, m.message_id, m.kind, m.created_at, r.addr, "
+	    "r.state, r.attempts, r.next_attempt, r.last_reply "
+	    "FROM message_rcpt r JOIN message m ON m.id = r.message "
+	    "WHERE ?1 = 0 OR r.state = 'failed' ORDER BY m.id, r.addr",
+	[ST_COUNT_NOTE] = "SELECT count(*) FROM notification",
+	[ST_COUNT_QUEUED] = "SELECT count(*) FROM message_rcpt "
+	    "WHERE state IN ('queued', 'deferred', 'sending')",
 };
 
 struct store {
@@ -325,6 +429,8 @@ store_audit(struct store *s, time_t now, const char *actor,
 int
 store_counts(struct store *s, struct store_counts *c)
 {
+	c->notifications = query_int(s, ST_COUNT_NOTE);
+	c->queued = query_int(s, ST_COUNT_QUEUED);
 	c->config_revisions = query_int(s, ST_COUNT_REV);
 	c->audit_rows = query_int(s, ST_COUNT_AUDIT);
 	c->db_bytes = query_int(s, ST_PAGES) * query_int(s, ST_PAGE_SIZE);
@@ -380,4 +486,266 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+int
+store_kv_get(struct store *s, const char *key, int64_t *value)
+{
+	sqlite3_stmt *st = s->st[ST_KV_GET];
+	int rc;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: kv %s: %s", key, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+int
+store_kv_set(struct store *s, const char *key, int64_t value)
+{
+	sqlite3_stmt *st = s->st[ST_KV_SET];
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	return step_done(s, st);
+}
+
+int64_t
+store_notification_add(struct store *s, const char *key, const char *rule,
+    const char *activity, const char *occurrence, const char *recipient,
+    time_t due, time_t now, int late)
+{
+	sqlite3_stmt *st = s->st[ST_NOTE_ADD];
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, activity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, occurrence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)due);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 8, late);
+	if (step_done(s, st) != 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 0;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_notification_set_message(struct store *s, int64_t id, int64_t message)
+{
+	sqlite3_stmt *st = s->st[ST_NOTE_SET_MSG];
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, message);
+	return step_done(s, st);
+}
+
+int64_t
+store_message_add(struct store *s, const char *message_id, const char *kind,
+    const char *data, size_t len, const char *const *rcpts, size_t nrcpts,
+    time_t now)
+{
+	sqlite3_stmt *st = s->st[ST_MSG_ADD];
+	int64_t id;
+	size_t i;
+
+	sqlite3_bind_text(st, 1, message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sqlite3_bind_blob64(st, 4, data, len, SQLITE_STATIC);
+	if (step_done(s, st) != 0)
+		return -1;
+	id = sqlite3_last_insert_rowid(s->db);
+	st = s->st[ST_RCPT_ADD];
+	for (i = 0; i < nrcpts; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, rcpts[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+		if (step_done(s, st) != 0)
+			return -1;
+	}
+	return id;
+}
+
+int
+store_followup_add(struct store *s, const char *activity,
+    const char *occurrence, const char *status, const char *comment,
+    const char *who, time_t now)
+{
+	sqlite3_stmt *st = s->st[ST_FOLLOWUP_ADD];
+
+	sqlite3_bind_text(st, 1, activity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	if (comment != NULL)
+		sqlite3_bind_text(st, 4, comment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+	return step_done(s, st);
+}
+
+int
+store_followup_get(struct store *s, const char *activity,
+    const char *occurrence, char *status, size_t len)
+{
+	sqlite3_stmt *st = s->st[ST_FOLLOWUP_GET];
+	int rc;
+
+	sqlite3_bind_text(st, 1, activity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && status != NULL)
+		snprintf(status, len, "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: followup: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+int
+store_outbox_due(struct store *s, time_t now, int limit,
+    void (*fn)(void *, const struct store_rcpt *), void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_RCPT_DUE];
+	struct store_rcpt r;
+	int rc, n = 0;
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.message = sqlite3_column_int64(st, 0);
+		r.message_id = (const char *)sqlite3_column_text(st, 1);
+		r.addr = (const char *)sqlite3_column_text(st, 2);
+		r.attempts = sqlite3_column_int(st, 3);
+		r.created = (time_t)sqlite3_column_int64(st, 4);
+		fn(arg, &r);
+		n++;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: outbox: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return n;
+}
+
+char *
+store_message_data(struct store *s, int64_t message, size_t *len)
+{
+	sqlite3_blob *blob;
+	char *data;
+	int n;
+
+	/* Read through the blob API: no SQL text to format. */
+	if (sqlite3_blob_open(s->db, "main", "message", "data", message, 0,
+	    &blob) != SQLITE_OK) {
+		log_warnx("store: message %lld: %s", (long long)message,
+		    sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	n = sqlite3_blob_bytes(blob);
+	data = xmalloc((size_t)n + 1);
+	if (sqlite3_blob_read(blob, data, n, 0) != SQLITE_OK) {
+		sqlite3_blob_close(blob);
+		free(data);
+		return NULL;
+	}
+	sqlite3_blob_close(blob);
+	data[n] = '\0';
+	if (len != NULL)
+		*len = (size_t)n;
+	return data;
+}
+
+int
+store_rcpt_set(struct store *s, int64_t message, const char *addr,
+    const char *state, int attempts, time_t next_attempt, const char *reply)
+{
+	sqlite3_stmt *st = s->st[ST_RCPT_SET];
+
+	sqlite3_bind_int64(st, 1, message);
+	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, attempts);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)next_attempt);
+	if (reply != NULL)
+		sqlite3_bind_text(st, 6, reply, -1, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+int
+store_outbox_recover(struct store *s)
+{
+	if (step_done(s, s->st[ST_RCPT_RESET]) != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int
+store_outbox_retry(struct store *s, int64_t message, time_t now)
+{
+	sqlite3_stmt *st = s->st[ST_RCPT_RETRY];
+
+	sqlite3_bind_int64(st, 1, message);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st) != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+static int
+rows(struct store *s, sqlite3_stmt *st, store_row_cb *fn, void *arg)
+{
+	const char *names[16], *values[16];
+	int rc, i, n = sqlite3_column_count(st);
+
+	if (n > 16)
+		n = 16;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			names[i] = sqlite3_column_name(st, i);
+			values[i] = (const char *)sqlite3_column_text(st, i);
+		}
+		fn(arg, n, names, values);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_ledger(struct store *s, const char *activity, store_row_cb *fn,
+    void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_LEDGER];
+
+	if (activity != NULL)
+		sqlite3_bind_text(st, 1, activity, -1, SQLITE_STATIC);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_outbox(struct store *s, int failed_only, store_row_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_OUTBOX];
+
+	sqlite3_bind_int(st, 1, failed_only);
+	return rows(s, st, fn, arg);
 }

@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /*
  * Opens (creating if needed) the database at `path`, takes the exclusive
@@ -40,6 +40,8 @@ int	store_audit(struct store *, time_t now, const char *actor,
 	    const char *action, const char *object);
 
 struct store_counts {
+	int64_t	notifications;
+	int64_t	queued;
 	int64_t	config_revisions;
 	int64_t	audit_rows;
 	int64_t	db_bytes;	/* page_count * page_size */
@@ -54,9 +56,69 @@ int	store_counts(struct store *, struct store_counts *);
 int	store_backup(struct store *, const char *dest, char *err,
 	    size_t errlen);
 
-/* Runs `fn` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it fails. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK around several writes. */
 int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
+
+/* A small persistent integer by name (scheduler progress and such). */
+int	store_kv_get(struct store *, const char *key, int64_t *value);
+int	store_kv_set(struct store *, const char *key, int64_t value);
+
+/*
+ * The ledger.  Adds a notification unless its key exists.  Returns the new
+ * row id (> 0), 0 when the key was there already, -1 on error.
+ */
+int64_t	store_notification_add(struct store *, const char *key,
+	    const char *rule, const char *activity, const char *occurrence,
+	    const char *recipient, time_t due, time_t now, int late);
+int	store_notification_set_message(struct store *, int64_t id,
+	    int64_t message);
+
+/*
+ * The outbox.  Adds a composed message (CRLF text) with its recipients,
+ * queued for delivery at `now`.  Returns the message row id or -1.
+ */
+int64_t	store_message_add(struct store *, const char *message_id,
+	    const char *kind, const char *data, size_t len,
+	    const char *const *rcpts, size_t nrcpts, time_t now);
+
+/* Records a follow-up report of an activity at one occurrence. */
+int	store_followup_add(struct store *, const char *activity,
+	    const char *occurrence, const char *status, const char *comment,
+	    const char *who, time_t now);
+/* 1 when the occurrence has a follow-up report, 0 when not, -1 on error;
+ * the newest status goes to `status` (may be NULL). */
+int	store_followup_get(struct store *, const char *activity,
+	    const char *occurrence, char *status, size_t len);
+
+struct store_rcpt {
+	int64_t		 message;
+	const char	*message_id;
+	const char	*addr;
+	int		 attempts;
+	time_t		 created;
+};
+
+/* Calls `fn` for up to `limit` recipients due for delivery at `now`. */
+int	store_outbox_due(struct store *, time_t now, int limit,
+	    void (*fn)(void *, const struct store_rcpt *), void *arg);
+/* The composed text of a message; a string the caller frees, or NULL. */
+char	*store_message_data(struct store *, int64_t message, size_t *len);
+/* Sets one recipient's delivery state. */
+int	store_rcpt_set(struct store *, int64_t message, const char *addr,
+	    const char *state, int attempts, time_t next_attempt,
+	    const char *reply);
+/* At start: recipients left 'sending' by a crash go back to 'queued'. */
+int	store_outbox_recover(struct store *);
+/* Requeues a message's failed and deferred recipients; number changed. */
+int	store_outbox_retry(struct store *, int64_t message, time_t now);
+
+/* Iterates over rows as JSON-ready columns: fn(arg, ncols, names, values). */
+typedef void store_row_cb(void *arg, int ncols, const char *const *names,
+    const char *const *values);
+int	store_ledger(struct store *, const char *activity, store_row_cb *,
+	    void *);
+int	store_outbox(struct store *, int failed_only, store_row_cb *, void *);
 
 #endif
