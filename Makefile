@@ -123,8 +123,9 @@ install: all
 	    install -m 644 $$f $(DESTDIR)$(SYSCONFDIR)/planwatch/plans/; done; true
 	for f in rules/*.conf; do [ -e "$$f" ] && \
 	    install -m 644 $$f $(DESTDIR)$(SYSCONFDIR)/planwatch/rules/; done; true
-	for f in rules/templates/*; do [ -e "$$f" ] && \
-	    install -m 644 $$f $(DESTDIR)$(SYSCONFDIR)/planwatch/rules/templates/; done; true
+	for d in rules/templates/*/; do l=$$(basename $$d); \
+	    install -d $(DESTDIR)$(SYSCONFDIR)/planwatch/rules/templates/$$l && \
+	    install -m 644 $$d*.txt $(DESTDIR)$(SYSCONFDIR)/planwatch/rules/templates/$$l/; done
 	sed -e 's|/usr/sbin/planwatchd|$(SBINDIR)/planwatchd|' \
 	    systemd/planwatchd.service > $(DESTDIR)$(UNITDIR)/planwatchd.service
 	install -m 644 systemd/planwatch.sysusers \

@@ -24,6 +24,7 @@
 #include "cfg.h"
 #include "conf.h"
 #include "plan.h"
+#include "template.h"
 #include "util.h"
 
 /*
@@ -948,6 +949,14 @@ conf_load(const char *path, struct diag *d)
 	config_destroy(&cf);
 
 	load_plans(c, d);
+
+	/* Every template must load and render, so a reload cannot break mail. */
+	{
+		char *tdir = xasprintf("%s/templates", c->rules_dir);
+
+		template_check_samples(tdir, d);
+		free(tdir);
+	}
 
 	if (d->nerrors != before) {
 		conf_free(c);

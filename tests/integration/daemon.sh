@@ -70,6 +70,14 @@ out=$($CTL reload 2>&1)
 check "a good reload swaps" [ $? -eq 0 ]
 check "the new file is active" [ "$(org_hash)" != "$h1" ]
 
+cp "$T/rules/templates/sv/reminder.txt" "$T/reminder.good"
+echo '{{no.such.placeholder}}' >>"$T/rules/templates/sv/reminder.txt"
+tline=$(wc -l <"$T/rules/templates/sv/reminder.txt")
+out=$($CTL reload 2>&1)
+check "a template with an unknown placeholder fails the reload" [ $? -eq 1 ]
+check "naming the template's file:line" grep -qF "$T/rules/templates/sv/reminder.txt:$tline: unknown placeholder" <<<"$out"
+cp "$T/reminder.good" "$T/rules/templates/sv/reminder.txt"
+
 out=$($CTL backup "$T/backup.db" 2>&1)
 check "backup while running" [ $? -eq 0 ]
 check "the backup opens and is consistent" [ "$(sqlite3 "$T/backup.db" 'PRAGMA integrity_check')" = ok ]
