@@ -5,6 +5,7 @@
 #   make check      every test (installs missing Debian packages first)
 #   make sanitize   the same tests built with ASan + UBSan in build-sanitize/
 #   make bench      benchmarks; figures go to the terminal
+#   make fuzz       libFuzzer on the privacy guard and the report parser
 #   make install    PREFIX, SYSCONFDIR, LOCALSTATEDIR, DESTDIR as usual
 
 VERSION		= 0.1.0
@@ -33,6 +34,8 @@ DEB_BUILD	= build-essential pkg-config libuv1-dev libsqlite3-dev \
 DEB_TEST	= sqlite3 curl python3 python3-aiosmtpd postfix openssl \
 		  valgrind strace systemd man-db
 DEB_PACKAGES	= $(DEB_BUILD) $(DEB_TEST)
+# Only `make fuzz` needs these (libFuzzer comes with clang).
+DEB_FUZZ	= clang libclang-rt-14-dev
 
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lm
@@ -40,7 +43,7 @@ PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lm
 ALL_CFLAGS	= $(WARN) -D_GNU_SOURCE -DPLANWATCH_VERSION='"$(VERSION)"' \
 		  -DSYSCONFDIR='"$(SYSCONFDIR)"' \
 		  -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
-		  -Idaemon $(PKG_CFLAGS) $(CFLAGS)
+		  -iquote daemon $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(LDFLAGS) $(PKG_LIBS)
 
 PROGS		= main.c ctl.c
@@ -50,7 +53,8 @@ TEST_SRCS	:= $(wildcard tests/test_*.c)
 TEST_BINS	:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 LIB		= $(BUILD)/libplanwatch.a
 
-.PHONY: all deps run check sanitize bench install uninstall clean fuzz
+.PHONY: all deps run check sanitize bench install uninstall clean fuzz \
+	fuzz-deps
 
 all: $(BUILD)/planwatchd $(BUILD)/planwatchctl
 
@@ -140,5 +144,11 @@ uninstall:
 	@echo "configuration in $(DESTDIR)$(SYSCONFDIR)/planwatch and state in" \
 	    "$(DESTDIR)$(LOCALSTATEDIR)/lib/planwatch are left in place"
 
+fuzz: fuzz-deps
+fuzz-deps:
+	@$(MAKE) -s deps DEB_PACKAGES="$(DEB_FUZZ)"
+
+include tests/fuzz/fuzz.mk
+
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz

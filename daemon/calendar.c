@@ -630,29 +630,28 @@ utc_offset(time_t t)
 time_t
 calendar_local_to_utc(int days, int minute)
 {
-	long long	 L, off[16], t[16], lo, hi, mid;
+	static const int probe[] = { -2, -1, 0, 1, 2 };
+	long long	 wall, off[16], t[16], lo, hi, mid, o, best = 0;
 	size_t		 noff = 0, i, j, k;
-	long long	 probe[5] = { -2, -1, 0, 1, 2 };
-	long long	 o, best;
 	int		 found = 0;
 
-	L = (long long)days * 86400 + (long long)minute * 60;
+	wall = (long long)days * 86400 + (long long)minute * 60;
 
 	/*
 	 * Gather the offsets in force around the wall time: those a day or
 	 * two either side (wide enough for a zone skipping a whole day, as
 	 * Pacific/Apia did in 2011), and those at each candidate instant
-	 * L - offset, until no new one turns up.
+	 * wall - offset, until no new one turns up.
 	 */
 	for (i = 0; i < nitems(probe); i++) {
-		o = utc_offset((time_t)(L + probe[i] * 86400));
+		o = utc_offset((time_t)(wall + probe[i] * 86400));
 		for (j = 0; j < noff && off[j] != o; j++)
 			;
 		if (j == noff)
 			off[noff++] = o;
 	}
 	for (i = 0; i < noff && noff < nitems(off); i++) {
-		o = utc_offset((time_t)(L - off[i]));
+		o = utc_offset((time_t)(wall - off[i]));
 		for (j = 0; j < noff && off[j] != o; j++)
 			;
 		if (j == noff)
@@ -664,9 +663,8 @@ calendar_local_to_utc(int days, int minute)
 	 * the wall time when the zone has that offset then.  Two are the
 	 * repeated hour of a fall-back: the earlier one wins.
 	 */
-	best = 0;
 	for (i = 0; i < noff; i++) {
-		t[i] = L - off[i];
+		t[i] = wall - off[i];
 		if (utc_offset((time_t)t[i]) == off[i] &&
 		    (!found || t[i] < best)) {
 			best = t[i];
@@ -678,8 +676,8 @@ calendar_local_to_utc(int days, int minute)
 
 	/*
 	 * None is: the wall time is in a gap.  Sort the candidates; between
-	 * a neighbouring pair whose local times lie either side of L is the
-	 * transition, and the first instant whose local time reaches L is
+	 * a neighbouring pair whose local times lie either side of it is the
+	 * transition, and the first instant whose local time reaches wall is
 	 * the end of the gap (02:30 -> 03:00).  Local time is monotonic in
 	 * that bracket, so bisection finds it to the second.
 	 */
@@ -692,12 +690,12 @@ calendar_local_to_utc(int days, int minute)
 	for (i = 0; i + 1 < noff; i++) {
 		lo = t[i];
 		hi = t[i + 1];
-		if (local_seconds((time_t)lo) >= L ||
-		    local_seconds((time_t)hi) < L)
+		if (local_seconds((time_t)lo) >= wall ||
+		    local_seconds((time_t)hi) < wall)
 			continue;
 		while (hi - lo > 1) {
 			mid = lo + (hi - lo) / 2;
-			if (local_seconds((time_t)mid) >= L)
+			if (local_seconds((time_t)mid) >= wall)
 				hi = mid;
 			else
 				lo = mid;
@@ -705,7 +703,7 @@ calendar_local_to_utc(int days, int minute)
 		return (time_t)hi;
 	}
 	/* Not reached with a sane zone; fall back on the first offset. */
-	return (time_t)(L - off[0]);
+	return (time_t)(wall - off[0]);
 }
 
 void

@@ -368,6 +368,7 @@ main(int argc, char *argv[])
 
 	d.conf = conf_load(conf_path, &diag);
 	diag_print(&diag, stderr);
+	diag_free(&diag);
 	if (check) {
 		if (d.conf == NULL)
 			return 1;
@@ -381,7 +382,6 @@ main(int argc, char *argv[])
 		/* With -v stdout holds the dump, which must load again. */
 		fprintf(verbose ? stderr : stdout, "configuration OK\n");
 		conf_free(d.conf);
-		diag_free(&diag);
 		return 0;
 	}
 	if (d.conf == NULL) {
@@ -389,7 +389,6 @@ main(int argc, char *argv[])
 		    "not starting\n", conf_path);
 		return 1;
 	}
-	diag_free(&diag);
 
 	log_init("planwatchd", foreground, verbose);
 	signal(SIGPIPE, SIG_IGN);

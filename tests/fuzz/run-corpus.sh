@@ -1,0 +1,45 @@
+#!/bin/sh
+# run-corpus.sh: replays every saved fuzz input (tests/fuzz/corpus/<name>/)
+# through its harness, built with the normal compiler and a plain main()
+# (tests/fuzz/driver.c) instead of libFuzzer, and prints
+# `fuzz-corpus: N passed, N failed`.  Run from the top of the tree.
+# Honours CC, CFLAGS, LDFLAGS (e.g. -fsanitize=address,undefined) and BUILD.
+set -u
+
+CC=${CC:-cc}
+CFLAGS=${CFLAGS:--O1 -g}
+LDFLAGS=${LDFLAGS:-}
+BUILD=${BUILD:-build}
+out=$BUILD/fuzz-corpus
+WARN="-std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+    -Wmissing-prototypes -Wno-unused-parameter"
+JANSSON_CFLAGS=$(pkg-config --cflags jansson)
+LIBS=$(pkg-config --libs jansson openssl)
+
+mkdir -p "$out" || exit 2
+
+passed=0
+failed=0
+for t in fuzz_pii fuzz_report; do
+	case $t in
+	fuzz_pii)	srcs="daemon/pii.c" ;;
+	fuzz_report)	srcs="daemon/concern.c daemon/pii.c daemon/calendar.c \
+			    daemon/util.c daemon/log.c" ;;
+	esac
+	# shellcheck disable=SC2086
+	if ! $CC $WARN -D_GNU_SOURCE -iquote daemon $JANSSON_CFLAGS $CFLAGS \
+	    -o "$out/$t" tests/fuzz/driver.c "tests/fuzz/$t.c" $srcs \
+	    $LDFLAGS $LIBS; then
+		echo "fuzz-corpus: cannot build $t" >&2
+		failed=$((failed + 1))
+		continue
+	fi
+	line=$("$out/$t" -n "$t" "tests/fuzz/corpus/$t")
+	echo "$line"
+	p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+done
+echo "fuzz-corpus: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
