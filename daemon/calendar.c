@@ -734,3 +734,31 @@ calendar_format_local(time_t t, char out[17])
 	m = (unsigned int)minute % 60;
 	snprintf(out, 17, "%s %02u:%02u", date, h, m);
 }
+
+time_t
+calendar_add_working_hours(const struct calendar *cal, time_t from,
+    int hours, int day_start, int day_end)
+{
+	long left = (long)hours * 60;
+	int day, minute, span;
+
+	/*
+	 * Walk day by day: on a working day the minutes between day_start
+	 * and day_end count; everything else is skipped.  Hours are few
+	 * (a deadline of days, not years), so the walk is short.
+	 */
+	calendar_utc_to_local(from, &day, &minute);
+	for (;;) {
+		if (calendar_is_workday(cal, day) && minute < day_end) {
+			if (minute < day_start)
+				minute = day_start;
+			span = day_end - minute;
+			if (left <= span)
+				return calendar_local_to_utc(day,
+				    minute + (int)left);
+			left -= span;
+		}
+		day++;
+		minute = 0;
+	}
+}

@@ -187,5 +187,12 @@ time_t	calendar_local_to_utc(int days, int minute);
 void	calendar_utc_to_local(time_t, int *days, int *minute);
 /* "YYYY-MM-DD HH:MM" local time into out[17]. */
 void	calendar_format_local(time_t, char out[17]);
+/*
+ * The instant `hours` working hours after `from`: only the minutes from
+ * day_start to day_end (minutes of the day, local time) of working days
+ * count, so a time outside them starts counting at the next opening.
+ */
+time_t	calendar_add_working_hours(const struct calendar *, time_t from,
+	    int hours, int day_start, int day_end);
 
 #endif

@@ -1,4 +1,5 @@
-# tests/fuzz/fuzz.mk: fuzzing the privacy guard and the report parser.
+# tests/fuzz/fuzz.mk: fuzzing the privacy guard, the report parser and the
+# HTTP request layer.
 # Included from the top-level Makefile.
 #
 #   make fuzz          build each harness with libFuzzer + ASan + UBSan into
@@ -18,16 +19,20 @@ FUZZ_CC		?= clang
 FUZZ_TIME	?= 20
 FUZZ_SANITIZE	= -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_TARGETS	= fuzz_pii fuzz_report
+FUZZ_TARGETS	= fuzz_pii fuzz_report fuzz_http
 FUZZ_BINS	= $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_CFLAGS	= $(WARN) -D_GNU_SOURCE -iquote daemon -g -O1 \
-		  $(shell pkg-config --cflags jansson 2>/dev/null)
+		  $(shell pkg-config --cflags jansson libuv libconfig 2>/dev/null)
 FUZZ_LIBS	= $(shell pkg-config --libs jansson openssl 2>/dev/null)
 
 # The sources each harness needs, beyond its own file.
 FUZZ_SRCS_fuzz_pii	= daemon/pii.c
 FUZZ_SRCS_fuzz_report	= daemon/concern.c daemon/pii.c daemon/calendar.c \
 			  daemon/util.c daemon/log.c
+FUZZ_SRCS_fuzz_http	= daemon/http.c daemon/cfg.c daemon/util.c daemon/log.c
+# Libraries a harness needs beyond FUZZ_LIBS.
+FUZZ_LIBS_fuzz_http	= $(shell pkg-config --libs libuv libconfig \
+			  2>/dev/null) -lhttp_parser
 
 .PHONY: fuzz fuzz-corpus
 
@@ -35,9 +40,10 @@ $(FUZZ_BUILD):
 	mkdir -p $@
 
 $(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/pii.c daemon/concern.c \
-    daemon/calendar.c daemon/util.c daemon/log.c daemon/*.h | $(FUZZ_BUILD)
+    daemon/calendar.c daemon/util.c daemon/log.c daemon/http.c daemon/cfg.c \
+    daemon/*.h | $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) -o $@ $< \
-	    $(FUZZ_SRCS_$*) $(FUZZ_LIBS)
+	    $(FUZZ_SRCS_$*) $(FUZZ_LIBS) $(FUZZ_LIBS_$*)
 
 fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \

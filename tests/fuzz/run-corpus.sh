@@ -13,23 +13,27 @@ BUILD=${BUILD:-build}
 out=$BUILD/fuzz-corpus
 WARN="-std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
     -Wmissing-prototypes -Wno-unused-parameter"
-JANSSON_CFLAGS=$(pkg-config --cflags jansson)
+JANSSON_CFLAGS=$(pkg-config --cflags jansson libuv libconfig)
 LIBS=$(pkg-config --libs jansson openssl)
 
 mkdir -p "$out" || exit 2
 
 passed=0
 failed=0
-for t in fuzz_pii fuzz_report; do
+for t in fuzz_pii fuzz_report fuzz_http; do
+	extra=
 	case $t in
 	fuzz_pii)	srcs="daemon/pii.c" ;;
 	fuzz_report)	srcs="daemon/concern.c daemon/pii.c daemon/calendar.c \
 			    daemon/util.c daemon/log.c" ;;
+	fuzz_http)	srcs="daemon/http.c daemon/cfg.c daemon/util.c \
+			    daemon/log.c"
+			extra="$(pkg-config --libs libuv libconfig) -lhttp_parser" ;;
 	esac
 	# shellcheck disable=SC2086
 	if ! $CC $WARN -D_GNU_SOURCE -iquote daemon $JANSSON_CFLAGS $CFLAGS \
 	    -o "$out/$t" tests/fuzz/driver.c "tests/fuzz/$t.c" $srcs \
-	    $LDFLAGS $LIBS; then
+	    $LDFLAGS $LIBS $extra; then
 		echo "fuzz-corpus: cannot build $t" >&2
 		failed=$((failed + 1))
 		continue

@@ -1,0 +1,1319 @@
+/*
+ * http: the HTTP/1.1 intake for concern reports (see http.h for the two
+ * layers).  The request layer checks, in this order, for each request:
+ * header size, the path (404), the method (405), then for a report the
+ * bearer token (401), the client's rate (429), the content type (415) and
+ * the body size (413), and only then calls the submit callback.  Every
+ * answer is JSON; error texts are fixed phrases, so nothing a client sent
+ * is ever echoed back or logged.  An error closes the connection: after a
+ * refused header we do not know where the next request would start.
+ *
+ * The socket layer closes gracefully: after the last response it shuts
+ * down the sending side and keeps reading (and discarding) for a moment,
+ * because closing a socket with unread data makes the kernel send a reset
+ * that can destroy the response before the client reads it (a client
+ * still uploading an oversized body would see "connection reset" instead
+ * of 413).
+ */
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <http_parser.h>
+#include <jansson.h>
+#include <libconfig.h>
+#include <openssl/crypto.h>
+#include <uv.h>
+
+#include "cfg.h"
+#include "http.h"
+#include "intake.h"
+#include "log.h"
+#include "util.h"
+
+#define PATH_REPORTS	"/api/v1/reports"
+#define PATH_HEALTH	"/api/v1/health"
+#define RATE_WINDOW_MS	60000
+/* How long a closing connection drains what the client still sends. */
+#define LINGER_MS	2000
+/* Stop reading while this much output waits for a slow reader. */
+#define WRITE_QUEUE_MAX	(64 * 1024)
+
+/* ---- configuration ---- */
+
+void
+http_config_init(struct http_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->listen_host = xstrdup(HTTP_DEFAULT_HOST);
+	c->listen_port = HTTP_DEFAULT_PORT;
+	c->max_header_bytes = HTTP_DEFAULT_MAX_HEADER_BYTES;
+	c->max_body_bytes = HTTP_DEFAULT_MAX_BODY_BYTES;
+	c->request_timeout_ms = HTTP_DEFAULT_REQUEST_TIMEOUT_MS;
+	c->max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+	c->requests_per_minute = HTTP_DEFAULT_REQUESTS_PER_MINUTE;
+}
+
+void
+http_config_free(struct http_config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->listen_host);
+	for (i = 0; i < c->nclients; i++)
+		free(c->clients[i].name);
+	free(c->clients);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+http_config_copy(struct http_config *dst, const struct http_config *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->listen_host = src->listen_host ? xstrdup(src->listen_host) : NULL;
+	dst->clients = src->nclients ?
+	    xcalloc(src->nclients, sizeof(*dst->clients)) : NULL;
+	for (i = 0; i < src->nclients; i++) {
+		dst->clients[i] = src->clients[i];
+		dst->clients[i].name = xstrdup(src->clients[i].name);
+	}
+}
+
+/*
+ * Splits "a.b.c.d:port" or "[v6]:port" into a numeric host and a port.
+ * Returns 0, or -1 with a reason in `why`.
+ */
+static int
+parse_listen(const char *s, char **host, int *port, const char **why)
+{
+	const char *colon, *hs, *he;
+	unsigned char addr[16];
+	long long p;
+	char *h;
+	int af;
+
+	if (*s == '[') {
+		hs = s + 1;
+		if ((he = strchr(hs, ']')) == NULL || he[1] != ':') {
+			*why = "expected \"[IPv6]:port\"";
+			return -1;
+		}
+		colon = he + 1;
+		af = AF_INET6;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL) {
+			*why = "expected \"address:port\"";
+			return -1;
+		}
+		hs = s;
+		he = colon;
+		af = AF_INET;
+	}
+	h = xstrndup(hs, (size_t)(he - hs));
+	if (inet_pton(af, h, addr) != 1) {
+		*why = af == AF_INET ? "not a numeric IPv4 address "
+		    "(write IPv6 as \"[::1]:port\")" : "not a numeric IPv6 "
+		    "address";
+		free(h);
+		return -1;
+	}
+	if (parse_int64(colon + 1, &p) != 0 || p < 1 || p > 65535) {
+		*why = "the port must be a number from 1 to 65535";
+		free(h);
+		return -1;
+	}
+	*host = h;
+	*port = (int)p;
+	return 0;
+}
+
+static int
+is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+static int
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f') ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return s[64] == '\0';
+}
+
+static const char *const http_keys[] = {
+	"listen", "clients", "max_header_bytes", "max_body_bytes",
+	"request_timeout_ms", "max_connections", "requests_per_minute", NULL
+};
+static const char *const client_keys[] = { "name", "token_sha256", NULL };
+
+static void
+load_clients(const config_setting_t *list, struct http_config *c,
+    struct diag *d)
+{
+	const config_setting_t *g;
+	const char *name, *hash;
+	size_t i, j, k, n;
+
+	if (!config_setting_is_list(list) && !config_setting_is_array(list)) {
+		cfg_error(d, list, "'clients' must be a list of groups: "
+		    "( { name = \"...\"; token_sha256 = \"...\"; } )");
+		return;
+	}
+	n = (size_t)config_setting_length(list);
+	c->clients = n ? xcalloc(n, sizeof(*c->clients)) : NULL;
+	for (i = 0; i < n; i++) {
+		g = config_setting_get_elem(list, (unsigned int)i);
+		if (!config_setting_is_group(g)) {
+			cfg_error(d, g, "each http client must be a group "
+			    "{ name = ...; token_sha256 = ...; }");
+			continue;
+		}
+		cfg_check_keys(g, "http client", client_keys, d);
+		if (cfg_get_string(g, "name", 1, &name, d) != 1 ||
+		    cfg_get_string(g, "token_sha256", 1, &hash, d) != 1)
+			continue;
+		if (*name == '\0' || strcmp(name, "spool") == 0) {
+			cfg_error(d, g, "http client name must be non-empty "
+			    "and not \"spool\"");
+			continue;
+		}
+		if (!is_hex64(hash)) {
+			cfg_error(d, config_setting_get_member(g,
+			    "token_sha256"), "'token_sha256' must be 64 hex "
+			    "digits (see planwatchctl token new)");
+			continue;
+		}
+		for (j = 0; j < c->nclients; j++) {
+			if (strcmp(c->clients[j].name, name) == 0)
+				cfg_error(d, g, "http client '%s' appears "
+				    "twice", name);
+			else if (strcasecmp(c->clients[j].token_sha256,
+			    hash) == 0)
+				cfg_error(d, g, "http client '%s' has the "
+				    "same token as '%s'", name,
+				    c->clients[j].name);
+		}
+		c->clients[c->nclients].name = xstrdup(name);
+		for (k = 0; k < 64; k++)
+			c->clients[c->nclients].token_sha256[k] =
+			    (char)((hash[k] >= 'A' && hash[k] <= 'F') ?
+			    hash[k] - 'A' + 'a' : hash[k]);
+		c->clients[c->nclients].token_sha256[64] = '\0';
+		c->nclients++;
+	}
+}
+
+int
+http_config_load(const config_setting_t *g, const char *file,
+    struct http_config *c, struct diag *d)
+{
+	const config_setting_t *m;
+	const char *listen, *why;
+	size_t before = d->nerrors;
+	long long v;
+	char *host;
+	int port;
+
+	http_config_init(c);
+	if (g == NULL)
+		return 0;
+	if (!config_setting_is_group(g)) {
+		cfg_error(d, g, "'http' must be a group { listen = ...; }");
+		return -1;
+	}
+	cfg_check_keys(g, "http", http_keys, d);
+	if (cfg_get_string(g, "listen", 0, &listen, d) == 1) {
+		m = config_setting_get_member(g, "listen");
+		if (parse_listen(listen, &host, &port, &why) != 0)
+			cfg_error(d, m, "http listen \"%s\": %s", listen, why);
+		else {
+			free(c->listen_host);
+			c->listen_host = host;
+			c->listen_port = port;
+			if (!is_loopback(host))
+				cfg_warn(d, m, "http listen address %s is not "
+				    "a loopback address; put a TLS reverse "
+				    "proxy in front and listen on 127.0.0.1",
+				    host);
+		}
+	}
+	if ((m = config_setting_get_member(g, "clients")) != NULL)
+		load_clients(m, c, d);
+	if (cfg_get_int(g, "max_header_bytes", 0, 1024, 1024 * 1024, &v,
+	    d) == 1)
+		c->max_header_bytes = (size_t)v;
+	if (cfg_get_int(g, "max_body_bytes", 0, 1024, 1024 * 1024, &v,
+	    d) == 1)
+		c->max_body_bytes = (size_t)v;
+	if (cfg_get_int(g, "request_timeout_ms", 0, 100, 600000, &v, d) == 1)
+		c->request_timeout_ms = (unsigned int)v;
+	if (cfg_get_int(g, "max_connections", 0, 1, 100000, &v, d) == 1)
+		c->max_connections = (size_t)v;
+	if (cfg_get_int(g, "requests_per_minute", 0, 1, 1000000, &v,
+	    d) == 1)
+		c->requests_per_minute = (unsigned int)v;
+	(void)file;
+	return d->nerrors == before ? 0 : -1;
+}
+
+void
+http_config_dump(const struct http_config *c, struct buf *b)
+{
+	size_t i;
+
+	buf_adds(b, "http = {\n  listen = ");
+	if (strchr(c->listen_host, ':') != NULL)
+		buf_printf(b, "\"[%s]:%d\";\n", c->listen_host, c->listen_port);
+	else
+		buf_printf(b, "\"%s:%d\";\n", c->listen_host, c->listen_port);
+	buf_adds(b, "  clients = (\n");
+	for (i = 0; i < c->nclients; i++) {
+		buf_adds(b, "    { name = ");
+		cfg_quote(b, c->clients[i].name);
+		buf_printf(b, "; token_sha256 = \"%s\"; }%s\n",
+		    c->clients[i].token_sha256,
+		    i + 1 < c->nclients ? "," : "");
+	}
+	buf_printf(b, "  );\n  max_header_bytes = %zu;\n"
+	    "  max_body_bytes = %zu;\n  request_timeout_ms = %u;\n"
+	    "  max_connections = %zu;\n  requests_per_minute = %u;\n};\n",
+	    c->max_header_bytes, c->max_body_bytes, c->request_timeout_ms,
+	    c->max_connections, c->requests_per_minute);
+}
+
+/* ---- tokens ---- */
+
+char *
+http_token_new(char hash_out[65])
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char raw[33];
+	size_t got = 0, i, o = 0;
+	ssize_t r;
+	char *tok;
+
+	while (got < 32) {
+		r = getrandom(raw + got, 32 - got, 0);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return NULL;
+		got += (size_t)r;
+	}
+	raw[32] = 0;
+	/* 32 bytes = 10 groups of 3 and 2 left over: 40 + 3 characters. */
+	tok = xmalloc(44);
+	for (i = 0; i < 33; i += 3) {
+		unsigned int v = (unsigned int)raw[i] << 16 |
+		    (unsigned int)(i + 1 < 33 ? raw[i + 1] : 0) << 8 |
+		    (unsigned int)(i + 2 < 33 ? raw[i + 2] : 0);
+
+		tok[o++] = b64[(v >> 18) & 63];
+		tok[o++] = b64[(v >> 12) & 63];
+		tok[o++] = b64[(v >> 6) & 63];
+		tok[o++] = b64[v & 63];
+	}
+	/* The last group held raw[30], raw[31] and padding: 3 characters. */
+	tok[43] = '\0';
+	sha256_hex(tok, 43, hash_out);
+	explicit_bzero(raw, sizeof(raw));
+	return tok;
+}
+
+void
+http_token_config_line(const char *name, const char *hash, struct buf *b)
+{
+	buf_adds(b, "{ name = ");
+	cfg_quote(b, name);
+	buf_printf(b, "; token_sha256 = \"%s\"; }\n", hash);
+}
+
+/* ---- request layer ---- */
+
+struct rate {
+	char		*name;
+	uint64_t	 window_start;
+	unsigned int	 count;
+	int		 used;
+};
+
+struct http_core {
+	struct http_config	 cfg;
+	struct rate		*rates;		/* parallel to cfg.clients */
+	intake_submit_cb	*submit;
+	void			*arg;
+};
+
+enum route {
+	ROUTE_NONE,
+	ROUTE_REPORTS,
+	ROUTE_HEALTH
+};
+
+struct http_conn {
+	struct http_core	*core;
+	http_parser		 parser;
+	http_output_cb		*out;
+	void			*out_arg;
+	uint64_t		 now;
+	uint64_t		 deadline;
+	unsigned long		 nrequests;
+	int			 closed;
+	int			 partial;	/* a request has begun */
+	/* The request being parsed. */
+	size_t			 header_bytes;
+	struct buf		 url;
+	struct buf		 field;
+	struct buf		 value;
+	int			 in_value;
+	char			*content_type;
+	char			*authorization;
+	int			 duplicate;
+	enum route		 route;
+	char			*client;
+	struct buf		 body;
+};
+
+static void
+rates_rebuild(struct http_core *core, struct rate *old, size_t nold)
+{
+	size_t i, j;
+
+	core->rates = core->cfg.nclients ?
+	    xcalloc(core->cfg.nclients, sizeof(*core->rates)) : NULL;
+	for (i = 0; i < core->cfg.nclients; i++) {
+		core->rates[i].name = xstrdup(core->cfg.clients[i].name);
+		for (j = 0; j < nold; j++)
+			if (strcmp(old[j].name, core->rates[i].name) == 0) {
+				core->rates[i].window_start =
+				    old[j].window_start;
+				core->rates[i].count = old[j].count;
+				core->rates[i].used = old[j].used;
+			}
+	}
+	for (j = 0; j < nold; j++)
+		free(old[j].name);
+	free(old);
+}
+
+struct http_core *
+http_core_new(const struct http_config *cfg, intake_submit_cb *submit,
+    void *arg)
+{
+	struct http_core *core = xcalloc(1, sizeof(*core));
+
+	http_config_copy(&core->cfg, cfg);
+	core->submit = submit;
+	core->arg = arg;
+	rates_rebuild(core, NULL, 0);
+	return core;
+}
+
+void
+http_core_set_config(struct http_core *core, const struct http_config *cfg)
+{
+	struct rate *old = core->rates;
+	size_t nold = core->cfg.nclients;
+
+	http_config_free(&core->cfg);
+	http_config_copy(&core->cfg, cfg);
+	rates_rebuild(core, old, nold);
+}
+
+const struct http_config *
+http_core_config(const struct http_core *core)
+{
+	return &core->cfg;
+}
+
+void
+http_core_free(struct http_core *core)
+{
+	size_t i;
+
+	if (core == NULL)
+		return;
+	for (i = 0; i < core->cfg.nclients; i++)
+		free(core->rates[i].name);
+	free(core->rates);
+	http_config_free(&core->cfg);
+	free(core);
+}
+
+static const char *
+status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	}
+	return "Unknown";
+}
+
+/* Sends one response; `extra` is zero or more complete header lines. */
+static void
+respond(struct http_conn *c, int status, const char *body, const char *extra,
+    int keep_alive)
+{
+	struct buf b = { 0 };
+	size_t blen = strlen(body);
+
+	buf_printf(&b, "HTTP/1.1 %d %s\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Connection: %s\r\n"
+	    "%s\r\n",
+	    status, status_text(status), blen + 1,
+	    keep_alive ? "keep-alive" : "close", extra ? extra : "");
+	buf_add(&b, body, blen);
+	buf_addc(&b, '\n');
+	c->out(c->out_arg, b.s, b.len);
+	buf_free(&b);
+	c->nrequests++;
+	if (!keep_alive)
+		c->closed = 1;
+}
+
+/* An error answer: {"error": reason} with a fixed reason; closes. */
+static void
+respond_error(struct http_conn *c, int status, const char *reason,
+    const char *extra)
+{
+	json_t *j = json_pack("{s:s}", "error", reason);
+	char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	respond(c, status, body ? body : "{\"error\":\"internal error\"}",
+	    extra, 0);
+	free(body);
+	json_decref(j);
+}
+
+static void
+request_reset(struct http_conn *c)
+{
+	c->header_bytes = 0;
+	buf_reset(&c->url);
+	buf_reset(&c->field);
+	buf_reset(&c->value);
+	c->in_value = 0;
+	free(c->content_type);
+	free(c->authorization);
+	free(c->client);
+	c->content_type = c->authorization = c->client = NULL;
+	c->duplicate = 0;
+	c->route = ROUTE_NONE;
+	buf_reset(&c->body);
+}
+
+static int
+count_header(struct http_conn *c, size_t len)
+{
+	c->header_bytes += len;
+	if (c->header_bytes > c->core->cfg.max_header_bytes) {
+		respond_error(c, 431, "request headers too large", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+finish_header(struct http_conn *c)
+{
+	char **slot = NULL;
+
+	if (c->field.len == 0)
+		return;
+	if (strcasecmp(c->field.s, "content-type") == 0)
+		slot = &c->content_type;
+	else if (strcasecmp(c->field.s, "authorization") == 0)
+		slot = &c->authorization;
+	if (slot != NULL) {
+		if (*slot != NULL)
+			c->duplicate = 1;
+		else
+			*slot = xstrdup(c->value.s ? c->value.s : "");
+	}
+	buf_reset(&c->field);
+	buf_reset(&c->value);
+	c->in_value = 0;
+}
+
+static int
+on_message_begin(http_parser *p)
+{
+	struct http_conn *c = p->data;
+
+	request_reset(c);
+	c->partial = 1;
+	return 0;
+}
+
+static int
+on_url(http_parser *p, const char *at, size_t len)
+{
+	struct http_conn *c = p->data;
+
+	if (count_header(c, len) != 0)
+		return -1;
+	buf_add(&c->url, at, len);
+	return 0;
+}
+
+static int
+on_header_field(http_parser *p, const char *at, size_t len)
+{
+	struct http_conn *c = p->data;
+
+	/* Four bytes for ": " and CRLF, so many empty headers count too. */
+	if (count_header(c, len + (c->in_value || c->field.len == 0 ? 4 : 0))
+	    != 0)
+		return -1;
+	if (c->in_value)
+		finish_header(c);
+	buf_add(&c->field, at, len);
+	return 0;
+}
+
+static int
+on_header_value(http_parser *p, const char *at, size_t len)
+{
+	struct http_conn *c = p->data;
+
+	if (count_header(c, len) != 0)
+		return -1;
+	c->in_value = 1;
+	buf_add(&c->value, at, len);
+	return 0;
+}
+
+/*
+ * Finds the client whose token hash matches.  Every client is compared
+ * over the full 64 characters whatever the outcome, so the time taken does
+ * not depend on how much of a hash matched.
+ */
+static const char *
+find_client(const struct http_core *core, const char *token, size_t len)
+{
+	char hash[65];
+	const char *found = NULL;
+	size_t i;
+
+	sha256_hex(token, len, hash);
+	for (i = 0; i < core->cfg.nclients; i++)
+		if (CRYPTO_memcmp(hash, core->cfg.clients[i].token_sha256,
+		    64) == 0 && found == NULL)
+			found = core->cfg.clients[i].name;
+	explicit_bzero(hash, sizeof(hash));
+	return found;
+}
+
+/* The token of "Bearer <token>", or NULL. */
+static const char *
+bearer(const char *h, size_t *len)
+{
+	const char *e;
+
+	while (*h == ' ' || *h == '\t')
+		h++;
+	if (strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
+		return NULL;
+	h += 6;
+	while (*h == ' ' || *h == '\t')
+		h++;
+	for (e = h; *e != '\0' && *e != ' ' && *e != '\t'; e++)
+		;
+	if (e == h)
+		return NULL;
+	*len = (size_t)(e - h);
+	for (; *e == ' ' || *e == '\t'; e++)
+		;
+	return *e == '\0' ? h : NULL;
+}
+
+/* Takes one request of client `name` against its per-minute budget. */
+static int
+rate_take(struct http_core *core, const char *name, uint64_t now,
+    unsigned int *retry_after)
+{
+	struct rate *r = NULL;
+	size_t i;
+
+	for (i = 0; i < core->cfg.nclients; i++)
+		if (strcmp(core->rates[i].name, name) == 0)
+			r = &core->rates[i];
+	if (r == NULL)
+		return 0;
+	if (!r->used || now - r->window_start >= RATE_WINDOW_MS) {
+		r->used = 1;
+		r->window_start = now;
+		r->count = 0;
+	}
+	if (r->count >= core->cfg.requests_per_minute) {
+		*retry_after = (unsigned int)((r->window_start +
+		    RATE_WINDOW_MS - now + 999) / 1000);
+		if (*retry_after == 0)
+			*retry_after = 1;
+		return -1;
+	}
+	r->count++;
+	return 0;
+}
+
+static int
+is_json_type(const char *ct)
+{
+	static const char want[] = "application/json";
+	size_t n = sizeof(want) - 1;
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, want, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+static int
+on_headers_complete(http_parser *p)
+{
+	struct http_conn *c = p->data;
+	struct http_core *core = c->core;
+	const char *path, *token;
+	char extra[64];
+	unsigned int retry;
+	size_t plen, tlen;
+
+	if (c->in_value)
+		finish_header(c);
+	/*
+	 * CONNECT and Upgrade switch protocols, which we never do; and
+	 * http-parser takes any one-digit version.
+	 */
+	if (p->upgrade || p->http_major != 1) {
+		respond_error(c, 400, "malformed request", NULL);
+		return -1;
+	}
+	path = c->url.s ? c->url.s : "";
+	plen = strcspn(path, "?#");
+	if (plen == strlen(PATH_REPORTS) &&
+	    strncmp(path, PATH_REPORTS, plen) == 0)
+		c->route = ROUTE_REPORTS;
+	else if (plen == strlen(PATH_HEALTH) &&
+	    strncmp(path, PATH_HEALTH, plen) == 0)
+		c->route = ROUTE_HEALTH;
+	else {
+		respond_error(c, 404, "not found", NULL);
+		return -1;
+	}
+	if (c->duplicate) {
+		respond_error(c, 400, "duplicate Content-Type or "
+		    "Authorization header", NULL);
+		return -1;
+	}
+	if (c->route == ROUTE_HEALTH) {
+		if (p->method != HTTP_GET) {
+			respond_error(c, 405, "method not allowed",
+			    "Allow: GET\r\n");
+			return -1;
+		}
+	} else {
+		if (p->method != HTTP_POST) {
+			respond_error(c, 405, "method not allowed",
+			    "Allow: POST\r\n");
+			return -1;
+		}
+		if (c->authorization == NULL ||
+		    (token = bearer(c->authorization, &tlen)) == NULL) {
+			respond_error(c, 401, "a bearer token is required",
+			    "WWW-Authenticate: Bearer realm=\"planwatch\"\r\n");
+			return -1;
+		}
+		if ((token = find_client(core, token, tlen)) == NULL) {
+			respond_error(c, 401, "invalid token",
+			    "WWW-Authenticate: Bearer realm=\"planwatch\", "
+			    "error=\"invalid_token\"\r\n");
+			return -1;
+		}
+		c->client = xstrdup(token);
+		if (rate_take(core, c->client, c->now, &retry) != 0) {
+			snprintf(extra, sizeof(extra), "Retry-After: %u\r\n",
+			    retry);
+			respond_error(c, 429, "too many requests", extra);
+			return -1;
+		}
+		if (!is_json_type(c->content_type)) {
+			respond_error(c, 415, "Content-Type must be "
+			    "application/json", NULL);
+			return -1;
+		}
+	}
+	if ((p->flags & F_CONTENTLENGTH) &&
+	    p->content_length > core->cfg.max_body_bytes) {
+		respond_error(c, 413, "request body too large", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+on_body(http_parser *p, const char *at, size_t len)
+{
+	struct http_conn *c = p->data;
+
+	/* A chunked body has no length up front: count as it comes. */
+	if (c->body.len + len > c->core->cfg.max_body_bytes) {
+		respond_error(c, 413, "request body too large", NULL);
+		return -1;
+	}
+	buf_add(&c->body, at, len);
+	return 0;
+}
+
+static int
+valid_status(int s)
+{
+	static const int ok[] = {
+		200, 201, 400, 409, 413, 415, 422, 429, 500, 503
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(ok); i++)
+		if (ok[i] == s)
+			return 1;
+	return 0;
+}
+
+static int
+on_message_complete(http_parser *p)
+{
+	struct http_conn *c = p->data;
+	struct http_core *core = c->core;
+	struct intake_result r = { 0, NULL };
+	int keep = http_should_keep_alive(p);
+
+	c->partial = 0;
+	if (c->route == ROUTE_HEALTH)
+		respond(c, 200, "{\"status\":\"ok\"}", NULL, keep);
+	else if (c->client == NULL)
+		respond_error(c, 500, "internal error", NULL);
+	else {
+		core->submit(core->arg, c->client, c->body.s ? c->body.s : "",
+		    c->body.len, &r);
+		if (!valid_status(r.status)) {
+			log_warnx("http: submit returned status %d",
+			    r.status);
+			free(r.body);
+			r.body = NULL;
+			r.status = 500;
+		}
+		if (r.status >= 400 && r.body == NULL)
+			respond_error(c, r.status, r.status >= 500 ?
+			    "internal error, try again later" :
+			    "report refused", r.status == 429 || r.status ==
+			    503 ? "Retry-After: 5\r\n" : NULL);
+		else
+			respond(c, r.status, r.body ? r.body : "{}",
+			    r.status == 429 || r.status == 503 ?
+			    "Retry-After: 5\r\n" : NULL,
+			    keep && r.status < 400);
+		free(r.body);
+	}
+	request_reset(c);
+	c->deadline = c->now + core->cfg.request_timeout_ms;
+	/* Stop parsing pipelined input once the connection is to close. */
+	return c->closed ? -1 : 0;
+}
+
+static const http_parser_settings settings = {
+	.on_message_begin = on_message_begin,
+	.on_url = on_url,
+	.on_header_field = on_header_field,
+	.on_header_value = on_header_value,
+	.on_headers_complete = on_headers_complete,
+	.on_body = on_body,
+	.on_message_complete = on_message_complete,
+};
+
+struct http_conn *
+http_conn_new(struct http_core *core, uint64_t now_ms, http_output_cb *out,
+    void *out_arg)
+{
+	struct http_conn *c = xcalloc(1, sizeof(*c));
+
+	c->core = core;
+	c->out = out;
+	c->out_arg = out_arg;
+	c->now = now_ms;
+	c->deadline = now_ms + core->cfg.request_timeout_ms;
+	http_parser_init(&c->parser, HTTP_REQUEST);
+	c->parser.data = c;
+	return c;
+}
+
+int
+http_conn_feed(struct http_conn *c, const char *bytes, size_t n,
+    uint64_t now_ms)
+{
+	size_t done;
+	enum http_errno e;
+
+	if (c->closed)
+		return -1;
+	c->now = now_ms;
+	if (now_ms >= c->deadline)
+		return http_conn_expire(c, now_ms);
+	if (n == 0) {
+		/* The peer is gone: nobody would read an answer. */
+		c->closed = 1;
+		return -1;
+	}
+	done = http_parser_execute(&c->parser, &settings, bytes, n);
+	if (c->closed)
+		return -1;
+	e = HTTP_PARSER_ERRNO(&c->parser);
+	if (e != HPE_OK || done != n) {
+		if (e == HPE_HEADER_OVERFLOW)
+			respond_error(c, 431, "request headers too large",
+			    NULL);
+		else
+			respond_error(c, 400, "malformed request", NULL);
+		return -1;
+	}
+	/* An upgrade request (CONNECT, Upgrade:) is nothing we speak. */
+	if (c->parser.upgrade) {
+		respond_error(c, 400, "malformed request", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t
+http_conn_deadline(const struct http_conn *c)
+{
+	return c->deadline;
+}
+
+int
+http_conn_expire(struct http_conn *c, uint64_t now_ms)
+{
+	if (c->closed)
+		return -1;
+	c->now = now_ms;
+	if (c->partial)
+		respond_error(c, 408, "request timeout", NULL);
+	c->closed = 1;
+	return -1;
+}
+
+unsigned long
+http_conn_requests(const struct http_conn *c)
+{
+	return c->nrequests;
+}
+
+void
+http_conn_free(struct http_conn *c)
+{
+	if (c == NULL)
+		return;
+	request_reset(c);
+	buf_free(&c->url);
+	buf_free(&c->field);
+	buf_free(&c->value);
+	buf_free(&c->body);
+	free(c);
+}
+
+/* ---- socket layer ---- */
+
+struct http_server {
+	uv_loop_t		*loop;
+	uv_tcp_t		 listener;
+	struct http_core	*core;
+	struct sconn		*conns;
+	size_t			 nconns;	/* not yet freed */
+	int			 listener_open;
+	int			 stopping;
+	int			 port;
+};
+
+struct sconn {
+	struct http_server	*srv;
+	struct sconn		*next;
+	struct sconn	       **prevp;
+	uv_tcp_t		 tcp;
+	uv_timer_t		 timer;
+	uv_shutdown_t		 shutreq;
+	struct http_conn	*conn;
+	int			 handles;	/* open handles left to close */
+	int			 lingering;
+	int			 peer_eof;
+	int			 closing;
+	int			 reading;
+};
+
+struct wreq {
+	uv_write_t	 req;
+	struct sconn	*sc;
+	char		 data[];
+};
+
+static void	sconn_close(struct sconn *);
+
+static void
+server_maybe_free(struct http_server *srv)
+{
+	if (srv->stopping && !srv->listener_open && srv->nconns == 0) {
+		http_core_free(srv->core);
+		free(srv);
+	}
+}
+
+static void
+sconn_free_cb(uv_handle_t *h)
+{
+	struct sconn *sc = h->data;
+	struct http_server *srv = sc->srv;
+
+	if (--sc->handles > 0)
+		return;
+	http_conn_free(sc->conn);
+	free(sc);
+	srv->nconns--;
+	server_maybe_free(srv);
+}
+
+static void
+sconn_close(struct sconn *sc)
+{
+	if (sc->closing)
+		return;
+	sc->closing = 1;
+	if ((*sc->prevp = sc->next) != NULL)
+		sc->next->prevp = sc->prevp;
+	sc->handles = 2;
+	uv_close((uv_handle_t *)&sc->tcp, sconn_free_cb);
+	uv_close((uv_handle_t *)&sc->timer, sconn_free_cb);
+}
+
+static void
+alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b)
+{
+	static char slab[65536];
+
+	/* One loop thread, and each read is consumed before the next. */
+	(void)h;
+	(void)suggested;
+	*b = uv_buf_init(slab, sizeof(slab));
+}
+
+static void	read_cb(uv_stream_t *, ssize_t, const uv_buf_t *);
+
+static void
+write_cb(uv_write_t *req, int status)
+{
+	struct wreq *w = (struct wreq *)req;
+	struct sconn *sc = w->sc;
+
+	free(w);
+	if (status < 0) {
+		if (status != UV_ECANCELED)
+			log_debug("http: write: %s", uv_strerror(status));
+		sconn_close(sc);
+		return;
+	}
+	if (!sc->closing && !sc->reading && !sc->lingering &&
+	    uv_stream_get_write_queue_size((uv_stream_t *)&sc->tcp) <
+	    WRITE_QUEUE_MAX) {
+		sc->reading = 1;
+		uv_read_start((uv_stream_t *)&sc->tcp, alloc_cb, read_cb);
+	}
+}
+
+static void
+output_cb(void *arg, const char *bytes, size_t len)
+{
+	struct sconn *sc = arg;
+	struct wreq *w;
+	uv_buf_t b;
+
+	if (sc->closing)
+		return;
+	w = xmalloc(sizeof(*w) + len);
+	w->sc = sc;
+	memcpy(w->data, bytes, len);
+	b = uv_buf_init(w->data, (unsigned int)len);
+	if (uv_write(&w->req, (uv_stream_t *)&sc->tcp, &b, 1, write_cb) != 0) {
+		free(w);
+		sconn_close(sc);
+	}
+}
+
+static void
+linger_cb(uv_timer_t *t)
+{
+	sconn_close(t->data);
+}
+
+static void
+shutdown_cb(uv_shutdown_t *req, int status)
+{
+	struct sconn *sc = req->data;
+
+	if (status < 0 || sc->closing || sc->peer_eof) {
+		sconn_close(sc);
+		return;
+	}
+	/* Drain what the client still sends until it closes or time is up. */
+	uv_timer_start(&sc->timer, linger_cb, LINGER_MS, 0);
+	if (!sc->reading) {
+		sc->reading = 1;
+		uv_read_start((uv_stream_t *)&sc->tcp, alloc_cb, read_cb);
+	}
+}
+
+/* The request layer is done: send what is queued, then close gracefully. */
+static void
+sconn_finish(struct sconn *sc)
+{
+	if (sc->lingering || sc->closing)
+		return;
+	sc->lingering = 1;
+	uv_timer_stop(&sc->timer);
+	sc->shutreq.data = sc;
+	if (uv_shutdown(&sc->shutreq, (uv_stream_t *)&sc->tcp,
+	    shutdown_cb) != 0)
+		sconn_close(sc);
+}
+
+static void
+timeout_cb(uv_timer_t *t)
+{
+	struct sconn *sc = t->data;
+
+	http_conn_expire(sc->conn, uv_now(sc->srv->loop));
+	sconn_finish(sc);
+}
+
+static void
+arm_timer(struct sconn *sc)
+{
+	uint64_t now = uv_now(sc->srv->loop);
+	uint64_t due = http_conn_deadline(sc->conn);
+
+	uv_timer_start(&sc->timer, timeout_cb, due > now ? due - now : 0, 0);
+}
+
+static void
+read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+	struct sconn *sc = s->data;
+
+	if (sc->closing)
+		return;
+	if (n == UV_EOF && !sc->lingering) {
+		/*
+		 * The client finished sending (it may still read): let the
+		 * answers already queued go out, then close.
+		 */
+		sc->peer_eof = 1;
+		http_conn_feed(sc->conn, NULL, 0, uv_now(sc->srv->loop));
+		sconn_finish(sc);
+		return;
+	}
+	if (n < 0) {
+		if (n != UV_EOF)
+			log_debug("http: read: %s", uv_strerror((int)n));
+		sconn_close(sc);
+		return;
+	}
+	if (sc->lingering || n == 0)
+		return;
+	if (http_conn_feed(sc->conn, b->base, (size_t)n,
+	    uv_now(sc->srv->loop)) != 0) {
+		sconn_finish(sc);
+		return;
+	}
+	arm_timer(sc);
+	/* A client that pipelines without reading gets no more service. */
+	if (uv_stream_get_write_queue_size(s) >= WRITE_QUEUE_MAX) {
+		uv_read_stop(s);
+		sc->reading = 0;
+	}
+}
+
+static void
+connection_cb(uv_stream_t *server, int status)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 33\r\n"
+	    "Retry-After: 1\r\nConnection: close\r\n\r\n"
+	    "{\"error\":\"too many connections\"}\n";
+	struct http_server *srv = server->data;
+	struct sconn *sc;
+
+	if (status < 0) {
+		log_warnx("http: accept: %s", uv_strerror(status));
+		return;
+	}
+	sc = xcalloc(1, sizeof(*sc));
+	sc->srv = srv;
+	uv_tcp_init(srv->loop, &sc->tcp);
+	uv_timer_init(srv->loop, &sc->timer);
+	sc->tcp.data = sc->timer.data = sc;
+	srv->nconns++;
+	if ((sc->next = srv->conns) != NULL)
+		sc->next->prevp = &sc->next;
+	srv->conns = sc;
+	sc->prevp = &srv->conns;
+	sc->conn = http_conn_new(srv->core, uv_now(srv->loop),
+	    output_cb, sc);
+	if (uv_accept(server, (uv_stream_t *)&sc->tcp) != 0) {
+		sconn_close(sc);
+		return;
+	}
+	if (srv->nconns > srv->core->cfg.max_connections) {
+		/*
+		 * Over the limit: a short 503 rather than a silent close, so
+		 * the client knows to come back; beyond twice the limit even
+		 * that is too much work.
+		 */
+		if (srv->nconns > 2 * srv->core->cfg.max_connections) {
+			sconn_close(sc);
+			return;
+		}
+		output_cb(sc, busy, strlen(busy));
+		sconn_finish(sc);
+		return;
+	}
+	sc->reading = 1;
+	uv_read_start((uv_stream_t *)&sc->tcp, alloc_cb, read_cb);
+	arm_timer(sc);
+}
+
+struct http_server *
+http_start(uv_loop_t *loop, const struct http_config *cfg,
+    intake_submit_cb *submit, void *arg, char *err, size_t errlen)
+{
+	struct http_server *srv;
+	struct sockaddr_storage ss;
+	struct sockaddr_storage bound;
+	int len = sizeof(bound), rc, v6;
+
+	v6 = strchr(cfg->listen_host, ':') != NULL;
+	rc = v6 ? uv_ip6_addr(cfg->listen_host, cfg->listen_port,
+	    (struct sockaddr_in6 *)&ss) : uv_ip4_addr(cfg->listen_host,
+	    cfg->listen_port, (struct sockaddr_in *)&ss);
+	if (rc != 0) {
+		snprintf(err, errlen, "http listen address %s: %s",
+		    cfg->listen_host, uv_strerror(rc));
+		return NULL;
+	}
+	srv = xcalloc(1, sizeof(*srv));
+	srv->loop = loop;
+	srv->core = http_core_new(cfg, submit, arg);
+	uv_tcp_init(loop, &srv->listener);
+	srv->listener.data = srv;
+	srv->listener_open = 1;
+	srv->port = -1;
+	rc = uv_tcp_bind(&srv->listener, (struct sockaddr *)&ss,
+	    v6 ? UV_TCP_IPV6ONLY : 0);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&srv->listener, 128,
+		    connection_cb);
+	if (rc != 0) {
+		snprintf(err, errlen, "http listen %s port %d: %s",
+		    cfg->listen_host, cfg->listen_port, uv_strerror(rc));
+		http_stop(srv);
+		return NULL;
+	}
+	if (uv_tcp_getsockname(&srv->listener, (struct sockaddr *)&bound,
+	    &len) == 0)
+		srv->port = ntohs(bound.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&bound)->sin6_port :
+		    ((struct sockaddr_in *)&bound)->sin_port);
+	return srv;
+}
+
+void
+http_set_config(struct http_server *srv, const struct http_config *cfg)
+{
+	const struct http_config *old = &srv->core->cfg;
+
+	if (strcmp(old->listen_host, cfg->listen_host) != 0 ||
+	    (old->listen_port != cfg->listen_port && cfg->listen_port != 0))
+		log_warnx("http: listen address change takes effect at the "
+		    "next restart");
+	http_core_set_config(srv->core, cfg);
+}
+
+int
+http_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+static void
+listener_close_cb(uv_handle_t *h)
+{
+	struct http_server *srv = h->data;
+
+	srv->listener_open = 0;
+	server_maybe_free(srv);
+}
+
+void
+http_stop(struct http_server *srv)
+{
+	if (srv == NULL || srv->stopping)
+		return;
+	srv->stopping = 1;
+	while (srv->conns != NULL)
+		sconn_close(srv->conns);
+	uv_close((uv_handle_t *)&srv->listener, listener_close_cb);
+}

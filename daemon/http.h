@@ -1,0 +1,178 @@
+/*
+ * http: the HTTP/1.1 intake for concern reports.  A listener on the libuv
+ * loop (loopback by default: TLS and single sign-on are a reverse proxy's
+ * job) that accepts `POST /api/v1/reports` from clients holding a bearer
+ * token and `GET /api/v1/health` from anyone, and hands each report body
+ * to an intake_submit_cb.
+ *
+ * The module has two layers.  The request layer (struct http_core and
+ * struct http_conn) turns bytes into responses with http-parser and knows
+ * nothing of sockets or clocks: time is a parameter, output goes to a
+ * callback.  It enforces every limit (header and body size, whole-request
+ * timeout, per-client rate) and is what the fuzz target drives.  The
+ * socket layer (http_start/http_stop) owns the uv handles and feeds the
+ * request layer.
+ */
+#ifndef PLANWATCH_HTTP_H
+#define PLANWATCH_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libconfig.h>
+#include <uv.h>
+
+#include "intake.h"
+#include "util.h"
+
+#define HTTP_DEFAULT_LISTEN		"127.0.0.1:8025"
+#define HTTP_DEFAULT_HOST		"127.0.0.1"
+#define HTTP_DEFAULT_PORT		8025
+#define HTTP_DEFAULT_MAX_HEADER_BYTES	(8 * 1024)
+#define HTTP_DEFAULT_MAX_BODY_BYTES	(16 * 1024)
+#define HTTP_DEFAULT_REQUEST_TIMEOUT_MS	10000
+#define HTTP_DEFAULT_MAX_CONNECTIONS	64
+#define HTTP_DEFAULT_REQUESTS_PER_MINUTE 60
+
+/* One client of the intake: a name for the audit trail, its token's hash. */
+struct http_client {
+	char	*name;
+	char	 token_sha256[65];	/* lower-case hex of SHA-256(token) */
+};
+
+struct http_config {
+	char			*listen_host;	/* numeric IPv4 or IPv6 */
+	int			 listen_port;
+	struct http_client	*clients;
+	size_t			 nclients;
+	size_t			 max_header_bytes;
+	size_t			 max_body_bytes;
+	unsigned int		 request_timeout_ms;
+	size_t			 max_connections;
+	unsigned int		 requests_per_minute;	/* per client */
+};
+
+/* Fills *c with the defaults above and no clients (owned strings). */
+void	http_config_init(struct http_config *);
+/*
+ * Reads the libconfig group `http = { listen = "127.0.0.1:8025";
+ * clients = ( { name = "..."; token_sha256 = "<64 hex>"; } );
+ * max_header_bytes = ...; max_body_bytes = ...; request_timeout_ms = ...;
+ * max_connections = ...; requests_per_minute = ...; }` into *c, starting
+ * from the defaults.  `group` may be NULL (all defaults, no clients).
+ * `file` names the configuration for messages about the group as a whole.
+ * Problems are added to `d` as file:line errors; a listen host that is not
+ * a loopback address is a warning.  Returns 0, or -1 when an error was
+ * added (*c then holds whatever was read; free it either way).
+ */
+int	http_config_load(const config_setting_t *group, const char *file,
+	    struct http_config *c, struct diag *d);
+/* Deep copy of `src` into `dst` (owned strings). */
+void	http_config_copy(struct http_config *dst,
+	    const struct http_config *src);
+/* Frees the strings and the client list and zeroes *c; accepts NULL. */
+void	http_config_free(struct http_config *);
+/* Appends the canonical `http = { ... };` group (for planwatchd -nv). */
+void	http_config_dump(const struct http_config *, struct buf *);
+
+/*
+ * A new client token: 32 bytes from getrandom(2) written as 43 characters
+ * of unpadded base64url.  Its SHA-256 (of the 43 ASCII characters) goes to
+ * hash_out as lower-case hex.  Returns the token, which the caller frees
+ * (and shows once: only the hash is ever stored); NULL if the kernel
+ * gave no randomness.
+ */
+char	*http_token_new(char hash_out[65]);
+/*
+ * Appends the entry to paste into the `clients` list of the http group:
+ * `{ name = "NAME"; token_sha256 = "HASH"; }` and a newline (libconfig
+ * 1.5 takes no trailing comma: separate entries with commas by hand).
+ */
+void	http_token_config_line(const char *name, const char *hash,
+	    struct buf *);
+
+/* ---- request layer: bytes in, responses out, no I/O ---- */
+
+/* The configuration and per-client rate state shared by all connections. */
+struct http_core;
+struct http_conn;
+
+/*
+ * Receives one complete response (status line, headers, body).  `bytes`
+ * is borrowed for the call.
+ */
+typedef void http_output_cb(void *arg, const char *bytes, size_t len);
+
+/*
+ * A request layer with a copy of `cfg` that calls `submit` (with `arg`)
+ * for each accepted report.  Returns an object freed with
+ * http_core_free() after every connection made from it.
+ */
+struct http_core *http_core_new(const struct http_config *cfg,
+	    intake_submit_cb *submit, void *arg);
+/*
+ * Replaces the clients and limits with a copy of `cfg`.  Rate counters of
+ * clients that keep their name carry over.  Open connections see the new
+ * limits from their next request.
+ */
+void	http_core_set_config(struct http_core *, const struct http_config *);
+const struct http_config *http_core_config(const struct http_core *);
+void	http_core_free(struct http_core *);
+
+/*
+ * One connection's request state, opened at `now_ms` (a monotonic clock in
+ * milliseconds).  Responses go to `out`.  Free with http_conn_free().
+ */
+struct http_conn *http_conn_new(struct http_core *, uint64_t now_ms,
+	    http_output_cb *out, void *out_arg);
+/*
+ * Feeds `n` received bytes.  Produces zero or more responses through the
+ * output callback (pipelined requests are answered in order).  Returns 0
+ * while the connection may stay open, or -1 once it must be closed after
+ * the responses are sent (an error, `Connection: close`, HTTP/1.0 without
+ * keep-alive); later calls then do nothing and return -1.  n == 0 means
+ * the peer closed its side.
+ */
+int	http_conn_feed(struct http_conn *, const char *bytes, size_t n,
+	    uint64_t now_ms);
+/*
+ * The instant the current request (or idle keep-alive wait) times out:
+ * the whole request must arrive within request_timeout_ms of the
+ * connection opening or of the previous response.
+ */
+uint64_t http_conn_deadline(const struct http_conn *);
+/*
+ * Called when the deadline has passed: if part of a request arrived,
+ * answers 408; an idle connection gets no answer.  The connection is then
+ * closed (returns -1 like http_conn_feed).
+ */
+int	http_conn_expire(struct http_conn *, uint64_t now_ms);
+/* Number of complete requests answered so far (for tests). */
+unsigned long http_conn_requests(const struct http_conn *);
+void	http_conn_free(struct http_conn *);
+
+/* ---- socket layer ---- */
+
+struct http_server;
+
+/*
+ * Listens on cfg->listen_host:listen_port (port 0: any free port; see
+ * http_port()) and serves connections on `loop`.  `cfg` is copied.
+ * Returns NULL with a message in `err` when the address cannot be bound.
+ */
+struct http_server *http_start(uv_loop_t *, const struct http_config *cfg,
+	    intake_submit_cb *submit, void *arg, char *err, size_t errlen);
+/*
+ * Swaps the clients and limits (on reload).  The listen address is not
+ * changed: that needs a restart, and a differing one is logged.
+ */
+void	http_set_config(struct http_server *, const struct http_config *);
+/* The bound TCP port, or -1. */
+int	http_port(const struct http_server *);
+/*
+ * Closes the listener and every connection.  Memory is freed in the close
+ * callbacks, so run the loop afterwards.  Accepts NULL.
+ */
+void	http_stop(struct http_server *);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * intake: the contract between the concern-report front ends (the HTTP
+ * listener in http.c, the spool directory in spool.c) and the code that
+ * validates and stores a report.  The front ends do transport-level checks
+ * only; every report, whichever way it came in, goes through one submit
+ * callback, so all paths share the same validation.
+ */
+#ifndef PLANWATCH_INTAKE_H
+#define PLANWATCH_INTAKE_H
+
+#include <stddef.h>
+
+/*
+ * The answer to one submitted report.  `status` is an HTTP status: 201
+ * stored; 400, 409, 413, 415, 422 refused (the spool moves the file to
+ * rejected/); 429, 500, 503 try again later.  `body` is the JSON reply
+ * (e.g. {"number": 7} or {"error": "..."}), allocated by the callback
+ * with xstrdup()/xasprintf(); the front end sends or records it and frees
+ * it.  It must never contain a value from the report.
+ */
+struct intake_result {
+	int	 status;
+	char	*body;
+};
+
+/*
+ * Validates and stores one report.  Runs on the loop thread.  `client` is
+ * the authenticated HTTP client's name, "spool", or the local user of the
+ * control socket; `json` is `len` bytes, not NUL-terminated, borrowed for
+ * the call.  Fills *out (out->body may be left NULL: the front end then
+ * sends a generic body for the status).
+ */
+typedef void intake_submit_cb(void *arg, const char *client,
+    const char *json, size_t len, struct intake_result *out);
+
+#endif
