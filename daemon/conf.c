@@ -24,6 +24,8 @@
 #include "cfg.h"
 #include "conf.h"
 #include "plan.h"
+#include "route.h"
+#include "rules.h"
 #include "template.h"
 #include "util.h"
 
@@ -54,6 +56,7 @@ static const struct option options[] = {
 	    "calendar.conf" },
 	{ "plans",		OPT_PATH,	OFF(plans_dir),	"plans" },
 	{ "rules",		OPT_PATH,	OFF(rules_dir),	"../rules" },
+	{ "spool_dir",		OPT_PATH,	OFF(spool_dir),	NULL },
 };
 
 static char **
@@ -283,6 +286,60 @@ check_name_unique(struct diag *d, const config_setting_t *s,
 }
 
 static void
+add_name(struct org *o, const char *text, struct role *r,
+    struct role_group *g)
+{
+	struct org_name *n;
+
+	o->names = xreallocarray(o->names, o->nnames + 1, sizeof(*o->names));
+	n = &o->names[o->nnames++];
+	n->folded = fold(text);
+	n->role = r;
+	n->group = g;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct org_name *)a)->folded,
+	    ((const struct org_name *)b)->folded);
+}
+
+/*
+ * Folds every id, name and alias once, sorted, so that resolving the
+ * responsible text of many activities is a binary search each rather
+ * than folding the whole organisation again every time.
+ */
+static void
+index_names(struct org *o)
+{
+	size_t i, j;
+
+	for (i = 0; i < o->nroles; i++) {
+		struct role *r = &o->roles[i];
+
+		if (r->id)
+			add_name(o, r->id, r, NULL);
+		if (r->name)
+			add_name(o, r->name, r, NULL);
+		for (j = 0; j < r->naliases; j++)
+			add_name(o, r->aliases[j], r, NULL);
+	}
+	for (i = 0; i < o->ngroups; i++) {
+		struct role_group *g = &o->groups[i];
+
+		if (g->id)
+			add_name(o, g->id, NULL, g);
+		if (g->name)
+			add_name(o, g->name, NULL, g);
+		for (j = 0; j < g->naliases; j++)
+			add_name(o, g->aliases[j], NULL, g);
+	}
+	if (o->nnames > 0)
+		qsort(o->names, o->nnames, sizeof(*o->names), name_cmp);
+}
+
+static void
 load_org(const config_setting_t *root, struct org *o, struct diag *d)
 {
 	const config_setting_t *s, *list;
@@ -507,6 +564,7 @@ load_org(const config_setting_t *root, struct org *o, struct diag *d)
 		}
 	}
 	free_strings(seen, nseen);
+	index_names(o);
 }
 
 static void
@@ -546,6 +604,9 @@ org_free(struct org *o)
 		free(o->units[i].name);
 	}
 	free(o->units);
+	for (i = 0; i < o->nnames; i++)
+		free(o->names[i].folded);
+	free(o->names);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -598,38 +659,25 @@ int
 org_resolve(const struct org *o, const char *text, struct role **role,
     struct role_group **group)
 {
-	char *f = fold(text);
-	size_t i, j;
-	int res = 0;
+	struct org_name key, *hit;
 
-	for (i = 0; i < o->nroles && res == 0; i++) {
-		struct role *r = &o->roles[i];
-		int hit = (r->id && fold_eq(r->id, f)) ||
-		    (r->name && fold_eq(r->name, f));
-
-		for (j = 0; j < r->naliases && !hit; j++)
-			hit = fold_eq(r->aliases[j], f);
-		if (hit) {
-			if (role)
-				*role = r;
-			res = 1;
-		}
+	key.folded = fold(text);
+	hit = o->nnames ? bsearch(&key, o->names, o->nnames,
+	    sizeof(*o->names), name_cmp) : NULL;
+	free(key.folded);
+	if (hit == NULL)
+		return 0;
+	/* A role wins over a group of the same name, as before. */
+	while (hit > o->names && strcmp(hit[-1].folded, hit->folded) == 0)
+		hit--;
+	if (hit->role != NULL) {
+		if (role)
+			*role = hit->role;
+		return 1;
 	}
-	for (i = 0; i < o->ngroups && res == 0; i++) {
-		struct role_group *g = &o->groups[i];
-		int hit = (g->id && fold_eq(g->id, f)) ||
-		    (g->name && fold_eq(g->name, f));
-
-		for (j = 0; j < g->naliases && !hit; j++)
-			hit = fold_eq(g->aliases[j], f);
-		if (hit) {
-			if (group)
-				*group = g;
-			res = 2;
-		}
-	}
-	free(f);
-	return res;
+	if (group)
+		*group = hit->group;
+	return 2;
 }
 
 static const char *const cal_keys[] = {
@@ -813,6 +861,13 @@ conf_name_filter(const struct dirent *e)
 	    strcmp(e->d_name + n - 5, ".conf") == 0;
 }
 
+/* Sorts {id, ...} records by id; the id is the first member. */
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void
 load_plans(struct config *c, struct diag *d)
 {
@@ -846,6 +901,34 @@ load_plans(struct config *c, struct diag *d)
 				diag_error(d, c->plans[p].file, 0, "plan id '%s' "
 				    "is used by %s too", c->plans[p].id,
 				    c->plans[k].file);
+
+	/*
+	 * Activity ids are unique across plans too: notification keys and
+	 * follow-up reports name an activity by its id alone.
+	 */
+	{
+		struct { const char *id; const struct plan *p; int line; } *all;
+		size_t nall = 0, m;
+
+		for (p = 0; p < c->nplans; p++)
+			nall += c->plans[p].nactivities;
+		all = xcalloc(nall ? nall : 1, sizeof(*all));
+		nall = 0;
+		for (p = 0; p < c->nplans; p++)
+			for (a = 0; a < c->plans[p].nactivities; a++) {
+				all[nall].id = c->plans[p].activities[a].id;
+				all[nall].p = &c->plans[p];
+				all[nall++].line = c->plans[p].activities[a].line;
+			}
+		qsort(all, nall, sizeof(*all), id_cmp);
+		for (m = 1; m < nall; m++)
+			if (strcmp(all[m].id, all[m - 1].id) == 0 &&
+			    all[m].p != all[m - 1].p)
+				diag_error(d, all[m].p->file, all[m].line,
+				    "activity id '%s' is used by %s too",
+				    all[m].id, all[m - 1].p->file);
+		free(all);
+	}
 
 	/* Resolve every responsible role text against the organisation. */
 	c->roles = xcalloc(c->nplans ? c->nplans : 1, sizeof(*c->roles));
@@ -894,8 +977,211 @@ load_plans(struct config *c, struct diag *d)
 
 static const char *const main_keys[] = {
 	"state_dir", "database", "timezone", "control_socket",
-	"control_group", "organization", "calendar", "plans", "rules", NULL
+	"control_group", "organization", "calendar", "plans", "rules",
+	"mail", "lateness_days", "report_retention_days", "http", "spool_dir",
+	NULL
 };
+
+static const char *const mail_keys[] = {
+	"transport", "from", "from_name", "admin", "domain", "language",
+	"maildir", "smtp", "max_sessions", "messages_per_session",
+	"retry_first_seconds", "retry_max_seconds", "give_up_hours",
+	"shutdown_wait_seconds", NULL
+};
+static const char *const maildir_keys[] = { "path", NULL };
+static const char *const smtp_keys[] = {
+	"host", "port", "starttls", "ca_file", "user", "secret_file", "helo",
+	"connect_timeout_ms", "greeting_timeout_ms", "envelope_timeout_ms",
+	"data_timeout_ms", "transfer_timeout_ms", "data2_timeout_ms", NULL
+};
+
+static char *
+opt_string(const config_setting_t *g, const char *name, const char *def,
+    struct diag *d)
+{
+	const char *v = NULL;
+
+	if (cfg_get_string(g, name, 0, &v, d) != 1)
+		v = def;
+	return v ? xstrdup(v) : NULL;
+}
+
+static int
+opt_int(const config_setting_t *g, const char *name, long long def,
+    long long min, long long max, struct diag *d)
+{
+	long long v = def;
+
+	cfg_get_int(g, name, 0, min, max, &v, d);
+	return (int)v;
+}
+
+/* config_setting_get_member() that accepts a missing group. */
+static const config_setting_t *
+getm(const config_setting_t *g, const char *name)
+{
+	return g != NULL && config_setting_is_group(g) ?
+	    config_setting_get_member(g, name) : NULL;
+}
+
+static void
+load_mail(struct config *c, const config_setting_t *root, struct diag *d)
+{
+	const config_setting_t *g = getm(root, "mail");
+	const config_setting_t *s;
+	struct mail_conf *m = &c->mail;
+	const char *str;
+	char *at;
+
+	if (g != NULL && !config_setting_is_group(g)) {
+		cfg_error(d, g, "'mail' must be a group");
+		g = NULL;
+	}
+	cfg_check_keys(g, "mail", mail_keys, d);
+	str = "maildir";
+	cfg_get_string(g, "transport", 0, &str, d);
+	if (strcmp(str, "maildir") == 0)
+		m->transport = MAIL_TRANSPORT_MAILDIR;
+	else if (strcmp(str, "smtp") == 0)
+		m->transport = MAIL_TRANSPORT_SMTP;
+	else
+		cfg_error(d, getm(g, "transport"),
+		    "mail transport must be \"maildir\" or \"smtp\"");
+	m->from = opt_string(g, "from", "planwatch@localhost", d);
+	m->from_name = opt_string(g, "from_name", "Planwatch", d);
+	m->admin = opt_string(g, "admin", c->org.coordinator.email ?
+	    c->org.coordinator.email : m->from, d);
+	if (!valid_email(m->from) && strcmp(m->from, "planwatch@localhost"))
+		cfg_error(d, getm(g, "from"),
+		    "mail.from '%s' is not a valid e-mail address", m->from);
+	if (getm(g, "admin") != NULL && !valid_email(m->admin))
+		cfg_error(d, getm(g, "admin"),
+		    "mail.admin '%s' is not a valid e-mail address", m->admin);
+	at = strchr(m->from, '@');
+	m->domain = opt_string(g, "domain", at ? at + 1 : "localhost", d);
+	m->lang = opt_string(g, "language", "sv", d);
+	if (strcmp(m->lang, "sv") != 0 && strcmp(m->lang, "en") != 0)
+		cfg_error(d, getm(g, "language"),
+		    "mail.language must be \"sv\" or \"en\"");
+	m->max_sessions = opt_int(g, "max_sessions", 2, 1, 16, d);
+	m->batch = opt_int(g, "messages_per_session", 10, 1, 1000, d);
+	m->retry_first = opt_int(g, "retry_first_seconds", 60, 1, 86400, d);
+	m->retry_max = opt_int(g, "retry_max_seconds", 3600, 1, 86400, d);
+	m->give_up = opt_int(g, "give_up_hours", 72, 1, 24 * 60, d) * 3600;
+	m->shutdown_wait = opt_int(g, "shutdown_wait_seconds", 10, 0, 600, d);
+
+	s = g ? getm(g, "maildir") : NULL;
+	if (s != NULL && !config_setting_is_group(s))
+		cfg_error(d, s, "'maildir' must be a group { path; }");
+	else if (s != NULL)
+		cfg_check_keys(s, "mail.maildir", maildir_keys, d);
+	if (s != NULL && config_setting_is_group(s) &&
+	    cfg_get_string(s, "path", 0, &str, d) == 1)
+		m->maildir = resolve_path(cfg_file(s), str);
+	else
+		m->maildir = xasprintf("%s/mail", c->state_dir);
+
+	s = g ? getm(g, "smtp") : NULL;
+	if (s != NULL && !config_setting_is_group(s)) {
+		cfg_error(d, s, "'smtp' must be a group");
+		s = NULL;
+	}
+	if (s == NULL && m->transport == MAIL_TRANSPORT_SMTP)
+		cfg_error(d, g, "mail.transport is \"smtp\" but there is no "
+		    "mail.smtp group");
+	if (s == NULL)
+		return;
+	cfg_check_keys(s, "mail.smtp", smtp_keys, d);
+	if (cfg_get_string(s, "host", 1, &str, d) == 1)
+		m->smtp_host = xstrdup(str);
+	m->smtp.port = opt_int(s, "port", 587, 1, 65535, d);
+	str = "required";
+	cfg_get_string(s, "starttls", 0, &str, d);
+	if (strcmp(str, "required") == 0)
+		m->smtp.starttls = SMTP_STARTTLS_REQUIRED;
+	else if (strcmp(str, "opportunistic") == 0)
+		m->smtp.starttls = SMTP_STARTTLS_OPPORTUNISTIC;
+	else if (strcmp(str, "off") == 0)
+		m->smtp.starttls = SMTP_STARTTLS_OFF;
+	else
+		cfg_error(d, getm(s, "starttls"),
+		    "starttls must be \"required\", \"opportunistic\" or "
+		    "\"off\"");
+	if (cfg_get_string(s, "ca_file", 0, &str, d) == 1)
+		m->smtp_ca_file = resolve_path(cfg_file(s), str);
+	if (cfg_get_string(s, "user", 0, &str, d) == 1)
+		m->smtp_user = xstrdup(str);
+	if (cfg_get_string(s, "secret_file", 0, &str, d) == 1) {
+		char *path = resolve_path(cfg_file(s), str);
+
+		char err[256];
+
+		/* Refused unless readable by the daemon's user alone. */
+		m->smtp_secret = smtp_secret_read(path, err, sizeof(err));
+		if (m->smtp_secret == NULL)
+			cfg_error(d, getm(s, "secret_file"), "%s", err);
+		m->smtp_secret_file = path;
+	}
+	if ((m->smtp_user == NULL) != (m->smtp_secret == NULL) &&
+	    d->nerrors == 0)
+		cfg_error(d, s, "mail.smtp: user and secret_file go together");
+	if (cfg_get_string(s, "helo", 0, &str, d) == 1)
+		m->smtp_helo = xstrdup(str);
+	m->smtp.connect_timeout_ms = opt_int(s, "connect_timeout_ms", 10000,
+	    1000, 600000, d);
+	m->smtp.greeting_timeout_ms = opt_int(s, "greeting_timeout_ms",
+	    30000, 1000, 600000, d);
+	m->smtp.envelope_timeout_ms = opt_int(s, "envelope_timeout_ms",
+	    30000, 1000, 600000, d);
+	m->smtp.data_timeout_ms = opt_int(s, "data_timeout_ms", 30000, 1000,
+	    600000, d);
+	m->smtp.transfer_timeout_ms = opt_int(s, "transfer_timeout_ms",
+	    30000, 1000, 600000, d);
+	m->smtp.data2_timeout_ms = opt_int(s, "data2_timeout_ms", 60000,
+	    1000, 600000, d);
+	m->smtp.host = m->smtp_host;
+	m->smtp.ca_file = m->smtp_ca_file;
+	m->smtp.user = m->smtp_user;
+	m->smtp.secret = m->smtp_secret;
+	m->smtp.helo = m->smtp_helo;
+}
+
+static void
+mail_free(struct mail_conf *m)
+{
+	free(m->from);
+	free(m->from_name);
+	free(m->admin);
+	free(m->domain);
+	free(m->lang);
+	free(m->maildir);
+	free(m->smtp_host);
+	free(m->smtp_ca_file);
+	free(m->smtp_user);
+	if (m->smtp_secret != NULL)
+		explicit_bzero(m->smtp_secret, strlen(m->smtp_secret));
+	free(m->smtp_secret);
+	free(m->smtp_secret_file);
+	free(m->smtp_helo);
+}
+
+void
+conf_template_names(const char **names)
+{
+	int k;
+
+	for (k = 0; k < TEMPLATE_NKINDS; k++)
+		names[k] = template_kinds[k].name;
+	names[k] = NULL;
+}
+
+static int
+role_exists(void *arg, const char *id)
+{
+	const struct config *c = arg;
+
+	return org_role(&c->org, id) != NULL;
+}
 
 struct config *
 conf_load(const char *path, struct diag *d)
@@ -933,6 +1219,8 @@ conf_load(const char *path, struct diag *d)
 		c->database = xasprintf("%s/planwatch.db", c->state_dir);
 	if (c->control_socket == NULL)
 		c->control_socket = xasprintf("%s/control.sock", c->state_dir);
+	if (c->spool_dir == NULL)
+		c->spool_dir = xasprintf("%s/spool", c->state_dir);
 	if (c->control_group != NULL && *c->control_group == '\0') {
 		free(c->control_group);
 		c->control_group = NULL;
@@ -946,6 +1234,18 @@ conf_load(const char *path, struct diag *d)
 	    "organization.conf", path, load_org_cb, &c->org, d);
 	load_part(c, root, "calendar", &c->calendar_file, "calendar.conf",
 	    path, load_calendar_cb, &c->cal, d);
+	load_mail(c, root, d);
+	{
+		const config_setting_t *h = config_setting_get_member(root,
+		    "http");
+
+		/* No `http` group, no listener: the spool still works. */
+		c->http_enabled = h != NULL;
+		http_config_load(h, path, &c->http, d);
+	}
+	c->lateness = opt_int(root, "lateness_days", 14, 1, 365, d) * 86400;
+	c->retention = opt_int(root, "report_retention_days", 365, 1, 3650,
+	    d) * 86400;
 	config_destroy(&cf);
 
 	load_plans(c, d);
@@ -956,6 +1256,20 @@ conf_load(const char *path, struct diag *d)
 
 		template_check_samples(tdir, d);
 		free(tdir);
+	}
+
+	/* Rules refer to roles, so they load once the organisation has. */
+	if (d->nerrors == before) {
+		const char *names[TEMPLATE_NKINDS + 1];
+		char *rpath;
+		struct stat st;
+
+		conf_template_names(names);
+		c->rules = rules_load_dir(c->rules_dir, c, names, d);
+		rpath = xasprintf("%s/routing.conf", c->rules_dir);
+		if (stat(rpath, &st) == 0)
+			c->routing = route_load(rpath, role_exists, c, d);
+		free(rpath);
 	}
 
 	if (d->nerrors != before) {
@@ -975,6 +1289,10 @@ conf_free(struct config *c)
 	for (i = 0; i < nitems(options); i++)
 		free(*opt_slot(c, &options[i]));
 	free(c->file);
+	rules_free(c->rules);
+	route_free(c->routing);
+	mail_free(&c->mail);
+	http_config_free(&c->http);
 	org_free(&c->org);
 	calendar_free(&c->cal);
 	for (i = 0; i < c->nplans; i++) {
@@ -1039,6 +1357,54 @@ dump_person(struct buf *b, const char *indent, const char *key,
 	buf_adds(b, in_list ? "; }" : "; };\n");
 }
 
+static void
+dump_mail(const struct mail_conf *m, struct buf *b)
+{
+	static const char *const starttls[] = {
+		"required", "opportunistic", "off"
+	};
+
+	buf_printf(b, "mail = {\n  transport = \"%s\";\n",
+	    m->transport == MAIL_TRANSPORT_SMTP ? "smtp" : "maildir");
+	dump_kv(b, "  ", "from", m->from);
+	dump_kv(b, "  ", "from_name", m->from_name);
+	dump_kv(b, "  ", "admin", m->admin);
+	dump_kv(b, "  ", "domain", m->domain);
+	dump_kv(b, "  ", "language", m->lang);
+	buf_printf(b, "  max_sessions = %d;\n  messages_per_session = %d;\n"
+	    "  retry_first_seconds = %d;\n  retry_max_seconds = %d;\n"
+	    "  give_up_hours = %d;\n  shutdown_wait_seconds = %d;\n",
+	    m->max_sessions, m->batch, m->retry_first, m->retry_max,
+	    m->give_up / 3600, m->shutdown_wait);
+	buf_adds(b, "  maildir = { path = ");
+	cfg_quote(b, m->maildir);
+	buf_adds(b, "; };\n");
+	if (m->smtp_host != NULL) {
+		buf_adds(b, "  smtp = {\n");
+		dump_kv(b, "    ", "host", m->smtp_host);
+		buf_printf(b, "    port = %d;\n    starttls = \"%s\";\n",
+		    m->smtp.port, starttls[m->smtp.starttls]);
+		if (m->smtp_ca_file)
+			dump_kv(b, "    ", "ca_file", m->smtp_ca_file);
+		if (m->smtp_user)
+			dump_kv(b, "    ", "user", m->smtp_user);
+		if (m->smtp_secret_file)
+			dump_kv(b, "    ", "secret_file", m->smtp_secret_file);
+		if (m->smtp_helo)
+			dump_kv(b, "    ", "helo", m->smtp_helo);
+		buf_printf(b, "    connect_timeout_ms = %d;\n"
+		    "    greeting_timeout_ms = %d;\n"
+		    "    envelope_timeout_ms = %d;\n"
+		    "    data_timeout_ms = %d;\n"
+		    "    transfer_timeout_ms = %d;\n"
+		    "    data2_timeout_ms = %d;\n  };\n",
+		    m->smtp.connect_timeout_ms, m->smtp.greeting_timeout_ms,
+		    m->smtp.envelope_timeout_ms, m->smtp.data_timeout_ms,
+		    m->smtp.transfer_timeout_ms, m->smtp.data2_timeout_ms);
+	}
+	buf_adds(b, "};\n");
+}
+
 void
 conf_dump(const struct config *c, struct buf *b)
 {
@@ -1057,6 +1423,12 @@ conf_dump(const struct config *c, struct buf *b)
 		dump_kv(b, "", op->name, v);
 	}
 
+	buf_printf(b, "lateness_days = %d;\n", c->lateness / 86400);
+	buf_printf(b, "report_retention_days = %d;\n",
+	    c->retention / 86400);
+	dump_mail(&c->mail, b);
+	if (c->http_enabled)
+		http_config_dump(&c->http, b);
 	buf_adds(b, "organization = {\n  committee = { name = ");
 	cfg_quote(b, o->committee);
 	if (o->diary_number) {

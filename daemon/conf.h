@@ -11,8 +11,13 @@
 #include <stddef.h>
 
 #include "calendar.h"
+#include "http.h"
 #include "plan.h"
+#include "smtp.h"
 #include "util.h"
+
+struct ruleset;
+struct routing;
 
 struct person {
 	char	*name;
@@ -51,6 +56,13 @@ struct unit {
 	struct role	*head;		/* the unit's head; may be NULL */
 };
 
+/* A folded id, name or alias, for org_resolve(). */
+struct org_name {
+	char			*folded;
+	struct role		*role;		/* one of role and group */
+	struct role_group	*group;
+};
+
 struct org {
 	char			*committee;
 	char			*diary_number;
@@ -62,12 +74,40 @@ struct org {
 	size_t			 ngroups;
 	struct unit		*units;
 	size_t			 nunits;
+	struct org_name		*names;		/* sorted by folded */
+	size_t			 nnames;
 };
 
 /* Roles an activity's responsible text resolved to (groups expanded). */
 struct activity_roles {
 	struct role	**roles;
 	size_t		  nroles;
+};
+
+enum mail_transport {
+	MAIL_TRANSPORT_MAILDIR,
+	MAIL_TRANSPORT_SMTP
+};
+
+/* Mail settings (the `mail` group of planwatch.conf). */
+struct mail_conf {
+	enum mail_transport	 transport;
+	char			*from;		/* envelope and From address */
+	char			*from_name;
+	char			*admin;		/* delivery failures go here */
+	char			*domain;	/* of Message-IDs */
+	char			*lang;		/* default template language */
+	char			*maildir;	/* maildir transport */
+	/* smtp transport; the strings below are owned here */
+	struct smtp_config	 smtp;
+	char			*smtp_host, *smtp_ca_file, *smtp_user;
+	char			*smtp_secret, *smtp_secret_file, *smtp_helo;
+	int			 max_sessions;	/* concurrent deliveries */
+	int			 batch;		/* messages per session */
+	int			 retry_first;	/* seconds */
+	int			 retry_max;	/* seconds */
+	int			 give_up;	/* seconds */
+	int			 shutdown_wait;	/* seconds */
 };
 
 /* One file the snapshot was built from, with its content hash. */
@@ -87,12 +127,22 @@ struct config {
 	char			*calendar_file;
 	char			*plans_dir;
 	char			*rules_dir;
+	char			*spool_dir;
 
 	struct org		 org;
 	struct calendar		 cal;
 	struct plan		*plans;
 	size_t			 nplans;
 	struct activity_roles	**roles;	/* [plan][activity] */
+
+	struct ruleset		*rules;		/* reminder rules */
+	struct routing		*routing;	/* concern routing; may be NULL */
+	struct mail_conf	 mail;
+	struct http_config	 http;
+	int			 http_enabled;	/* an `http` group is given */
+	int			 lateness;	/* seconds; past it, a summary */
+	int			 retention;	/* seconds a closed report's
+						   description is kept */
 
 	struct conf_file	*files;
 	size_t			 nfiles;
@@ -130,6 +180,8 @@ const struct person *org_person_by_user(const struct org *, const char *user);
  * error in `d`.
  */
 char	*conf_socket_path(const char *path, struct diag *d);
+/* The template names rules may use, NULL-terminated (TEMPLATE_NKINDS + 1). */
+void	conf_template_names(const char **names);
 
 #endif
 

@@ -18,7 +18,9 @@
 
 #include <jansson.h>
 
+#include "calendar.h"
 #include "conf.h"
+#include "http.h"
 #include "import.h"
 #include "plan.h"
 #include "util.h"
@@ -48,7 +50,30 @@ usage(void)
 	    "  plan show ID            one activity with every checkpoint\n"
 	    "  plan import FILE [--year Y] [--id-prefix P] [--keep-going]\n"
 	    "                          plan document -> plan file (no daemon)\n"
-	    "  calendar YEAR           checkpoints and non-working days\n");
+	    "  calendar YEAR           checkpoints and non-working days\n"
+	    "  upcoming [--from DATE] [--days N] [--role R] [--rules DIR]\n"
+	    "                          what will be sent, when, to whom\n"
+	    "  ledger [--activity ID]  notifications generated\n"
+	    "  outbox [--failed]       messages and their delivery state\n"
+	    "  outbox retry ID         requeue a message's failed recipients\n"
+	    "  followup ACTIVITY CHECKPOINT --status S [--comment TEXT]\n"
+	    "                          report back (done, on-track, delayed,\n"
+	    "                          cancelled); stops that ladder\n"
+	    "  followup list [--missing]  every checkpoint's state\n"
+	    "  report submit FILE|-    submit a concern report (JSON)\n"
+	    "  report list [--open]    reports you may see\n"
+	    "  report show N           one report (the description: coordinator\n"
+	    "                          and deputy only)\n"
+	    "  report ack N            acknowledge a report\n"
+	    "  report close N --outcome polis-informerad|socialtjanst|\n"
+	    "                          ingen-atgard|annat\n"
+	    "  report purge [--dry-run]  erase descriptions past retention\n"
+	    "  route --dry-run FILE|-  who a report would go to\n"
+	    "  stats [--from DATE] [--to DATE] [--by month|milieu|kind|unit|place]\n"
+	    "        [--year Y] [--csv] the situation picture (lägesbild)\n"
+	    "  token new NAME          a new HTTP client token and its config line\n"
+	    "  debug time [set YYYY-MM-DDTHH:MM | advance N[smhd]]\n"
+	    "                          the test clock (--test-clock only)\n");
 	exit(EXIT_USAGE);
 }
 
@@ -191,6 +216,14 @@ cmd_status(int argc, char **argv)
 	    "%lld units\n", num(cnt, "plans"), num(cnt, "activities"),
 	    num(cnt, "roles"), num(cnt, "units"));
 	db = json_object_get(r, "database");
+	printf("schedule  %lld entries, next due %s, %lld notification(s) "
+	    "generated, %lld recipient(s) queued%s\n",
+	    num(cnt, "schedule_entries"),
+	    json_is_string(json_object_get(r, "next_due")) ?
+	    str(r, "next_due") : "never", num(r, "notifications"),
+	    num(r, "queued"), json_is_true(json_object_get(r, "test_clock")) ?
+	    ", test clock" : "");
+	printf("now       %s\n", str(r, "now"));
 	printf("database  %s, %lld bytes, %lld config revisions, "
 	    "%lld audit rows\n", str(db, "path"), num(db, "bytes"),
 	    num(db, "config_revisions"), num(db, "audit_rows"));
@@ -501,6 +534,558 @@ cmd_plan_import(int argc, char **argv)
 	return rc;
 }
 
+/* Takes "--name value" options from argv[first..]; returns the value. */
+static const char *
+opt_value(int argc, char **argv, int first, const char *name)
+{
+	int i;
+
+	for (i = first; i < argc; i++)
+		if (strcmp(argv[i], name) == 0) {
+			if (i + 1 >= argc)
+				usage();
+			return argv[i + 1];
+		}
+	return NULL;
+}
+
+static int
+has_flag(int argc, char **argv, int first, const char *name)
+{
+	int i;
+
+	for (i = first; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every argument from `first` on must be one of the known options. */
+static void
+check_opts(int argc, char **argv, int first, const char *const *valued,
+    const char *const *flags)
+{
+	int i, k, ok;
+
+	for (i = first; i < argc; i++) {
+		ok = 0;
+		for (k = 0; valued && valued[k]; k++)
+			if (strcmp(argv[i], valued[k]) == 0 && i + 1 < argc) {
+				ok = 1;
+				i++;
+				break;
+			}
+		for (k = 0; !ok && flags && flags[k]; k++)
+			if (strcmp(argv[i], flags[k]) == 0)
+				ok = 1;
+		if (!ok)
+			usage();
+	}
+}
+
+static int
+cmd_upcoming(int argc, char **argv)
+{
+	static const char *const valued[] = {
+		"--from", "--days", "--role", "--rules", NULL
+	};
+	const char *days_s = opt_value(argc, argv, 1, "--days");
+	const char *dir = opt_value(argc, argv, 1, "--rules");
+	char real[PATH_MAX];
+	long long days = 30;
+	json_t *req, *r, *v;
+	size_t i;
+
+	check_opts(argc, argv, 1, valued, NULL);
+	if (days_s != NULL && parse_int64(days_s, &days) != 0)
+		usage();
+	req = json_pack("{s:s, s:I}", "cmd", "upcoming", "days",
+	    (json_int_t)days);
+	if (opt_value(argc, argv, 1, "--from"))
+		json_object_set_new(req, "from",
+		    json_string(opt_value(argc, argv, 1, "--from")));
+	if (opt_value(argc, argv, 1, "--role"))
+		json_object_set_new(req, "role",
+		    json_string(opt_value(argc, argv, 1, "--role")));
+	if (dir != NULL) {
+		if (realpath(dir, real) == NULL) {
+			fprintf(stderr, "planwatchctl: %s: %s\n", dir,
+			    strerror(errno));
+			json_decref(req);
+			return 1;
+		}
+		json_object_set_new(req, "rules", json_string(real));
+	}
+	r = request(req);
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	json_array_foreach(json_object_get(r, "upcoming"), i, v)
+		printf("%s  %-28s %-18s %-22s %s %s <%s>\n", str(v, "when"),
+		    str(v, "rule"), str(v, "activity"), str(v, "occurrence"),
+		    str(v, "as"), str(v, "name"), str(v, "email"));
+	printf("%zu message(s) from %s within %lld day(s)\n",
+	    json_array_size(json_object_get(r, "upcoming")), str(r, "from"),
+	    num(r, "days"));
+	json_decref(r);
+	return 0;
+}
+
+static int
+cmd_ledger(int argc, char **argv)
+{
+	static const char *const valued[] = { "--activity", NULL };
+	const char *act = opt_value(argc, argv, 1, "--activity");
+	json_t *req, *r, *v;
+	size_t i;
+
+	check_opts(argc, argv, 1, valued, NULL);
+	req = json_pack("{s:s}", "cmd", "ledger");
+	if (act != NULL)
+		json_object_set_new(req, "activity", json_string(act));
+	r = request(req);
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	json_array_foreach(json_object_get(r, "ledger"), i, v) {
+		printf("%-6s %s  %-28s %-18s %-22s %s%s\n", str(v, "id"),
+		    str(v, "due"),
+		    str(v, "rule"), str(v, "activity"), str(v, "occurrence"),
+		    str(v, "recipient"), strcmp(str(v, "late"), "2") == 0 ?
+		    " (missed: in the summary)" : strcmp(str(v, "late"), "1")
+		    == 0 ? " (late)" : "");
+	}
+	printf("%zu notification(s)\n",
+	    json_array_size(json_object_get(r, "ledger")));
+	json_decref(r);
+	return 0;
+}
+
+static int
+cmd_outbox(int argc, char **argv)
+{
+	json_t *r, *v;
+	long long id;
+	size_t i;
+
+	if (argc >= 2 && strcmp(argv[1], "retry") == 0) {
+		if (argc != 3 || parse_int64(argv[2], &id) != 0)
+			usage();
+		r = request(json_pack("{s:s, s:I}", "cmd", "outbox-retry",
+		    "id", (json_int_t)id));
+		if (failed(r))
+			return 1;
+		if (json_out)
+			return print_json(r);
+		printf("%lld recipient(s) requeued\n", num(r, "requeued"));
+		json_decref(r);
+		return 0;
+	}
+	check_opts(argc, argv, 1, NULL, (const char *const[]){ "--failed",
+	    NULL });
+	r = request(json_pack("{s:s, s:b}", "cmd", "outbox", "failed",
+	    has_flag(argc, argv, 1, "--failed")));
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	json_array_foreach(json_object_get(r, "outbox"), i, v)
+		printf("%-6s %-16s %-9s %-2s %-40s %s\n", str(v, "id"),
+		    str(v, "kind"), str(v, "state"), str(v, "attempts"),
+		    str(v, "addr"), str(v, "last_reply"));
+	printf("%zu recipient(s)\n",
+	    json_array_size(json_object_get(r, "outbox")));
+	json_decref(r);
+	return 0;
+}
+
+static int
+cmd_followup(int argc, char **argv)
+{
+	static const char *const valued[] = { "--status", "--comment", NULL };
+	json_t *req, *r, *v;
+	size_t i;
+
+	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+		check_opts(argc, argv, 2, NULL, (const char *const[]){
+		    "--missing", NULL });
+		r = request(json_pack("{s:s, s:b}", "cmd", "followup-list",
+		    "missing", has_flag(argc, argv, 2, "--missing")));
+		if (failed(r))
+			return 1;
+		if (json_out)
+			return print_json(r);
+		json_array_foreach(json_object_get(r, "followups"), i, v)
+			printf("%-18s %-22s due %s  %s\n", str(v, "activity"),
+			    str(v, "occurrence"), str(v, "due"),
+			    str(v, "state"));
+		json_decref(r);
+		return 0;
+	}
+	if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-')
+		usage();
+	check_opts(argc, argv, 3, valued, NULL);
+	if (opt_value(argc, argv, 3, "--status") == NULL)
+		usage();
+	req = json_pack("{s:s, s:s, s:s, s:s}", "cmd", "followup",
+	    "activity", argv[1], "checkpoint", argv[2], "status",
+	    opt_value(argc, argv, 3, "--status"));
+	if (opt_value(argc, argv, 3, "--comment"))
+		json_object_set_new(req, "comment",
+		    json_string(opt_value(argc, argv, 3, "--comment")));
+	r = request(req);
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	printf("%s %s: %s, recorded for %s\n", str(r, "activity"),
+	    str(r, "occurrence"), str(r, "status"), str(r, "by"));
+	json_decref(r);
+	return 0;
+}
+
+/* "30d", "12h", "90m", "45s" or plain seconds. */
+static int
+parse_duration(const char *s, long long *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case 'd':
+		v *= 86400;
+		end++;
+		break;
+	case 'h':
+		v *= 3600;
+		end++;
+		break;
+	case 'm':
+		v *= 60;
+		end++;
+		break;
+	case 's':
+		end++;
+		break;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+cmd_debug(int argc, char **argv)
+{
+	json_t *req, *r;
+	long long secs;
+	char date[11];
+	int day, h, m;
+
+	if (argc < 2 || strcmp(argv[1], "time") != 0)
+		usage();
+	req = json_pack("{s:s}", "cmd", "time");
+	if (argc == 4 && strcmp(argv[2], "advance") == 0) {
+		if (parse_duration(argv[3], &secs) != 0)
+			usage();
+		json_object_set_new(req, "advance", json_integer(secs));
+	} else if (argc == 4 && strcmp(argv[2], "set") == 0) {
+		/* Local time: the daemon's zone is in the configuration. */
+		struct diag d = { 0 };
+		struct config *c = conf_load(conf_path, &d);
+
+		diag_free(&d);
+		if (c == NULL) {
+			fprintf(stderr, "planwatchctl: %s does not load; "
+			    "cannot tell the time zone\n", conf_path);
+			return 1;
+		}
+		conf_free(c);
+		if (strlen(argv[3]) != 16 || sscanf(argv[3] + 11, "%2d:%2d",
+		    &h, &m) != 2) {
+			json_decref(req);
+			usage();
+		}
+		memcpy(date, argv[3], 10);
+		date[10] = '\0';
+		if (calendar_parse_date(date, &day) != 0)
+			usage();
+		json_object_set_new(req, "set", json_integer(
+		    calendar_local_to_utc(day, h * 60 + m)));
+	} else if (argc != 2)
+		usage();
+	r = request(req);
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	printf("%s\n", str(r, "now"));
+	json_decref(r);
+	return 0;
+}
+
+static char *
+read_input(const char *file)
+{
+	struct buf in = { 0 };
+	char chunk[8192], *text;
+	size_t n;
+
+	if (strcmp(file, "-") != 0) {
+		if ((text = read_file(file, NULL)) == NULL)
+			fprintf(stderr, "planwatchctl: %s: %s\n", file,
+			    strerror(errno));
+		return text;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		buf_add(&in, chunk, n);
+	return buf_take(&in);
+}
+
+static const char *
+yes(json_t *o, const char *key)
+{
+	const char *v = str(o, key);
+
+	return strcmp(v, "1") == 0 ? "ja" : "nej";
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	json_t *req = NULL, *r, *v, *rep;
+	long long id = 0;
+	char *text;
+	size_t i;
+
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "submit") == 0 && argc == 3) {
+		if ((text = read_input(argv[2])) == NULL)
+			return 1;
+		req = json_pack("{s:s, s:s}", "cmd", "report-submit", "report",
+		    text);
+		free(text);
+	} else if (strcmp(argv[1], "list") == 0) {
+		check_opts(argc, argv, 2, NULL, (const char *const[]){
+		    "--open", NULL });
+		req = json_pack("{s:s, s:b}", "cmd", "report-list", "open",
+		    has_flag(argc, argv, 2, "--open"));
+	} else if ((strcmp(argv[1], "show") == 0 ||
+	    strcmp(argv[1], "ack") == 0) && argc == 3) {
+		if (parse_int64(argv[2], &id) != 0)
+			usage();
+		req = json_pack("{s:s, s:I}", "cmd", strcmp(argv[1], "show") ?
+		    "report-ack" : "report-show", "id", (json_int_t)id);
+	} else if (strcmp(argv[1], "close") == 0 && argc == 5 &&
+	    strcmp(argv[3], "--outcome") == 0) {
+		if (parse_int64(argv[2], &id) != 0)
+			usage();
+		req = json_pack("{s:s, s:I, s:s}", "cmd", "report-ack", "id",
+		    (json_int_t)id, "outcome", argv[4]);
+	} else if (strcmp(argv[1], "purge") == 0) {
+		check_opts(argc, argv, 2, NULL, (const char *const[]){
+		    "--dry-run", NULL });
+		req = json_pack("{s:s, s:b}", "cmd", "report-purge", "dry_run",
+		    has_flag(argc, argv, 2, "--dry-run"));
+	} else
+		usage();
+	r = request(req);
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	if (strcmp(argv[1], "submit") == 0)
+		printf("report %lld received\n", num(r, "number"));
+	else if (strcmp(argv[1], "list") == 0) {
+		printf("%-5s %-10s %-22s %-15s %-16s %-11s %-6s %-16s %s\n",
+		    "NR", "DATE", "UNIT", "PLACE", "KIND", "MILIEU", "URG",
+		    "ACK BY", "STATE");
+		json_array_foreach(json_object_get(r, "reports"), i, v)
+			printf("%-5s %-10s %-22s %-15s %-16s %-11s %-6s %-16s "
+			    "%s%s\n", str(v, "id"), str(v, "event_date"),
+			    str(v, "unit"), str(v, "place_type"), str(v, "kind"),
+			    str(v, "milieu"), str(v, "urgency"),
+			    str(v, "ack_due_local"),
+			    json_is_string(json_object_get(v, "closed_at")) ?
+			    "closed " : json_is_string(json_object_get(v,
+			    "acked_at")) ? "acknowledged" : "open",
+			    str(v, "outcome"));
+	} else if (strcmp(argv[1], "show") == 0) {
+		rep = json_object_get(r, "report");
+		printf("report %s, received %s from %s\n", str(rep, "id"),
+		    str(rep, "received_at"), str(rep, "source"));
+		printf("event date        %s\nunit              %s\n"
+		    "place type        %s\nkind              %s\n"
+		    "milieu            %s\nconcerns a minor  %s\n"
+		    "urgency           %s\npolice informed   %s\n"
+		    "social services   %s\n", str(rep, "event_date"),
+		    str(rep, "unit"), str(rep, "place_type"), str(rep, "kind"),
+		    str(rep, "milieu"), yes(rep, "concerns_minor"),
+		    str(rep, "urgency"), yes(rep, "police_informed"),
+		    yes(rep, "social_services_informed"));
+		if (json_object_get(rep, "description") != NULL)
+			printf("description\n%s\n",
+			    json_is_string(json_object_get(rep, "description"))
+			    ? str(rep, "description") :
+			    "(erased after the retention period)");
+		printf("acknowledged      %s %s\nclosed            %s %s %s\n",
+		    str(rep, "acked_at"), str(rep, "acked_by"),
+		    str(rep, "closed_at"), str(rep, "closed_by"),
+		    str(rep, "outcome"));
+		printf("routed to\n");
+		json_array_foreach(json_object_get(rep, "routed_to"), i, v)
+			printf("  %-28s %s\n", str(v, "role"),
+			    str(v, "recipient"));
+	} else if (strcmp(argv[1], "purge") == 0) {
+		json_array_foreach(json_object_get(r, "reports"), i, v)
+			printf("report %s (closed %s)\n", str(v, "id"),
+			    str(v, "closed_at"));
+		printf("%zu description(s) %s\n",
+		    json_array_size(json_object_get(r, "reports")),
+		    json_is_true(json_object_get(r, "dry_run")) ?
+		    "would be erased" : "erased");
+	} else
+		printf("done\n");
+	json_decref(r);
+	return 0;
+}
+
+static int
+cmd_route(int argc, char **argv)
+{
+	json_t *r, *v;
+	char *text;
+	size_t i;
+
+	if (argc != 3 || strcmp(argv[1], "--dry-run") != 0)
+		usage();
+	if ((text = read_input(argv[2])) == NULL)
+		return 1;
+	r = request(json_pack("{s:s, s:s}", "cmd", "route", "report", text));
+	free(text);
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	json_array_foreach(json_object_get(r, "recipients"), i, v)
+		printf("%-30s %s <%s>\n", str(v, "role"), str(v, "name"),
+		    str(v, "email"));
+	printf("to be acknowledged by %s\n", str(r, "ack_due"));
+	json_decref(r);
+	return 0;
+}
+
+static int
+stats_one(const char *by, const char *from, const char *to, int csv,
+    int with_ack)
+{
+	json_t *req, *r, *v;
+	size_t i;
+
+	req = json_pack("{s:s, s:s}", "cmd", "stats", "by", by);
+	if (from)
+		json_object_set_new(req, "from", json_string(from));
+	if (to)
+		json_object_set_new(req, "to", json_string(to));
+	r = request(req);
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	if (csv)
+		printf("%s,count\n", by);
+	else
+		printf("%s\n", by);
+	json_array_foreach(json_object_get(r, "counts"), i, v)
+		printf(csv ? "%s,%lld\n" : "  %-24s %lld\n", str(v, "key"),
+		    num(v, "count"));
+	if (with_ack && !csv) {
+		json_t *med = json_object_get(r, "ack_median_seconds");
+		json_t *worst = json_object_get(r, "ack_worst_seconds");
+
+		printf("acknowledged %lld", num(r, "acknowledged"));
+		if (json_is_integer(med))
+			printf(", median %.1f h, worst %.1f h",
+			    (double)json_integer_value(med) / 3600,
+			    (double)json_integer_value(worst) / 3600);
+		printf("\n");
+	}
+	json_decref(r);
+	return 0;
+}
+
+/* A fresh client token for the HTTP intake; needs no daemon. */
+static int
+cmd_token(int argc, char **argv)
+{
+	struct buf b = { 0 };
+	char hash[65], *tok;
+	const char *p;
+
+	if (argc != 3 || strcmp(argv[1], "new") != 0)
+		usage();
+	for (p = argv[2]; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_'))
+			break;
+	if (*p != '\0' || argv[2][0] == '\0') {
+		fprintf(stderr, "planwatchctl: a client name may hold only "
+		    "a-z, 0-9, '-' and '_'\n");
+		return 2;
+	}
+	if ((tok = http_token_new(hash)) == NULL) {
+		fprintf(stderr, "planwatchctl: no randomness for a token\n");
+		return 1;
+	}
+	http_token_config_line(argv[2], hash, &b);
+	printf("token for %s (shown once; give it to the client, keep it "
+	    "secret):\n  %s\nadd this line to http.clients in "
+	    "planwatch.conf, then reload:\n  %s\n", argv[2], tok, b.s);
+	explicit_bzero(tok, strlen(tok));
+	free(tok);
+	buf_free(&b);
+	return 0;
+}
+
+static int
+cmd_stats(int argc, char **argv)
+{
+	static const char *const valued[] = {
+		"--from", "--to", "--by", "--year", NULL
+	};
+	const char *from = opt_value(argc, argv, 1, "--from");
+	const char *to = opt_value(argc, argv, 1, "--to");
+	const char *by = opt_value(argc, argv, 1, "--by");
+	const char *year = opt_value(argc, argv, 1, "--year");
+	int csv = has_flag(argc, argv, 1, "--csv");
+	char f[16], t[16];
+	long long y;
+
+	check_opts(argc, argv, 1, valued, (const char *const[]){ "--csv",
+	    NULL });
+	if (year != NULL) {
+		static const char *const dims[] = {
+			"month", "milieu", "kind", "unit", "place"
+		};
+		size_t k;
+
+		if (parse_int64(year, &y) != 0 || y < 1900 || y > 2200)
+			usage();
+		snprintf(f, sizeof(f), "%04lld-01-01", y);
+		snprintf(t, sizeof(t), "%04lld-12-31", y);
+		for (k = 0; k < nitems(dims); k++)
+			if (stats_one(dims[k], f, t, csv, k == nitems(dims) - 1))
+				return 1;
+		return 0;
+	}
+	return stats_one(by ? by : "month", from, to, csv, !csv);
+}
+
 static int
 cmd_plan(int argc, char **argv)
 {
@@ -561,6 +1146,24 @@ main(int argc, char *argv[])
 		return cmd_plan(argc, argv);
 	if (strcmp(argv[0], "calendar") == 0)
 		return cmd_calendar(argc, argv);
+	if (strcmp(argv[0], "upcoming") == 0)
+		return cmd_upcoming(argc, argv);
+	if (strcmp(argv[0], "ledger") == 0)
+		return cmd_ledger(argc, argv);
+	if (strcmp(argv[0], "outbox") == 0)
+		return cmd_outbox(argc, argv);
+	if (strcmp(argv[0], "followup") == 0)
+		return cmd_followup(argc, argv);
+	if (strcmp(argv[0], "debug") == 0)
+		return cmd_debug(argc, argv);
+	if (strcmp(argv[0], "report") == 0)
+		return cmd_report(argc, argv);
+	if (strcmp(argv[0], "route") == 0)
+		return cmd_route(argc, argv);
+	if (strcmp(argv[0], "stats") == 0)
+		return cmd_stats(argc, argv);
+	if (strcmp(argv[0], "token") == 0)
+		return cmd_token(argc, argv);
 	usage();
 	return EXIT_USAGE;
 }

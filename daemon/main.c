@@ -8,10 +8,12 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,33 +26,29 @@
 
 #include "conf.h"
 #include "control.h"
+#include "daemon.h"
+#include "concern.h"
+#include "http.h"
 #include "log.h"
+#include "outbox.h"
+#include "remind.h"
+#include "reports.h"
+#include "sched.h"
+#include "spool.h"
 #include "store.h"
 #include "util.h"
-#include "view.h"
+
+/* When descriptions past the retention period were last erased. */
+#define PURGE_KEY	"reports.purged_at"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
 #endif
 
-struct daemon {
-	uv_loop_t	*loop;
-	char		*conf_path;
-	struct config	*conf;
-	struct store	*store;
-	struct control	*control;
-	uv_signal_t	 sig_hup, sig_term, sig_int;
-	time_t		 started;
-	time_t		 loaded;
-	unsigned	 reloads;
-	int		 stopping;
-};
-
-static time_t
-daemon_now(struct daemon *d)
+time_t
+daemon_now(const struct daemon *d)
 {
-	(void)d;
-	return time(NULL);
+	return d->test_clock ? d->clock : time(NULL);
 }
 
 /*
@@ -111,18 +109,34 @@ record_revisions(struct daemon *d, const char *actor)
 }
 
 /*
- * Builds a whole new configuration and swaps it in only when every file
- * loaded; otherwise the running one stays.  Returns 0, or -1 with the
- * problems in `diag`.
+ * Everything built from a configuration: the templates and the schedule.
+ * Returns 0, or -1 with errors in `diag` (nothing is kept then).
  */
 static int
-reload(struct daemon *d, const char *actor, struct diag *diag)
+derive(struct config *c, struct remind_templates *tpl, struct sched **s,
+    struct diag *diag)
 {
+	if (remind_templates_load(tpl, c->rules_dir, diag) != 0)
+		return -1;
+	*s = sched_build(c, c->rules);
+	return 0;
+}
+
+int
+daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
+{
+	struct remind_templates tpl;
+	struct sched *s = NULL;
 	struct config *c;
+	char err[512];
 	size_t i;
 
 	notify_reloading();
 	c = conf_load(d->conf_path, diag);
+	if (c != NULL && derive(c, &tpl, &s, diag) != 0) {
+		conf_free(c);
+		c = NULL;
+	}
 	if (c == NULL) {
 		for (i = 0; i < diag->n; i++)
 			log_warnx("reload: %s:%d: %s", diag->v[i].file,
@@ -136,148 +150,223 @@ reload(struct daemon *d, const char *actor, struct diag *diag)
 		notify("READY=1");
 		return -1;
 	}
+	if (outbox_set_config(d->outbox, c, &tpl, err, sizeof(err)) != 0) {
+		diag_error(diag, d->conf_path, 0, "mail: %s", err);
+		log_warnx("reload: mail: %s; the previous configuration stays "
+		    "active", err);
+		sched_free(s);
+		remind_templates_free(&tpl);
+		conf_free(c);
+		calendar_set_zone(d->conf->timezone);
+		notify("READY=1");
+		return -1;
+	}
 	if (strcmp(c->database, d->conf->database) != 0 ||
 	    strcmp(c->control_socket, d->conf->control_socket) != 0)
 		log_warnx("reload: database and control_socket changes take "
 		    "effect at the next start");
+	/*
+	 * The schedule is rebuilt from the new plans and rules: removed
+	 * activities and finished ones have no entries left, so their
+	 * ladders stop here.
+	 */
+	sched_free(d->sched);
+	remind_templates_free(&d->tpl);
 	conf_free(d->conf);
 	d->conf = c;
+	d->sched = s;
+	d->tpl = tpl;
+	if (d->http != NULL)
+		http_set_config(d->http, &c->http);
 	d->loaded = daemon_now(d);
 	d->reloads++;
 	record_revisions(d, actor);
 	store_audit(d->store, daemon_now(d), actor, "reload", d->conf_path);
-	log_info("reload: configuration reloaded (%zu plans)", c->nplans);
+	log_info("reload: configuration reloaded (%zu plans, %zu schedule "
+	    "entries)", c->nplans, sched_count(s));
 	notify("READY=1");
+	daemon_run_due(d);
 	return 0;
 }
 
-static json_t *
-cmd_status(struct daemon *d, const struct control_peer *peer, json_t *req)
+/*
+ * Arms the timerfd at the next due instant, as an absolute CLOCK_REALTIME
+ * time with TFD_TIMER_CANCEL_ON_SET: it fires exactly then, survives
+ * suspend, and wakes us early if the wall clock is stepped, so a step or
+ * DST change never makes a reminder late or early.  With nothing due the
+ * timer is disarmed and the daemon sleeps: no polling.
+ */
+static void
+arm(struct daemon *d)
 {
-	struct store_counts sc;
-	json_t *files = json_array(), *r;
-	size_t i, nact = 0;
+	struct itimerspec its;
+	struct reports_env env;
+	time_t next, retry;
+	int64_t purged;
 
-	for (i = 0; i < d->conf->nfiles; i++)
-		json_array_append_new(files, json_pack("{s:s, s:s}", "path",
-		    d->conf->files[i].path, "sha256", d->conf->files[i].sha256));
-	for (i = 0; i < d->conf->nplans; i++)
-		nact += d->conf->plans[i].nactivities;
-	store_counts(d->store, &sc);
-	r = json_pack("{s:b, s:s, s:i, s:I, s:I, s:I, s:i, s:s, s:o, "
-	    "s:{s:i, s:i, s:i, s:i}, s:{s:s, s:I, s:I, s:I}}",
-	    "ok", 1,
-	    "version", PLANWATCH_VERSION,
-	    "pid", (int)getpid(),
-	    "started", (json_int_t)d->started,
-	    "uptime", (json_int_t)(daemon_now(d) - d->started),
-	    "loaded", (json_int_t)d->loaded,
-	    "reloads", (int)d->reloads,
-	    "config", d->conf_path,
-	    "files", files,
-	    "counts",
-	    "plans", (int)d->conf->nplans,
-	    "activities", (int)nact,
-	    "roles", (int)d->conf->org.nroles,
-	    "units", (int)d->conf->org.nunits,
-	    "database",
-	    "path", d->conf->database,
-	    "bytes", (json_int_t)sc.db_bytes,
-	    "config_revisions", (json_int_t)sc.config_revisions,
-	    "audit_rows", (json_int_t)sc.audit_rows);
-	return r;
+	if (d->test_clock || d->tfd == -1)
+		return;
+	memset(&its, 0, sizeof(its));
+	next = sched_next(d->sched, daemon_now(d));
+	/* A retry waiting in the outbox wakes us too (0: none waits). */
+	if ((retry = outbox_next(d->outbox)) != 0 && retry < next)
+		next = retry > daemon_now(d) ? retry : daemon_now(d) + 1;
+	/* So do an acknowledgement deadline and the daily disposal. */
+	daemon_reports_env(d, &env);
+	if ((retry = reports_next(&env)) != 0 && retry < next)
+		next = retry > daemon_now(d) ? retry : daemon_now(d) + 1;
+	if (store_kv_get(d->store, PURGE_KEY, &purged) == 1 &&
+	    (time_t)purged + 86400 < next)
+		next = (time_t)purged + 86400;
+	if (next != SCHED_NEVER)
+		its.it_value.tv_sec = next;
+	if (timerfd_settime(d->tfd, TFD_TIMER_ABSTIME |
+	    TFD_TIMER_CANCEL_ON_SET, &its, NULL) == -1)
+		log_warn("scheduler: timerfd_settime");
 }
 
-static json_t *
-cmd_reload(struct daemon *d, const struct control_peer *peer, json_t *req)
-{
-	struct diag diag = { 0 };
-	struct buf b = { 0 };
-	json_t *r;
+static void	retry_cb(uv_timer_t *);
 
-	if (reload(d, peer->user, &diag) == 0) {
-		diag_free(&diag);
-		return control_ok();
+void
+daemon_reports_env(struct daemon *d, struct reports_env *env)
+{
+	env->st = d->store;
+	env->c = d->conf;
+	env->tpl = &d->tpl;
+	env->now = daemon_now(d);
+}
+
+/*
+ * Escalates unacknowledged reports whose deadline passed, and once a day
+ * erases the descriptions of reports closed longer ago than the
+ * retention period.
+ */
+static void
+run_reports(struct daemon *d, time_t now)
+{
+	struct reports_env env;
+	int64_t last = 0;
+	int n;
+
+	daemon_reports_env(d, &env);
+	if (reports_escalate(&env) < 0)
+		uv_timer_start(&d->retry, retry_cb, 60 * 1000, 0);
+	store_kv_get(d->store, PURGE_KEY, &last);
+	if (now - (time_t)last >= 86400) {
+		n = store_report_purge(d->store, now - d->conf->retention, now,
+		    0, NULL, NULL);
+		if (n > 0)
+			log_info("reports: %d description(s) past the "
+			    "retention period erased", n);
+		store_kv_set(d->store, PURGE_KEY, (int64_t)now);
 	}
-	diag_format(&diag, &b);
-	r = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
-	    "reload failed; the previous configuration stays active",
-	    "diagnostics", b.s ? b.s : "");
-	buf_free(&b);
-	diag_free(&diag);
-	return r;
 }
 
-static json_t *
-cmd_backup(struct daemon *d, const struct control_peer *peer, json_t *req)
-{
-	const char *path = json_string_value(json_object_get(req, "path"));
-	char err[512];
-
-	if (path == NULL || path[0] != '/')
-		return control_error("backup needs an absolute path");
-	if (store_backup(d->store, path, err, sizeof(err)) != 0) {
-		log_warnx("backup: %s", err);
-		return control_error("%s", err);
-	}
-	store_audit(d->store, daemon_now(d), peer->user, "backup", path);
-	log_info("backup: written by %s", peer->user);
-	return json_pack("{s:b, s:s}", "ok", 1, "path", path);
-}
-
-static json_t *
-cmd_plan_list(struct daemon *d, const struct control_peer *peer, json_t *req)
-{
-	return view_plan_list(d->conf, daemon_now(d));
-}
-
-static json_t *
-cmd_plan_show(struct daemon *d, const struct control_peer *peer, json_t *req)
-{
-	const char *id = json_string_value(json_object_get(req, "id"));
-
-	if (id == NULL)
-		return control_error("plan show needs an activity id");
-	return view_plan_show(d->conf, id, daemon_now(d));
-}
-
-static json_t *
-cmd_calendar(struct daemon *d, const struct control_peer *peer, json_t *req)
-{
-	json_t *y = json_object_get(req, "year");
-
-	if (!json_is_integer(y) || json_integer_value(y) < 1900 ||
-	    json_integer_value(y) > 2200)
-		return control_error("calendar needs a year from 1900 to 2200");
-	return view_calendar(d->conf, (int)json_integer_value(y));
-}
-
-static const struct command {
-	const char	*name;
-	json_t		*(*fn)(struct daemon *, const struct control_peer *,
-			    json_t *);
-} commands[] = {
-	{ "status",	cmd_status },
-	{ "reload",	cmd_reload },
-	{ "backup",	cmd_backup },
-	{ "plan-list",	cmd_plan_list },
-	{ "plan-show",	cmd_plan_show },
-	{ "calendar",	cmd_calendar },
-};
-
-static json_t *
-control_handler(void *arg, const struct control_peer *peer, json_t *req)
+void
+daemon_intake(void *arg, const char *client, const char *json, size_t len,
+    struct intake_result *out)
 {
 	struct daemon *d = arg;
-	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	size_t i;
+	struct reports_env env;
+	struct concern_error err;
+	char text[256], when[17], receipt[65];
+	struct buf b = { 0 };
+	int64_t id;
+	json_t *j;
+	int rc;
 
-	if (cmd == NULL)
-		return control_error("request has no command");
-	for (i = 0; i < nitems(commands); i++)
-		if (strcmp(commands[i].name, cmd) == 0)
-			return commands[i].fn(d, peer, req);
-	return control_error("unknown command '%s'", cmd);
+	daemon_reports_env(d, &env);
+	rc = reports_submit(&env, client, json, len, &id, &err);
+	if (rc == 1) {
+		concern_error_format(&err, text, sizeof(text));
+		j = json_pack("{s:s, s:s, s:s}", "error", text, "field",
+		    err.field, "reason", err.reason);
+		out->status = 400;
+	} else if (rc != 0) {
+		j = json_pack("{s:s}", "error", "the report could not be "
+		    "stored; try again later");
+		out->status = 503;
+	} else {
+		/* A receipt the sender can keep: it proves what was taken. */
+		calendar_format_local(env.now, when);
+		buf_printf(&b, "%lld|%s|", (long long)id, when);
+		buf_add(&b, json, len);
+		sha256_hex(b.s, b.len, receipt);
+		buf_free(&b);
+		j = json_pack("{s:I, s:s, s:s}", "number", (json_int_t)id,
+		    "received", when, "receipt", receipt);
+		out->status = 201;
+		daemon_run_due(d);
+	}
+	out->body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+}
+
+static time_t
+outbox_now(void *arg)
+{
+	return daemon_now(arg);
+}
+
+static void
+outbox_changed(void *arg)
+{
+	arm(arg);
+}
+
+static void
+retry_cb(uv_timer_t *t)
+{
+	daemon_run_due(t->data);
+}
+
+void
+daemon_run_due(struct daemon *d)
+{
+	struct remind_stats stats;
+	time_t now = daemon_now(d);
+	int64_t done;
+
+	if (d->stopping)
+		return;
+	if (store_kv_get(d->store, REMIND_PROGRESS_KEY, &done) != 1) {
+		/* A new database starts now, not at the plan's adoption. */
+		store_kv_set(d->store, REMIND_PROGRESS_KEY, (int64_t)now);
+		done = now;
+	}
+	if (now > (time_t)done) {
+		if (remind_run(d->store, d->conf, d->sched, &d->tpl,
+		    (time_t)done, now, now, &stats) != 0) {
+			/* Nothing of the window was kept: try again soon. */
+			uv_timer_start(&d->retry, retry_cb, 60 * 1000, 0);
+			return;
+		}
+		if (stats.generated > 0)
+			log_info("scheduler: %d notification(s) generated, %d "
+			    "late, %d past the lateness summarised, %d "
+			    "message(s) queued", stats.generated, stats.late,
+			    stats.missed, stats.messages);
+	}
+	run_reports(d, now);
+	outbox_kick(d->outbox);
+	arm(d);
+}
+
+static void
+timer_cb(uv_poll_t *h, int status, int events)
+{
+	struct daemon *d = h->data;
+	uint64_t n;
+
+	d->wakeups++;
+	if (read(d->tfd, &n, sizeof(n)) == -1) {
+		if (errno == ECANCELED)
+			log_info("scheduler: the wall clock was set; "
+			    "recomputing");
+		else if (errno != EAGAIN)
+			log_warn("scheduler: timerfd read");
+	}
+	daemon_run_due(d);
 }
 
 static void
@@ -297,6 +386,14 @@ shutdown_daemon(struct daemon *d, const char *why)
 	notify("STOPPING=1");
 	control_stop(d->control);
 	d->control = NULL;
+	uv_timer_stop(&d->retry);
+	spool_stop(d->spool);
+	d->spool = NULL;
+	http_stop(d->http);
+	d->http = NULL;
+	/* Sessions in flight finish and record; the rest stays queued. */
+	outbox_stop(d->outbox);
+	d->outbox = NULL;
 	uv_signal_stop(&d->sig_hup);
 	uv_signal_stop(&d->sig_term);
 	uv_signal_stop(&d->sig_int);
@@ -313,7 +410,7 @@ signal_cb(uv_signal_t *h, int signum)
 	switch (signum) {
 	case SIGHUP:
 		log_info("reload on SIGHUP");
-		reload(d, "signal", &diag);
+		daemon_reload(d, "signal", &diag);
 		diag_free(&diag);
 		break;
 	case SIGTERM:
@@ -328,21 +425,47 @@ signal_cb(uv_signal_t *h, int signum)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: planwatchd [-dnv] [-f file]\n");
+	fprintf(stderr, "usage: planwatchd [-dnvV] [-f file] "
+	    "[--test-clock=YYYY-MM-DDTHH:MM]\n");
 	exit(2);
+}
+
+/* "YYYY-MM-DDTHH:MM" (or with a space), local time; 0 or -1. */
+static int
+parse_local(const char *s, time_t *out)
+{
+	char date[11];
+	int day, h, m;
+
+	if (strlen(s) != 16 || (s[10] != 'T' && s[10] != ' ') ||
+	    sscanf(s + 11, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59 ||
+	    h < 0 || m < 0)
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (calendar_parse_date(date, &day) != 0)
+		return -1;
+	*out = calendar_local_to_utc(day, h * 60 + m);
+	return 0;
 }
 
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "test-clock", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct daemon d;
 	struct diag diag = { 0 };
 	const char *conf_path = SYSCONFDIR "/planwatch/planwatch.conf";
+	const char *test_clock = NULL;
 	int ch, foreground = 0, check = 0, verbose = 0;
 	char err[1024];
 
 	memset(&d, 0, sizeof(d));
-	while ((ch = getopt(argc, argv, "df:nvV")) != -1) {
+	d.tfd = -1;
+	while ((ch = getopt_long(argc, argv, "df:nvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -359,6 +482,9 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("planwatchd %s\n", PLANWATCH_VERSION);
 			return 0;
+		case 'T':
+			test_clock = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -367,6 +493,10 @@ main(int argc, char *argv[])
 		usage();
 
 	d.conf = conf_load(conf_path, &diag);
+	if (d.conf != NULL && derive(d.conf, &d.tpl, &d.sched, &diag) != 0) {
+		conf_free(d.conf);
+		d.conf = NULL;
+	}
 	diag_print(&diag, stderr);
 	diag_free(&diag);
 	if (check) {
@@ -381,6 +511,8 @@ main(int argc, char *argv[])
 		}
 		/* With -v stdout holds the dump, which must load again. */
 		fprintf(verbose ? stderr : stdout, "configuration OK\n");
+		sched_free(d.sched);
+		remind_templates_free(&d.tpl);
 		conf_free(d.conf);
 		return 0;
 	}
@@ -389,11 +521,22 @@ main(int argc, char *argv[])
 		    "not starting\n", conf_path);
 		return 1;
 	}
+	if (test_clock != NULL) {
+		if (parse_local(test_clock, &d.clock) != 0) {
+			fprintf(stderr, "planwatchd: --test-clock wants "
+			    "YYYY-MM-DDTHH:MM\n");
+			return 2;
+		}
+		d.test_clock = 1;
+	}
 
 	log_init("planwatchd", foreground, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	d.conf_path = xstrdup(conf_path);
 	d.started = d.loaded = daemon_now(&d);
+	if (d.test_clock)
+		log_warnx("test clock: frozen at %s; for tests only",
+		    test_clock);
 
 	if (mkdir(d.conf->state_dir, 0750) == -1 && errno != EEXIST)
 		fatal("state directory %s", d.conf->state_dir);
@@ -405,10 +548,20 @@ main(int argc, char *argv[])
 	    PLANWATCH_VERSION);
 
 	d.loop = uv_default_loop();
+	d.outbox = outbox_start(d.loop, d.store, d.conf, &d.tpl, outbox_now,
+	    outbox_changed, &d, err, sizeof(err));
+	if (d.outbox == NULL)
+		fatalx("mail: %s", err);
 	d.control = control_start(d.loop, d.conf->control_socket,
-	    d.conf->control_group, control_handler, &d, err, sizeof(err));
+	    d.conf->control_group, commands_handle, &d, err, sizeof(err));
 	if (d.control == NULL)
 		fatalx("%s", err);
+	if (d.conf->http_enabled && (d.http = http_start(d.loop,
+	    &d.conf->http, daemon_intake, &d, err, sizeof(err))) == NULL)
+		fatalx("http: %s", err);
+	if ((d.spool = spool_start(d.loop, d.conf->spool_dir, daemon_intake,
+	    &d, err, sizeof(err))) == NULL)
+		fatalx("spool: %s", err);
 	uv_signal_init(d.loop, &d.sig_hup);
 	uv_signal_init(d.loop, &d.sig_term);
 	uv_signal_init(d.loop, &d.sig_int);
@@ -416,17 +569,35 @@ main(int argc, char *argv[])
 	uv_signal_start(&d.sig_hup, signal_cb, SIGHUP);
 	uv_signal_start(&d.sig_term, signal_cb, SIGTERM);
 	uv_signal_start(&d.sig_int, signal_cb, SIGINT);
+	uv_timer_init(d.loop, &d.retry);
+	d.retry.data = &d;
+	if (!d.test_clock) {
+		d.tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK |
+		    TFD_CLOEXEC);
+		if (d.tfd == -1)
+			fatal("scheduler: timerfd_create");
+		uv_poll_init(d.loop, &d.tpoll, d.tfd);
+		d.tpoll.data = &d;
+		uv_poll_start(&d.tpoll, UV_READABLE, timer_cb);
+	}
 
-	log_info("started %s: %zu plans, control socket %s", PLANWATCH_VERSION,
-	    d.conf->nplans, d.conf->control_socket);
+	log_info("started %s: %zu plans, %zu schedule entries, control "
+	    "socket %s", PLANWATCH_VERSION, d.conf->nplans,
+	    sched_count(d.sched), d.conf->control_socket);
+	/* What fell due while the daemon was down goes out now. */
+	daemon_run_due(&d);
 	notify("READY=1");
 	uv_run(d.loop, UV_RUN_DEFAULT);
 
 	/* Reverse order of the above. */
 	if (uv_loop_close(d.loop) != 0)
 		log_warnx("loop: handles still open at exit");
+	if (d.tfd != -1)
+		close(d.tfd);
 	store_audit(d.store, daemon_now(&d), "planwatchd", "stop", NULL);
 	store_close(d.store);
+	sched_free(d.sched);
+	remind_templates_free(&d.tpl);
 	conf_free(d.conf);
 	free(d.conf_path);
 	log_info("stopped");

@@ -89,6 +89,41 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE kv ("
 	"  key TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL);",
+	/*
+	 * 2 -> 3: concern reports.  The description is the only free text;
+	 * it is set to NULL when disposed of, everything else is kept for
+	 * the statistics.
+	 */
+	"CREATE TABLE report ("
+	"  id INTEGER PRIMARY KEY,"
+	"  received_at INTEGER NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  event_date TEXT NOT NULL,"
+	"  unit TEXT NOT NULL,"
+	"  place_type TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  milieu TEXT NOT NULL,"
+	"  concerns_minor INTEGER NOT NULL,"
+	"  urgency TEXT NOT NULL,"
+	"  police_informed INTEGER NOT NULL,"
+	"  social_services_informed INTEGER NOT NULL,"
+	"  description TEXT,"
+	"  ack_due INTEGER NOT NULL,"
+	"  escalations INTEGER NOT NULL DEFAULT 0,"
+	"  next_escalation INTEGER,"
+	"  acked_at INTEGER,"
+	"  acked_by TEXT,"
+	"  closed_at INTEGER,"
+	"  closed_by TEXT,"
+	"  outcome TEXT,"
+	"  purged_at INTEGER);"
+	"CREATE INDEX report_escalation ON report(next_escalation)"
+	"  WHERE acked_at IS NULL;"
+	"CREATE TABLE report_route ("
+	"  report INTEGER NOT NULL REFERENCES report(id),"
+	"  recipient TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  PRIMARY KEY (report, recipient));",
 };
 
 enum stmt {
@@ -118,6 +153,29 @@ enum stmt {
 	ST_OUTBOX,
 	ST_COUNT_NOTE,
 	ST_COUNT_QUEUED,
+	ST_FAILED_NEW,
+	ST_FAILED_MARK,
+	ST_RCPT_NEXT,
+	ST_RCPT_SENDING,
+	ST_REPORT_ADD,
+	ST_REPORT_ROUTE_ADD,
+	ST_REPORT_GET,
+	ST_REPORT_LIST,
+	ST_REPORT_ROUTES,
+	ST_REPORT_ACK,
+	ST_REPORT_CLOSE,
+	ST_REPORT_ESC_DUE,
+	ST_REPORT_ESC_SET,
+	ST_REPORT_ESC_NEXT,
+	ST_REPORT_PURGE_LIST,
+	ST_REPORT_PURGE,
+	ST_STATS_MONTH,
+	ST_STATS_MILIEU,
+	ST_STATS_KIND,
+	ST_STATS_UNIT,
+	ST_STATS_PLACE,
+	ST_STATS_ACK,
+	ST_COUNT_REPORTS,
 	ST_NSTMTS
 };
 
@@ -173,6 +231,68 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	    "FROM message_rcpt r JOIN message m ON m.id = r.message "
 	    "WHERE ?1 = 0 OR r.state = 'failed' ORDER BY m.id, r.addr",
 	[ST_COUNT_NOTE] = "SELECT count(*) FROM notification",
+	[ST_FAILED_NEW] = "SELECT m.id, m.message_id, m.kind, r.addr, r.attempts, "
+	    "r.last_reply FROM message_rcpt r JOIN message m ON m.id = r.message "
+	    "WHERE r.state = 'failed' AND r.reported = 0 AND m.kind <> "
+	    "'delivery-failures' ORDER BY m.id, r.addr",
+	[ST_FAILED_MARK] = "UPDATE message_rcpt SET reported = 1 "
+	    "WHERE state = 'failed' AND reported = 0",
+	[ST_RCPT_NEXT] = "SELECT min(next_attempt) FROM message_rcpt "
+	    "WHERE state IN ('queued', 'deferred')",
+	[ST_REPORT_ADD] = "INSERT INTO report (received_at, source, event_date, "
+	    "unit, place_type, kind, milieu, concerns_minor, urgency, "
+	    "police_informed, social_services_informed, description, ack_due, "
+	    "next_escalation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, ?13)",
+	[ST_REPORT_ROUTE_ADD] = "INSERT OR IGNORE INTO report_route (report, "
+	    "recipient, role) VALUES (?1, ?2, ?3)",
+	[ST_REPORT_GET] = "SELECT id, received_at, source, event_date, unit, "
+	    "place_type, kind, milieu, concerns_minor, urgency, police_informed, "
+	    "social_services_informed, description, ack_due, escalations, "
+	    "acked_at, acked_by, closed_at, closed_by, outcome, purged_at "
+	    "FROM report WHERE id = ?1",
+	[ST_REPORT_LIST] = "SELECT id, received_at, event_date, unit, "
+	    "place_type, kind, milieu, urgency, ack_due, acked_at, closed_at, "
+	    "outcome FROM report r WHERE (?1 = 0 OR closed_at IS NULL) AND "
+	    "(?2 IS NULL OR EXISTS (SELECT 1 FROM report_route t WHERE "
+	    "t.report = r.id AND t.recipient = ?2)) ORDER BY id",
+	[ST_REPORT_ROUTES] = "SELECT recipient, role FROM report_route "
+	    "WHERE report = ?1 ORDER BY rowid",
+	[ST_REPORT_ACK] = "UPDATE report SET acked_at = ?2, acked_by = ?3, "
+	    "next_escalation = NULL WHERE id = ?1 AND acked_at IS NULL",
+	[ST_REPORT_CLOSE] = "UPDATE report SET closed_at = ?2, closed_by = ?3, "
+	    "outcome = ?4, acked_at = coalesce(acked_at, ?2), acked_by = "
+	    "coalesce(acked_by, ?3), next_escalation = NULL "
+	    "WHERE id = ?1 AND closed_at IS NULL",
+	[ST_REPORT_ESC_DUE] = "SELECT id, escalations, urgency, received_at "
+	    "FROM report WHERE acked_at IS NULL AND next_escalation <= ?1 "
+	    "ORDER BY next_escalation",
+	[ST_REPORT_ESC_SET] = "UPDATE report SET escalations = ?2, "
+	    "next_escalation = ?3 WHERE id = ?1",
+	[ST_REPORT_ESC_NEXT] = "SELECT min(next_escalation) FROM report "
+	    "WHERE acked_at IS NULL",
+	[ST_REPORT_PURGE_LIST] = "SELECT id, closed_at FROM report WHERE "
+	    "closed_at IS NOT NULL AND closed_at <= ?1 AND purged_at IS NULL "
+	    "ORDER BY id",
+	[ST_REPORT_PURGE] = "UPDATE report SET description = NULL, "
+	    "purged_at = ?2 WHERE closed_at IS NOT NULL AND closed_at <= ?1 "
+	    "AND purged_at IS NULL",
+	[ST_STATS_MONTH] = "SELECT substr(event_date, 1, 7) AS k, count(*) "
+	    "FROM report WHERE event_date BETWEEN ?1 AND ?2 GROUP BY k ORDER BY k",
+	[ST_STATS_MILIEU] = "SELECT milieu AS k, count(*) FROM report "
+	    "WHERE event_date BETWEEN ?1 AND ?2 GROUP BY k ORDER BY k",
+	[ST_STATS_KIND] = "SELECT kind AS k, count(*) FROM report "
+	    "WHERE event_date BETWEEN ?1 AND ?2 GROUP BY k ORDER BY k",
+	[ST_STATS_UNIT] = "SELECT unit AS k, count(*) FROM report "
+	    "WHERE event_date BETWEEN ?1 AND ?2 GROUP BY k ORDER BY k",
+	[ST_STATS_PLACE] = "SELECT place_type AS k, count(*) FROM report "
+	    "WHERE event_date BETWEEN ?1 AND ?2 GROUP BY k ORDER BY k",
+	[ST_STATS_ACK] = "SELECT acked_at - received_at FROM report "
+	    "WHERE event_date BETWEEN ?1 AND ?2 AND acked_at IS NOT NULL "
+	    "ORDER BY 1",
+	[ST_COUNT_REPORTS] = "SELECT count(*) FROM report",
+	[ST_RCPT_SENDING] = "UPDATE message_rcpt SET state = 'sending' "
+	    "WHERE message = ?1 AND addr = ?2",
 	[ST_COUNT_QUEUED] = "SELECT count(*) FROM message_rcpt "
 	    "WHERE state IN ('queued', 'deferred', 'sending')",
 };
@@ -430,6 +550,7 @@ int
 store_counts(struct store *s, struct store_counts *c)
 {
 	c->notifications = query_int(s, ST_COUNT_NOTE);
+	c->reports = query_int(s, ST_COUNT_REPORTS);
 	c->queued = query_int(s, ST_COUNT_QUEUED);
 	c->config_revisions = query_int(s, ST_COUNT_REV);
 	c->audit_rows = query_int(s, ST_COUNT_AUDIT);
@@ -719,7 +840,8 @@ rows(struct store *s, sqlite3_stmt *st, store_row_cb *fn, void *arg)
 			names[i] = sqlite3_column_name(st, i);
 			values[i] = (const char *)sqlite3_column_text(st, i);
 		}
-		fn(arg, n, names, values);
+		if (fn != NULL)
+			fn(arg, n, names, values);
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -747,5 +869,221 @@ store_outbox(struct store *s, int failed_only, store_row_cb *fn, void *arg)
 	sqlite3_stmt *st = s->st[ST_OUTBOX];
 
 	sqlite3_bind_int(st, 1, failed_only);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_outbox_failed_new(struct store *s, store_row_cb *fn, void *arg)
+{
+	return rows(s, s->st[ST_FAILED_NEW], fn, arg);
+}
+
+int
+store_outbox_failed_mark(struct store *s)
+{
+	return step_done(s, s->st[ST_FAILED_MARK]);
+}
+
+int
+store_outbox_next(struct store *s, time_t *next)
+{
+	sqlite3_stmt *st = s->st[ST_RCPT_NEXT];
+	int rc, found = 0;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*next = (time_t)sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: outbox next: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return found;
+}
+
+int
+store_rcpt_sending(struct store *s, int64_t message, const char *addr)
+{
+	sqlite3_stmt *st = s->st[ST_RCPT_SENDING];
+
+	sqlite3_bind_int64(st, 1, message);
+	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+int64_t
+store_report_add(struct store *s, const struct store_report *r)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_ADD];
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->received_at);
+	sqlite3_bind_text(st, 2, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->event_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->place_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->milieu, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, r->concerns_minor);
+	sqlite3_bind_text(st, 9, r->urgency, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, r->police_informed);
+	sqlite3_bind_int(st, 11, r->social_services_informed);
+	sqlite3_bind_text(st, 12, r->description, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->ack_due);
+	if (step_done(s, st) != 0)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_report_route_add(struct store *s, int64_t report, const char *recipient,
+    const char *role)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_ROUTE_ADD];
+
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_text(st, 2, recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+int
+store_report_get(struct store *s, int64_t id, store_row_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_GET];
+
+	sqlite3_bind_int64(st, 1, id);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_report_routes(struct store *s, int64_t id, store_row_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_ROUTES];
+
+	sqlite3_bind_int64(st, 1, id);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_report_list(struct store *s, int open_only, const char *recipient,
+    store_row_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_LIST];
+
+	sqlite3_bind_int(st, 1, open_only);
+	if (recipient != NULL)
+		sqlite3_bind_text(st, 2, recipient, -1, SQLITE_STATIC);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_report_ack(struct store *s, int64_t id, const char *who, time_t now)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_ACK];
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
+	if (step_done(s, st) != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int
+store_report_close(struct store *s, int64_t id, const char *outcome,
+    const char *who, time_t now)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_CLOSE];
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, outcome, -1, SQLITE_STATIC);
+	if (step_done(s, st) != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int
+store_report_escalations_due(struct store *s, time_t now, store_row_cb *fn,
+    void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_ESC_DUE];
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_report_set_escalation(struct store *s, int64_t id, int level,
+    time_t next)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_ESC_SET];
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, level);
+	if (next != 0)
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)next);
+	return step_done(s, st);
+}
+
+int
+store_report_next_escalation(struct store *s, time_t *next)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_ESC_NEXT];
+	int rc, found = 0;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*next = (time_t)sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
+int
+store_report_purge(struct store *s, time_t closed_before, time_t now,
+    int dry_run, store_row_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_PURGE_LIST];
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)closed_before);
+	if (rows(s, st, fn, arg) != 0)
+		return -1;
+	if (dry_run)
+		return 0;
+	st = s->st[ST_REPORT_PURGE];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)closed_before);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st) != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int
+store_report_stats(struct store *s, const char *by, const char *from,
+    const char *to, store_row_cb *fn, void *arg)
+{
+	static const struct {
+		const char	*by;
+		enum stmt	 st;
+	} dims[] = {
+		{ "month", ST_STATS_MONTH }, { "milieu", ST_STATS_MILIEU },
+		{ "kind", ST_STATS_KIND }, { "unit", ST_STATS_UNIT },
+		{ "place", ST_STATS_PLACE }, { "ack", ST_STATS_ACK },
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(dims) / sizeof(dims[0]); i++)
+		if (strcmp(dims[i].by, by) == 0)
+			st = s->st[dims[i].st];
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
 	return rows(s, st, fn, arg);
 }

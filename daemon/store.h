@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 /*
  * Opens (creating if needed) the database at `path`, takes the exclusive
@@ -40,6 +40,7 @@ int	store_audit(struct store *, time_t now, const char *actor,
 	    const char *action, const char *object);
 
 struct store_counts {
+	int64_t	reports;
 	int64_t	notifications;
 	int64_t	queued;
 	int64_t	config_revisions;
@@ -117,8 +118,72 @@ int	store_outbox_retry(struct store *, int64_t message, time_t now);
 /* Iterates over rows as JSON-ready columns: fn(arg, ncols, names, values). */
 typedef void store_row_cb(void *arg, int ncols, const char *const *names,
     const char *const *values);
+
+/* Marks one recipient as handed to a transport. */
+int	store_rcpt_sending(struct store *, int64_t message, const char *addr);
+/* The earliest next attempt of anything queued: 1 and *next, 0 if none. */
+int	store_outbox_next(struct store *, time_t *next);
+/* Failed recipients not yet reported to the admin, and marking them. */
+int	store_outbox_failed_new(struct store *, store_row_cb *, void *);
+int	store_outbox_failed_mark(struct store *);
 int	store_ledger(struct store *, const char *activity, store_row_cb *,
 	    void *);
 int	store_outbox(struct store *, int failed_only, store_row_cb *, void *);
+
+/* A concern report as stored; strings are borrowed. */
+struct store_report {
+	time_t		 received_at;
+	const char	*source;
+	const char	*event_date;	/* YYYY-MM-DD */
+	const char	*unit;
+	const char	*place_type;
+	const char	*kind;
+	const char	*milieu;
+	int		 concerns_minor;
+	const char	*urgency;
+	int		 police_informed;
+	int		 social_services_informed;
+	const char	*description;
+	time_t		 ack_due;
+};
+
+/* Concern reports.  Adds one; returns its number or -1. */
+int64_t	store_report_add(struct store *, const struct store_report *);
+/* Records who a report was routed to (an address, and the role id). */
+int	store_report_route_add(struct store *, int64_t report,
+	    const char *recipient, const char *role);
+int	store_report_get(struct store *, int64_t id, store_row_cb *, void *);
+int	store_report_routes(struct store *, int64_t id, store_row_cb *,
+	    void *);
+/* Reports, all or open only, or only those routed to `recipient`. */
+int	store_report_list(struct store *, int open_only, const char *recipient,
+	    store_row_cb *, void *);
+/* 1 when acknowledged now, 0 when it already was (or does not exist). */
+int	store_report_ack(struct store *, int64_t id, const char *who,
+	    time_t now);
+/* 1 when closed now, 0 when it already was (or does not exist). */
+int	store_report_close(struct store *, int64_t id, const char *outcome,
+	    const char *who, time_t now);
+/* Unacknowledged reports whose next escalation is due at `now`. */
+int	store_report_escalations_due(struct store *, time_t now,
+	    store_row_cb *, void *);
+/* Sets the escalation level and the next deadline (0: none). */
+int	store_report_set_escalation(struct store *, int64_t id, int level,
+	    time_t next);
+int	store_report_next_escalation(struct store *, time_t *next);
+/*
+ * Erases the descriptions of reports closed at or before `closed_before`
+ * (listing each through `fn` first); with `dry_run` only lists.  Returns
+ * the number erased or -1.
+ */
+int	store_report_purge(struct store *, time_t closed_before, time_t now,
+	    int dry_run, store_row_cb *, void *);
+/*
+ * Counts by "month", "milieu", "kind", "unit" or "place" of reports whose
+ * event date is in [from, to] (YYYY-MM-DD); "ack" lists acknowledgement
+ * times in seconds, ascending.  -1 for an unknown dimension.
+ */
+int	store_report_stats(struct store *, const char *by, const char *from,
+	    const char *to, store_row_cb *, void *);
 
 #endif

@@ -32,6 +32,7 @@ check() {
 
 finish() {
 	stop_daemon
+	stop_smtpd
 	if [ "$nfail" -ne 0 ] && [ -f "$T/daemon.log" ]; then
 		echo "--- daemon log"
 		cat "$T/daemon.log"
@@ -80,4 +81,50 @@ stop_daemon() {
 	wait "$DPID"
 	DRC=$?
 	DPID=
+}
+
+# Starts tests/smtpd.py (aiosmtpd, /usr/bin/python3) on a free loopback
+# port with its messages in $T/smtp; sets SMTP_PORT and SMTP_PID.
+start_smtpd() {
+	mkdir -p "$T/smtp"
+	/usr/bin/python3 "$TOP/tests/smtpd.py" --port 0 --dump-dir "$T/smtp" \
+	    "$@" >"$T/smtpd.out" 2>"$T/smtpd.err" &
+	SMTP_PID=$!
+	i=0
+	until grep -q '^ready' "$T/smtpd.out" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+	SMTP_PORT=$(awk '/^ready/ { print $2 }' "$T/smtpd.out")
+}
+
+stop_smtpd() {
+	[ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null
+	SMTP_PID=
+	return 0
+}
+
+# Points the scratch configuration's mail at the test SMTP server.
+use_smtp() {
+	/usr/bin/python3 - "$CONF" "$SMTP_PORT" <<'PY'
+import re, sys
+p, port = sys.argv[1], sys.argv[2]
+s = open(p).read()
+s = re.sub(r'transport = "maildir";', 'transport = "smtp";', s)
+s = s.replace('maildir = { path = "../var/mail"; };',
+    'maildir = { path = "../var/mail"; };\n  smtp = { host = "127.0.0.1"; port = %s; starttls = "off"; '
+    'connect_timeout_ms = 2000; greeting_timeout_ms = 2000; };\n  retry_first_seconds = 60;' % port)
+open(p, "w").write(s)
+PY
+}
+
+# Waits, bounded, until COMMAND succeeds.
+wait_for() {
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
 }

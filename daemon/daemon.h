@@ -1,0 +1,73 @@
+/*
+ * daemon: the running daemon's state, shared by main.c (lifecycle, loop,
+ * signals, timers) and commands.c (what planwatchctl can ask).  The loop
+ * thread owns all of it.
+ */
+#ifndef PLANWATCH_DAEMON_H
+#define PLANWATCH_DAEMON_H
+
+#include <time.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#include "conf.h"
+#include "control.h"
+#include "http.h"
+#include "intake.h"
+#include "outbox.h"
+#include "remind.h"
+#include "reports.h"
+#include "sched.h"
+#include "spool.h"
+#include "store.h"
+
+struct daemon {
+	uv_loop_t		*loop;
+	char			*conf_path;
+	struct config		*conf;
+	struct sched		*sched;
+	struct remind_templates	 tpl;
+	struct store		*store;
+	struct control		*control;
+	struct outbox		*outbox;
+	struct http_server	*http;
+	struct spool		*spool;
+	uv_signal_t		 sig_hup, sig_term, sig_int;
+	int			 tfd;		/* timerfd, CLOCK_REALTIME */
+	uv_poll_t		 tpoll;
+	uv_timer_t		 retry;		/* after a failed run */
+	time_t			 started;
+	time_t			 loaded;
+	unsigned		 reloads;
+	unsigned		 wakeups;	/* scheduler timer firings */
+	int			 test_clock;	/* --test-clock given */
+	time_t			 clock;		/* the test clock's time */
+	int			 stopping;
+};
+
+/* The daemon's idea of now: the test clock when there is one. */
+time_t	daemon_now(const struct daemon *);
+/*
+ * Builds a new configuration and swaps it in only if every file loaded;
+ * 0, or -1 with the problems in `diag` and the old configuration intact.
+ */
+int	daemon_reload(struct daemon *, const char *actor, struct diag *diag);
+/* Generates whatever has fallen due and arms the timer for the next. */
+void	daemon_run_due(struct daemon *);
+
+/* The context the reports module works in, at the daemon's now. */
+void	daemon_reports_env(struct daemon *, struct reports_env *);
+
+/*
+ * Takes one concern report from the HTTP intake or the spool: 201 with
+ * the number once stored, 400 with the reason when refused, 503 when it
+ * could not be stored (the sender tries again).
+ */
+void	daemon_intake(void *arg, const char *client, const char *json,
+	    size_t len, struct intake_result *out);
+
+/* The control socket's request handler (commands.c). */
+json_t	*commands_handle(void *arg, const struct control_peer *, json_t *req);
+
+#endif

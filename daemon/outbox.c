@@ -1,0 +1,451 @@
+/*
+ * outbox: delivery workers.
+ *
+ * A job is one SMTP session (or Maildir batch): up to `batch` messages,
+ * each with its due recipients.  Everything a job needs is copied into it
+ * on the loop thread, and the work callback touches nothing else, so the
+ * store and the configuration stay single-threaded.  Recipients are
+ * marked 'sending' before the job starts; a crash leaves them so and the
+ * next start puts them back in the queue (store_outbox_recover), which is
+ * the only way a message can reach someone twice: when the server had
+ * accepted it in the instant before the crash.  The Message-ID is the
+ * same on every attempt, so such a duplicate is recognisable.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "calendar.h"
+#include "conf.h"
+#include "log.h"
+#include "maildir.h"
+#include "outbox.h"
+#include "remind.h"
+#include "smtp.h"
+#include "store.h"
+#include "template.h"
+#include "transport.h"
+#include "util.h"
+
+/* Fetched per look at the queue; jobs take what they can. */
+#define FETCH	1000
+
+struct job_msg {
+	int64_t			 id;
+	char			*message_id;
+	char			*data;
+	size_t			 len;
+	time_t			 created;
+	struct delivery_rcpt	*rcpt;
+	int			*attempts;
+	size_t			 nrcpt;
+};
+
+struct job {
+	uv_work_t		 req;
+	struct outbox		*ob;
+	struct smtp		*smtp;		/* NULL: maildir */
+	char			*maildir;
+	char			*from;
+	struct job_msg		*msgs;
+	size_t			 nmsgs;
+	char			 err[256];
+};
+
+struct outbox {
+	uv_loop_t			*loop;
+	struct store			*st;
+	const struct config		*c;
+	const struct remind_templates	*tpl;
+	struct smtp			*smtp;
+	outbox_now_cb			*now;
+	outbox_changed_cb		*changed;
+	void				*arg;
+	int				 busy;
+	int				 stopping;
+	time_t				 last_digest;
+	/* the job being filled by collect() */
+	struct job			*fill;
+};
+
+static void
+job_free(struct job *j)
+{
+	size_t i, k;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < j->nmsgs; i++) {
+		struct job_msg *m = &j->msgs[i];
+
+		for (k = 0; k < m->nrcpt; k++)
+			free((char *)m->rcpt[k].addr);
+		free(m->rcpt);
+		free(m->attempts);
+		free(m->message_id);
+		free(m->data);
+	}
+	free(j->msgs);
+	free(j->maildir);
+	free(j->from);
+	smtp_free(j->smtp);
+	free(j);
+}
+
+static void
+work_cb(uv_work_t *req)
+{
+	struct job *j = req->data;
+	struct delivery *dv = xcalloc(j->nmsgs, sizeof(*dv));
+	size_t i, k;
+
+	for (i = 0; i < j->nmsgs; i++) {
+		dv[i].from = j->from;
+		dv[i].rcpt = j->msgs[i].rcpt;
+		dv[i].nrcpt = j->msgs[i].nrcpt;
+		dv[i].data = j->msgs[i].data;
+		dv[i].len = j->msgs[i].len;
+		dv[i].message_id = j->msgs[i].message_id;
+	}
+	if (j->smtp != NULL)
+		smtp_send(j->smtp, dv, j->nmsgs, j->err, sizeof(j->err));
+	else
+		for (i = 0; i < j->nmsgs; i++)
+			if (maildir_deliver(j->maildir, &dv[i], j->err,
+			    sizeof(j->err)) != 0)
+				for (k = 0; k < dv[i].nrcpt; k++) {
+					dv[i].rcpt[k].result =
+					    DELIVERY_TEMPFAIL;
+					snprintf(dv[i].rcpt[k].reply,
+					    sizeof(dv[i].rcpt[k].reply), "%s",
+					    j->err);
+				}
+	free(dv);
+}
+
+/*
+ * Seconds until the next attempt: about retry_first, doubling per attempt
+ * up to retry_max, with up to a quarter of jitter so that a queue that
+ * failed together does not retry in lockstep.
+ */
+static time_t
+backoff(const struct mail_conf *m, int attempts)
+{
+	double d = m->retry_first;
+	int i;
+
+	for (i = 1; i < attempts && d < m->retry_max; i++)
+		d *= 2;
+	if (d > m->retry_max)
+		d = m->retry_max;
+	return (time_t)(d * (1.0 + (double)(random() % 250) / 1000.0));
+}
+
+static void
+record(struct outbox *ob, struct job *j)
+{
+	const struct mail_conf *m = &ob->c->mail;
+	time_t now = ob->now(ob->arg);
+	size_t i, k;
+	int sent = 0, deferred = 0, failed = 0;
+
+	if (store_begin(ob->st) != 0)
+		return;	/* left 'sending': recovered at the next start */
+	for (i = 0; i < j->nmsgs; i++) {
+		struct job_msg *jm = &j->msgs[i];
+
+		for (k = 0; k < jm->nrcpt; k++) {
+			struct delivery_rcpt *r = &jm->rcpt[k];
+			int attempts = jm->attempts[k] + 1;
+			const char *state;
+			time_t next = now;
+			char reply[DELIVERY_REPLY_MAX + 64];
+
+			snprintf(reply, sizeof(reply), "%d %s", r->code,
+			    r->reply);
+			if (r->result == DELIVERY_OK) {
+				state = "sent";
+				sent++;
+			} else if (r->result == DELIVERY_PERMFAIL) {
+				state = "failed";
+				failed++;
+			} else if (now - jm->created >= m->give_up) {
+				state = "failed";
+				snprintf(reply, sizeof(reply), "given up after "
+				    "%d attempts: %d %s", attempts, r->code,
+				    r->reply);
+				failed++;
+			} else {
+				state = "deferred";
+				next = now + backoff(m, attempts);
+				deferred++;
+			}
+			store_rcpt_set(ob->st, jm->id, r->addr, state,
+			    attempts, next, reply);
+		}
+		log_debug("outbox: message %lld: %s", (long long)jm->id,
+		    jm->message_id);
+	}
+	if (store_commit(ob->st) != 0) {
+		store_rollback(ob->st);
+		return;
+	}
+	if (sent || deferred || failed)
+		log_info("outbox: %d delivered, %d deferred, %d failed%s%s",
+		    sent, deferred, failed, j->err[0] ? ": " : "", j->err);
+}
+
+static void
+after_work_cb(uv_work_t *req, int status)
+{
+	struct job *j = req->data;
+	struct outbox *ob = j->ob;
+
+	ob->busy--;
+	if (status == 0)
+		record(ob, j);
+	job_free(j);
+	if (ob->stopping) {
+		if (ob->busy == 0) {
+			smtp_free(ob->smtp);
+			free(ob);
+		}
+		return;
+	}
+	outbox_kick(ob);
+	ob->changed(ob->arg);
+}
+
+static struct job *
+job_new(struct outbox *ob)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->ob = ob;
+	j->req.data = j;
+	j->from = xstrdup(ob->c->mail.from);
+	if (ob->c->mail.transport == MAIL_TRANSPORT_SMTP)
+		j->smtp = smtp_ref(ob->smtp);
+	else
+		j->maildir = xstrdup(ob->c->mail.maildir);
+	return j;
+}
+
+/* Adds one due recipient to the job being filled. */
+static void
+collect(void *arg, const struct store_rcpt *r)
+{
+	struct outbox *ob = arg;
+	struct job *j = ob->fill;
+	struct job_msg *m = NULL;
+
+	if (j->nmsgs > 0 && j->msgs[j->nmsgs - 1].id == r->message)
+		m = &j->msgs[j->nmsgs - 1];
+	else {
+		size_t len = 0;
+		char *data;
+
+		if ((size_t)ob->c->mail.batch <= j->nmsgs)
+			return;	/* the next job takes it */
+		data = store_message_data(ob->st, r->message, &len);
+		if (data == NULL)
+			return;
+		j->msgs = xreallocarray(j->msgs, j->nmsgs + 1,
+		    sizeof(*j->msgs));
+		m = &j->msgs[j->nmsgs++];
+		memset(m, 0, sizeof(*m));
+		m->id = r->message;
+		m->message_id = xstrdup(r->message_id);
+		m->data = data;
+		m->len = len;
+		m->created = r->created;
+	}
+	m->rcpt = xreallocarray(m->rcpt, m->nrcpt + 1, sizeof(*m->rcpt));
+	m->attempts = xreallocarray(m->attempts, m->nrcpt + 1,
+	    sizeof(*m->attempts));
+	memset(&m->rcpt[m->nrcpt], 0, sizeof(m->rcpt[0]));
+	m->rcpt[m->nrcpt].addr = xstrdup(r->addr);
+	m->attempts[m->nrcpt] = r->attempts;
+	m->nrcpt++;
+}
+
+static void
+row_failed_cb(void *arg, int ncols, const char *const *names,
+    const char *const *values)
+{
+	struct template_ctx *t = arg, *item;
+	int i;
+
+	item = template_ctx_list_add(t, "items");
+	for (i = 0; i < ncols; i++) {
+		if (strcmp(names[i], "id") == 0)
+			template_ctx_set(item, "outbox_id", values[i]);
+		else if (strcmp(names[i], "kind") == 0)
+			template_ctx_set(item, "kind", values[i]);
+		else if (strcmp(names[i], "addr") == 0)
+			template_ctx_set(item, "recipient.addr", values[i]);
+		else if (strcmp(names[i], "attempts") == 0)
+			template_ctx_set(item, "attempts", values[i]);
+		else if (strcmp(names[i], "last_reply") == 0)
+			template_ctx_set(item, "error", values[i]);
+	}
+	template_ctx_set(item, "permanent", "1");
+	template_ctx_set_int(t, "count", atoll(template_ctx_get(t, "count") ?
+	    template_ctx_get(t, "count") : "0") + 1);
+}
+
+/*
+ * Permanent failures and given-up messages go to the admin, one digest
+ * an hour at most.
+ */
+static void
+failure_digest(struct outbox *ob, time_t now)
+{
+	struct template_ctx *t;
+	const struct template *tpl;
+	char key[64], when[17];
+	const char *count;
+
+	if (ob->last_digest != 0 && now - ob->last_digest < 3600)
+		return;
+	t = template_ctx_new();
+	if (store_begin(ob->st) != 0) {
+		template_ctx_free(t);
+		return;
+	}
+	store_outbox_failed_new(ob->st, row_failed_cb, t);
+	count = template_ctx_get(t, "count");
+	if (count != NULL) {
+		tpl = ob->tpl->t[strcmp(ob->c->mail.lang, "en") == 0][
+		    TEMPLATE_DELIVERY_FAILURES];
+		template_ctx_set(t, "recipient.name", "admin");
+		template_ctx_set(t, "committee", ob->c->org.committee);
+		template_ctx_set(t, "coordinator.name",
+		    ob->c->org.coordinator.name);
+		template_ctx_set(t, "coordinator.email",
+		    ob->c->org.coordinator.email);
+		calendar_format_local(now, when);
+		template_ctx_set(t, "period", when);
+		snprintf(key, sizeof(key), "delivery-failures|%lld",
+		    (long long)now);
+		if (remind_queue(ob->st, ob->c, now, key, "delivery-failures",
+		    tpl, t, "planwatch admin", ob->c->mail.admin, 0) < 0 ||
+		    store_outbox_failed_mark(ob->st) != 0) {
+			store_rollback(ob->st);
+			template_ctx_free(t);
+			return;
+		}
+		ob->last_digest = now;
+		log_warnx("outbox: %s delivery failure(s) reported to the "
+		    "admin", count);
+	}
+	store_commit(ob->st);
+	template_ctx_free(t);
+}
+
+void
+outbox_kick(struct outbox *ob)
+{
+	time_t now;
+	size_t i, k;
+
+	if (ob == NULL || ob->stopping)
+		return;
+	now = ob->now(ob->arg);
+	failure_digest(ob, now);
+	while (ob->busy < ob->c->mail.max_sessions) {
+		struct job *j = job_new(ob);
+
+		ob->fill = j;
+		store_outbox_due(ob->st, now, FETCH, collect, ob);
+		ob->fill = NULL;
+		if (j->nmsgs == 0) {
+			job_free(j);
+			return;
+		}
+		/* Marked before the job starts, so a crash is noticed. */
+		if (store_begin(ob->st) == 0) {
+			for (i = 0; i < j->nmsgs; i++)
+				for (k = 0; k < j->msgs[i].nrcpt; k++)
+					store_rcpt_sending(ob->st,
+					    j->msgs[i].id,
+					    j->msgs[i].rcpt[k].addr);
+			store_commit(ob->st);
+		}
+		if (uv_queue_work(ob->loop, &j->req, work_cb,
+		    after_work_cb) != 0) {
+			job_free(j);
+			return;
+		}
+		ob->busy++;
+	}
+}
+
+time_t
+outbox_next(struct outbox *ob)
+{
+	time_t next;
+
+	if (ob == NULL || store_outbox_next(ob->st, &next) != 1)
+		return 0;
+	return next;
+}
+
+int
+outbox_busy(const struct outbox *ob)
+{
+	return ob ? ob->busy : 0;
+}
+
+int
+outbox_set_config(struct outbox *ob, const struct config *c,
+    const struct remind_templates *tpl, char *err, size_t errlen)
+{
+	struct smtp *s = NULL;
+
+	if (c->mail.transport == MAIL_TRANSPORT_SMTP &&
+	    (s = smtp_new(&c->mail.smtp, err, errlen)) == NULL)
+		return -1;
+	smtp_free(ob->smtp);
+	ob->smtp = s;
+	ob->c = c;
+	ob->tpl = tpl;
+	return 0;
+}
+
+struct outbox *
+outbox_start(uv_loop_t *loop, struct store *st, const struct config *c,
+    const struct remind_templates *tpl, outbox_now_cb *now,
+    outbox_changed_cb *changed, void *arg, char *err, size_t errlen)
+{
+	struct outbox *ob = xcalloc(1, sizeof(*ob));
+	int n;
+
+	ob->loop = loop;
+	ob->st = st;
+	ob->now = now;
+	ob->changed = changed;
+	ob->arg = arg;
+	if (outbox_set_config(ob, c, tpl, err, errlen) != 0) {
+		free(ob);
+		return NULL;
+	}
+	srandom((unsigned)now(arg) ^ (unsigned)uv_os_getpid());
+	if ((n = store_outbox_recover(st)) > 0)
+		log_warnx("outbox: %d recipient(s) left 'sending' by a crash "
+		    "are queued again", n);
+	return ob;
+}
+
+void
+outbox_stop(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	ob->stopping = 1;
+	if (ob->busy == 0) {
+		smtp_free(ob->smtp);
+		free(ob);
+	}
+}

@@ -1,0 +1,398 @@
+/*
+ * reports: the daemon's side of concern reports.
+ *
+ * A report and its alerts are one transaction: the sender is told the
+ * report's number only after it committed, so an accepted report is never
+ * lost and a refused one leaves nothing behind.  Alerts carry the number,
+ * the date, the unit and the categories -- never the description.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "concern.h"
+#include "conf.h"
+#include "log.h"
+#include "remind.h"
+#include "reports.h"
+#include "route.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+time_t
+reports_ack_due(const struct config *c, const struct concern_report *r,
+    time_t at)
+{
+	int hours = ROUTE_ACK_WORKING_HOURS, working = 1;
+
+	if (c->routing != NULL)
+		route_ack_deadline(c->routing, r, &hours, &working);
+	else if (r->urgency == CONCERN_URGENCY_AKUT) {
+		hours = ROUTE_ACK_HOURS_AKUT;
+		working = 0;
+	}
+	if (!working)
+		return at + (time_t)hours * 3600;
+	return calendar_add_working_hours(&c->cal, at, hours,
+	    REPORTS_DAY_START, REPORTS_DAY_END);
+}
+
+/* Adds a person once. */
+static void
+add_person(const struct person ***v, const char ***roles, size_t *n,
+    const struct person *p, const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i]->email, p->email) == 0)
+			return;
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	*roles = xreallocarray(*roles, *n + 1, sizeof(**roles));
+	(*v)[*n] = p;
+	(*roles)[(*n)++] = role;
+}
+
+size_t
+reports_recipients(const struct config *c, const struct concern_report *r,
+    const struct person ***people, const char ***roles)
+{
+	struct route_recipients rr = { 0 };
+	size_t n = 0, i, k;
+
+	*people = NULL;
+	*roles = NULL;
+	add_person(people, roles, &n, &c->org.coordinator, ROUTE_COORDINATOR);
+	if (c->routing == NULL)
+		return n;
+	route_report(c->routing, r, &rr);
+	for (i = 0; i < rr.n; i++) {
+		const struct role *role;
+
+		if (strcmp(rr.ids[i], ROUTE_COORDINATOR) == 0)
+			continue;
+		if (strcmp(rr.ids[i], ROUTE_DEPUTY) == 0) {
+			add_person(people, roles, &n, &c->org.deputy,
+			    ROUTE_DEPUTY);
+			continue;
+		}
+		if ((role = org_role(&c->org, rr.ids[i])) == NULL)
+			continue;
+		for (k = 0; k < role->npeople; k++)
+			add_person(people, roles, &n, &role->people[k],
+			    role->id);
+	}
+	route_recipients_free(&rr);
+	return n;
+}
+
+static const char *
+unit_name(const struct config *c, const char *id)
+{
+	const struct unit *u = org_unit(&c->org, id);
+
+	return u != NULL ? u->name : id;
+}
+
+static void
+report_ctx(struct template_ctx *t, const struct config *c, int64_t id,
+    const struct concern_report *r, time_t ack_due, const char *to)
+{
+	char date[11], when[17];
+
+	template_ctx_set(t, "recipient.name", to);
+	template_ctx_set(t, "committee", c->org.committee);
+	template_ctx_set(t, "coordinator.name", c->org.coordinator.name);
+	template_ctx_set(t, "coordinator.email", c->org.coordinator.email);
+	template_ctx_set_int(t, "report.id", id);
+	calendar_format(r->event_date, date);
+	template_ctx_set(t, "report.date", date);
+	template_ctx_set(t, "report.unit", unit_name(c, r->unit));
+	template_ctx_set(t, "report.place_type",
+	    concern_place_names[r->place_type]);
+	template_ctx_set(t, "report.kind", concern_kind_names[r->kind]);
+	template_ctx_set(t, "report.milieu", concern_milieu_names[r->milieu]);
+	template_ctx_set(t, "report.urgency",
+	    concern_urgency_names[r->urgency]);
+	template_ctx_set(t, "report.urgent",
+	    r->urgency == CONCERN_URGENCY_AKUT ? "1" : "");
+	calendar_format_local(ack_due, when);
+	template_ctx_set(t, "report.ack_due", when);
+}
+
+static const struct template *
+tpl_for(const struct reports_env *env, const struct person *p,
+    enum template_kind k)
+{
+	return env->tpl->t[p->lang && strcmp(p->lang, "en") == 0][k];
+}
+
+int
+reports_submit(const struct reports_env *env, const char *source,
+    const char *json, size_t len, int64_t *number, struct concern_error *err)
+{
+	const struct config *c = env->c;
+	const char **units, **roles = NULL;
+	const struct person **people = NULL;
+	struct concern_limits lim;
+	struct concern_report r;
+	struct store_report sr;
+	char date[11], key[64];
+	size_t i, n;
+	int today, minute, rc;
+	int64_t id;
+
+	memset(&lim, 0, sizeof(lim));
+	units = xcalloc(c->org.nunits + 1, sizeof(*units));
+	for (i = 0; i < c->org.nunits; i++)
+		units[i] = c->org.units[i].id;
+	lim.units = units;
+	lim.nunits = c->org.nunits;
+	calendar_utc_to_local(env->now, &today, &minute);
+	rc = concern_parse(json, len, &lim, today, &r, err);
+	free(units);
+	if (rc != 0)
+		return 1;
+
+	memset(&sr, 0, sizeof(sr));
+	calendar_format(r.event_date, date);
+	sr.received_at = env->now;
+	sr.source = source;
+	sr.event_date = date;
+	sr.unit = r.unit;
+	sr.place_type = concern_place_names[r.place_type];
+	sr.kind = concern_kind_names[r.kind];
+	sr.milieu = concern_milieu_names[r.milieu];
+	sr.concerns_minor = r.concerns_minor;
+	sr.urgency = concern_urgency_names[r.urgency];
+	sr.police_informed = r.police_informed;
+	sr.social_services_informed = r.social_services_informed;
+	sr.description = r.description;
+	sr.ack_due = reports_ack_due(c, &r, env->now);
+
+	if (store_begin(env->st) != 0)
+		goto fail;
+	if ((id = store_report_add(env->st, &sr)) < 0)
+		goto rollback;
+	n = reports_recipients(c, &r, &people, &roles);
+	for (i = 0; i < n; i++) {
+		struct template_ctx *t = template_ctx_new();
+		int64_t mid;
+
+		report_ctx(t, c, id, &r, sr.ack_due, people[i]->name);
+		snprintf(key, sizeof(key), "report|%lld|alert",
+		    (long long)id);
+		/* One message per person: the key names the recipient too. */
+		snprintf(key + strlen(key), sizeof(key) - strlen(key), "|%zu",
+		    i);
+		mid = remind_queue(env->st, c, env->now, key, "concern-alert",
+		    tpl_for(env, people[i], TEMPLATE_CONCERN_ALERT), t,
+		    people[i]->name, people[i]->email, 0);
+		template_ctx_free(t);
+		if (mid < 0 || store_report_route_add(env->st, id,
+		    people[i]->email, roles[i]) != 0)
+			goto rollback;
+	}
+	snprintf(key, sizeof(key), "report %lld", (long long)id);
+	if (store_audit(env->st, env->now, source, "report-received",
+	    key) != 0 || store_commit(env->st) != 0)
+		goto rollback;
+	free(people);
+	free(roles);
+	concern_report_free(&r);
+	*number = id;
+	log_info("report: %lld received from %s, routed to %zu "
+	    "recipient(s)", (long long)id, source, n);
+	return 0;
+rollback:
+	store_rollback(env->st);
+fail:
+	free(people);
+	free(roles);
+	concern_report_free(&r);
+	log_warnx("report: could not be stored; the sender was told to "
+	    "try again");
+	return -1;
+}
+
+struct esc {
+	int64_t	id;
+	int	level;
+	char	urgency[16];
+};
+
+struct esc_list {
+	struct esc	*v;
+	size_t		 n;
+};
+
+static void
+esc_row_cb(void *arg, int ncols, const char *const *names,
+    const char *const *values)
+{
+	struct esc_list *l = arg;
+	struct esc *e;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	e = &l->v[l->n++];
+	e->id = atoll(values[0]);
+	e->level = atoi(values[1]);
+	snprintf(e->urgency, sizeof(e->urgency), "%s", values[2]);
+}
+
+/* Row fields of report_get into a template context (no description). */
+struct report_row {
+	struct concern_report	r;
+	time_t			received;
+	time_t			ack_due;
+	int			found;
+};
+
+static void
+report_row_cb(void *arg, int ncols, const char *const *names,
+    const char *const *values)
+{
+	struct report_row *rr = arg;
+	int k;
+
+	memset(&rr->r, 0, sizeof(rr->r));
+	rr->found = 1;
+	for (k = 0; k < ncols; k++) {
+		const char *v = values[k] ? values[k] : "";
+
+		if (strcmp(names[k], "received_at") == 0)
+			rr->received = (time_t)atoll(v);
+		else if (strcmp(names[k], "ack_due") == 0)
+			rr->ack_due = (time_t)atoll(v);
+		else if (strcmp(names[k], "event_date") == 0)
+			calendar_parse_date(v, &rr->r.event_date);
+		else if (strcmp(names[k], "unit") == 0)
+			rr->r.unit = xstrdup(v);
+		else if (strcmp(names[k], "place_type") == 0)
+			rr->r.place_type = (enum concern_place)concern_lookup(
+			    concern_place_names, CONCERN_NPLACES, v);
+		else if (strcmp(names[k], "kind") == 0)
+			rr->r.kind = (enum concern_kind)concern_lookup(
+			    concern_kind_names, CONCERN_NKINDS, v);
+		else if (strcmp(names[k], "milieu") == 0)
+			rr->r.milieu = (enum concern_milieu)concern_lookup(
+			    concern_milieu_names, CONCERN_NMILIEUS, v);
+		else if (strcmp(names[k], "urgency") == 0)
+			rr->r.urgency = (enum concern_urgency)concern_lookup(
+			    concern_urgency_names, CONCERN_NURGENCIES, v);
+		else if (strcmp(names[k], "concerns_minor") == 0)
+			rr->r.concerns_minor = atoi(v);
+	}
+}
+
+/*
+ * The people an escalation at `level` goes to: the routing file's
+ * escalate list (deputy, then the district director, by default).
+ */
+static size_t
+escalation_people(const struct config *c, int level,
+    const struct person ***people, const char ***roles)
+{
+	size_t n = 0, k;
+	const char *id;
+	const struct role *role;
+
+	*people = NULL;
+	*roles = NULL;
+	if (c->routing == NULL || (size_t)level >= c->routing->nescalate)
+		id = level == 0 ? ROUTE_DEPUTY : NULL;
+	else
+		id = c->routing->escalate[level];
+	if (id == NULL)
+		return 0;
+	if (strcmp(id, ROUTE_DEPUTY) == 0)
+		add_person(people, roles, &n, &c->org.deputy, ROUTE_DEPUTY);
+	else if (strcmp(id, ROUTE_COORDINATOR) == 0)
+		add_person(people, roles, &n, &c->org.coordinator,
+		    ROUTE_COORDINATOR);
+	else if ((role = org_role(&c->org, id)) != NULL)
+		for (k = 0; k < role->npeople; k++)
+			add_person(people, roles, &n, &role->people[k],
+			    role->id);
+	return n;
+}
+
+int
+reports_escalate(const struct reports_env *env)
+{
+	const struct config *c = env->c;
+	struct esc_list l = { 0 };
+	size_t i, k, levels;
+	int sent = 0;
+
+	if (store_report_escalations_due(env->st, env->now, esc_row_cb,
+	    &l) != 0)
+		return -1;
+	levels = c->routing ? c->routing->nescalate : 1;
+	for (i = 0; i < l.n; i++) {
+		struct esc *e = &l.v[i];
+		struct report_row rr = { 0 };
+		const struct person **people = NULL;
+		const char **roles = NULL;
+		time_t next = 0;
+		size_t n;
+		char key[64], when[17];
+		int ok = 1;
+
+		if (store_report_get(env->st, e->id, report_row_cb, &rr) != 0 ||
+		    !rr.found)
+			continue;
+		n = escalation_people(c, e->level, &people, &roles);
+		/* The next level gets as long again as the first deadline. */
+		if ((size_t)e->level + 1 < levels)
+			next = reports_ack_due(c, &rr.r, env->now);
+		if (store_begin(env->st) != 0)
+			ok = 0;
+		for (k = 0; ok && k < n; k++) {
+			struct template_ctx *t = template_ctx_new();
+
+			report_ctx(t, c, e->id, &rr.r, rr.ack_due,
+			    people[k]->name);
+			calendar_format_local(rr.received, when);
+			template_ctx_set(t, "report.received", when);
+			template_ctx_set(t, "escalation.to", people[k]->name);
+			snprintf(key, sizeof(key), "report|%lld|escalation|%d|%zu",
+			    (long long)e->id, e->level, k);
+			if (remind_queue(env->st, c, env->now, key,
+			    "concern-escalation", tpl_for(env, people[k],
+			    TEMPLATE_CONCERN_ESCALATION), t, people[k]->name,
+			    people[k]->email, 0) < 0 ||
+			    store_report_route_add(env->st, e->id,
+			    people[k]->email, roles[k]) != 0)
+				ok = 0;
+			template_ctx_free(t);
+		}
+		snprintf(key, sizeof(key), "report %lld", (long long)e->id);
+		if (ok && store_report_set_escalation(env->st, e->id,
+		    e->level + 1, next) == 0 && store_audit(env->st, env->now,
+		    "planwatchd", "report-escalated", key) == 0 &&
+		    store_commit(env->st) == 0) {
+			sent++;
+			log_info("report: %lld not acknowledged in time; "
+			    "escalated (level %d)", (long long)e->id,
+			    e->level + 1);
+		} else
+			store_rollback(env->st);
+		free(people);
+		free(roles);
+		concern_report_free(&rr.r);
+	}
+	free(l.v);
+	return sent;
+}
+
+time_t
+reports_next(const struct reports_env *env)
+{
+	time_t next;
+
+	if (store_report_next_escalation(env->st, &next) != 1)
+		return 0;
+	return next;
+}

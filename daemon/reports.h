@@ -1,0 +1,52 @@
+/*
+ * reports: concern reports through their life in the daemon: intake
+ * (validate, store, route, alert, all in one transaction), acknowledgement
+ * and escalation, closing, disposal of descriptions, and statistics.  The
+ * description is stored and shown by `report show`; it never goes into a
+ * log line, an e-mail or an error message.
+ */
+#ifndef PLANWATCH_REPORTS_H
+#define PLANWATCH_REPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "concern.h"
+#include "conf.h"
+#include "remind.h"
+#include "store.h"
+
+/* Working hours for acknowledgement deadlines: 08:00-17:00 local. */
+#define REPORTS_DAY_START	(8 * 60)
+#define REPORTS_DAY_END		(17 * 60)
+
+struct reports_env {
+	struct store			*st;
+	const struct config		*c;
+	const struct remind_templates	*tpl;
+	time_t				 now;
+};
+
+/*
+ * Validates and stores one report and queues its alerts.  Returns 0 with
+ * the report's number, 1 when the report is refused (err says which field
+ * and why, never the value; nothing was stored), or -1 on a storage error
+ * (nothing was stored either).
+ */
+int	reports_submit(const struct reports_env *, const char *source,
+	    const char *json, size_t len, int64_t *number,
+	    struct concern_error *err);
+/* Sends the escalations that are due; returns how many or -1. */
+int	reports_escalate(const struct reports_env *);
+/* The next escalation deadline, or 0 when none is pending. */
+time_t	reports_next(const struct reports_env *);
+/* The deadline to acknowledge a report received at `at`. */
+time_t	reports_ack_due(const struct config *, const struct concern_report *,
+	    time_t at);
+/* The addresses a report goes to (coordinator first); see route.c. */
+size_t	reports_recipients(const struct config *,
+	    const struct concern_report *, const struct person ***people,
+	    const char ***roles);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * smtp: delivers composed messages to one submission server through
+ * libesmtp, with STARTTLS (certificates always verified) and AUTH
+ * (PLAIN or LOGIN), and judges each recipient's outcome from the server's
+ * replies rather than from libesmtp's return value (LIBRARIES.md §1).
+ *
+ * The work is blocking: the outbox calls smtp_send() from a worker
+ * thread.  A struct smtp holds a copy of the configuration and the one
+ * OpenSSL context its sessions share; it is immutable after smtp_new(),
+ * so any number of threads may send through it at once.  It is reference
+ * counted so that a reload can swap in a new one while sessions on the
+ * old one finish.  Nothing is logged but host names, message ids, reply
+ * codes and library error texts: never addresses or message content.
+ */
+#ifndef PLANWATCH_SMTP_H
+#define PLANWATCH_SMTP_H
+
+#include <stddef.h>
+
+#include "transport.h"
+
+/*
+ * REQUIRED: no TLS, no mail (the default).  OPPORTUNISTIC: plain text
+ * only when the server does not offer STARTTLS.  OFF: never, even if
+ * offered.
+ */
+enum smtp_starttls {
+	SMTP_STARTTLS_REQUIRED = 0,
+	SMTP_STARTTLS_OPPORTUNISTIC,
+	SMTP_STARTTLS_OFF
+};
+
+/* Defaults applied by smtp_new() for fields left 0 (as in conf.c). */
+#define SMTP_DEFAULT_PORT		587
+#define SMTP_DEFAULT_CONNECT_MS		10000
+#define SMTP_DEFAULT_GREETING_MS	30000
+#define SMTP_DEFAULT_ENVELOPE_MS	30000
+#define SMTP_DEFAULT_DATA_MS		30000
+#define SMTP_DEFAULT_TRANSFER_MS	30000
+#define SMTP_DEFAULT_DATA2_MS		60000
+/* libesmtp will not wait less than a second for anything. */
+#define SMTP_MIN_TIMEOUT_MS		1000
+#define SMTP_MAX_TIMEOUT_MS		3600000
+
+/*
+ * What the configuration says (mail.smtp.* in planwatch.conf, see
+ * docs/mail.md).  Strings are borrowed only during smtp_new(), which
+ * copies them.  Timeouts are in milliseconds; 0 means the default.
+ */
+struct smtp_config {
+	const char	*host;		/* name or IPv4 address */
+	int		 port;		/* 0: 587 */
+	enum smtp_starttls starttls;
+	const char	*ca_file;	/* PEM; NULL: the system store */
+	const char	*user;		/* NULL: no AUTH */
+	const char	*secret;	/* the password; with user */
+	const char	*helo;		/* NULL: the system host name */
+	int		 connect_timeout_ms;
+	int		 greeting_timeout_ms;
+	int		 envelope_timeout_ms;	/* EHLO, MAIL, RCPT */
+	int		 data_timeout_ms;	/* the 354 after DATA */
+	int		 transfer_timeout_ms;	/* each data write */
+	int		 data2_timeout_ms;	/* reply after "." */
+};
+
+/*
+ * One-time global set-up: OpenSSL and libesmtp's SASL client.  Safe to
+ * call more than once and from several threads; smtp_new() calls it too.
+ */
+void		 smtp_init(void);
+
+/*
+ * Checks a configuration and builds a transport from it: copies the
+ * strings, creates the TLS context (TLS 1.2 only, peer verification
+ * against ca_file or the system store, the certificate must name `host`)
+ * and loads the CA file now, so a bad path fails at start-up rather than
+ * at the first delivery.  AUTH is refused unless STARTTLS is required or
+ * the host is a loopback address, so a password never crosses a network
+ * in clear text.  Returns a transport with one reference the caller
+ * releases with smtp_free(), or NULL with a message (no secret in it) in
+ * err.
+ */
+struct smtp	*smtp_new(const struct smtp_config *, char *err,
+		    size_t errlen);
+/* Takes another reference (for a worker); returns its argument. */
+struct smtp	*smtp_ref(struct smtp *);
+/* Drops a reference; the last one frees everything.  Accepts NULL. */
+void		 smtp_free(struct smtp *);
+
+/*
+ * Delivers msgs[0..nmsgs) over one SMTP session, in order, and fills in
+ * every recipient's result, code and reply (see transport.h); recipients
+ * are never left unset.  Blocks for at most about connect + the protocol
+ * timeouts per command.  Returns 0 when the session ran (each
+ * recipient's result says what happened to it), or -1 when the session
+ * failed as a whole (no connection, TLS refused, STARTTLS missing,
+ * authentication rejected, a dropped connection or timeout): then err
+ * says why, in words fit for a log line (no addresses), the failure has
+ * been logged once, and the recipients not already decided are TEMPFAIL.
+ * Thread-safe; `s` must stay referenced for the call.
+ */
+int		 smtp_send(struct smtp *s, struct delivery *msgs,
+		    size_t nmsgs, char *err, size_t errlen);
+
+/*
+ * Reads the AUTH password from a file (mail.smtp.secret_file): the first
+ * line, without its line end.  Refuses a file that other users may read
+ * or write (group read is allowed, for root:planwatch 0640), an empty
+ * first line, or a NUL byte in it.  Returns a string the caller frees (wipe it
+ * with explicit_bzero() first), or NULL with a message in err.
+ */
+char		*smtp_secret_read(const char *path, char *err,
+		    size_t errlen);
+
+#endif

@@ -1,0 +1,155 @@
+#!/bin/bash
+# Concern reports end to end: the HTTP intake with curl (every refusal,
+# and the database unchanged after each), the spool directory, alerts in
+# a real SMTP server's mailbox without the description, routing,
+# acknowledgement and escalation in test time, closing, disposal and the
+# statistics.  A marker word in every description must never appear in
+# a mail, a log line or an error body.
+. tests/integration/lib.sh
+setup_conf
+trap finish EXIT
+MARK=Vindruvsmarker
+DB="$T/var/planwatch.db"
+
+# The caller is the coordinator; an HTTP client with a known token.
+sed -i "s/user = \"samordnare\";/user = \"$(id -un)\";/" "$T/conf/organization.conf"
+TOKEN=testtoken-$$-abcdefghijklmnopqrstuvwxyz
+HASH=$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)
+sed -i "s/clients = ( );/clients = ( { name = \"intranet\"; token_sha256 = \"$HASH\"; } ); max_body_bytes = 4096; max_header_bytes = 2048; request_timeout_ms = 500; requests_per_minute = 40;/" "$CONF"
+PORT=$((20000 + $$ % 20000))
+sed -i "s/listen = \"127.0.0.1:8025\";/listen = \"127.0.0.1:$PORT\";/" "$CONF"
+check "smtp server starts" start_smtpd
+use_smtp
+check "daemon starts (test clock Monday 2026-11-23 09:00)" start_daemon --test-clock=2026-11-23T09:00
+URL=http://127.0.0.1:$PORT/api/v1/reports
+
+report() {	# urgency place minor description
+	printf '{"event_date": "2026-11-20", "unit": "aldreomsorg", "place_type": "%s", "kind": "handelse", "milieu": "vit-makt", "concerns_minor": %s, "urgency": "%s", "police_informed": false, "social_services_informed": false, "description": "%s"}' "$2" "$3" "$1" "$4"
+}
+post() {	# body [curl args...]: prints the status, the body to $T/body
+	local body=$1
+	shift
+	curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/json' --data-binary "$body" "$@" "$URL"
+}
+count() { sqlite3 "$DB" 'SELECT count(*) FROM report'; }
+no_mark_in_body() { ! grep -q "$MARK" "$T/body"; }
+
+check "health answers" [ "$(curl -s http://127.0.0.1:$PORT/api/v1/health)" = '{"status":"ok"}' ]
+st=$(post "$(report normal aldreboende false "Personer försökte intervjua personalen $MARK.")")
+check "a good report: 201" [ "$st" = 201 ]
+check "with its number and a receipt" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["number"]==1 and len(d["receipt"])==64 else 1)' "$T/body"
+check "stored" [ "$(count)" = 1 ]
+
+n=$(count)
+st=$(post "$(report normal aldreboende false "Ring 070-123 45 67 $MARK")")
+check "a phone number in the text: 400" [ "$st" = 400 ]
+check "naming the field and the kind" grep -q '"field":"description"' "$T/body"
+check "without echoing the value" bash -c "! grep -q '070' '$T/body'"
+st=$(post "$(report normal aldreboende false "Pnr 640823-3234 $MARK")")
+check "an identity number: 400" [ "$st" = 400 ]
+st=$(post "$(report normal aldreboende false "Pnr 640823-3235, fel kontrollsiffra $MARK")")
+check "an identity number with a wrong check digit: 400" [ "$st" = 400 ]
+st=$(post '{"event_date": "2026-11-20", "event_date": "2026-11-21"}')
+check "duplicate keys: 400" [ "$st" = 400 ]
+st=$(post '{"event_date": ')
+check "malformed JSON: 400" [ "$st" = 400 ]
+st=$(post "$(report normal aldreboende false "$(head -c 5000 /dev/zero | tr '\0' x)")")
+check "an oversize body: 413" [ "$st" = 413 ]
+st=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" -H "X-Big: $(head -c 4000 /dev/zero | tr '\0' y)" -H 'Content-Type: application/json' --data-binary '{}' "$URL")
+check "oversized headers: 431 or 400 ($st)" bash -c "[ '$st' = 431 ] || [ '$st' = 400 ]"
+st=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer wrong$TOKEN" -H 'Content-Type: application/json' --data-binary "$(report normal skola false "x $MARK")" "$URL")
+check "a wrong token: 401" [ "$st" = 401 ]
+check "error bodies never hold the marker" no_mark_in_body
+st=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/plain' --data-binary "$(report normal skola false "x $MARK")" "$URL")
+check "a wrong content type: 415" [ "$st" = 415 ]
+# A client that sends one byte and then nothing is cut off.
+exec 3<>/dev/tcp/127.0.0.1/$PORT
+printf 'P' >&3
+t0=$(date +%s%N)
+timeout 5 cat <&3 >/dev/null
+t1=$(date +%s%N)
+exec 3>&-
+check "a slow client is cut off after the request timeout ($(( (t1 - t0) / 1000000 )) ms)" [ $(( (t1 - t0) / 1000000 )) -lt 4000 ]
+check "the database is unchanged after every refusal" [ "$(count)" = "$n" ]
+
+# The alert reaches the coordinator and the elder-care head by SMTP.
+wait_for bash -c "[ \$(grep -c . '$T/smtp/log.jsonl' 2>/dev/null || echo 0) -ge 2 ]"
+check "the alerts reached the SMTP server" [ "$(grep -c . "$T/smtp/log.jsonl")" -ge 2 ]
+check "to the coordinator" grep -q 'samordnare@skarpnack.example.org' "$T/smtp/log.jsonl"
+check "and the elder-care head" grep -q 'aldreomsorg.chef@skarpnack.example.org' "$T/smtp/log.jsonl"
+check "no mail holds the description" bash -c "! grep -rq '$MARK' '$T/smtp'"
+check "the alert names the report number" /usr/bin/python3 "$TOP/tests/mailparse.py" "$T/smtp/1.eml" >"$T/alert.txt"
+check "in its decoded subject" grep -q "nr 1" "$T/alert.txt"
+
+# Routing preview.
+report akut skola true "x" >"$T/akut.json"
+$CTL route --dry-run "$T/akut.json" >"$T/route.txt"
+for who in samordnare@ ifo.chef@ forebyggande.chef@ samordnare.ersattare@ stadsdelsdirektor@; do
+	check "route --dry-run of an urgent school report with a minor: $who" grep -q "$who" "$T/route.txt"
+done
+
+# The spool directory.
+SP="$T/var/spool"
+report normal skola false "Klotter vid skolan $MARK" >"$SP/tmp/a.json"
+mv "$SP/tmp/a.json" "$SP/new/a.json"
+report normal skola false "Adress Storgatan 12 $MARK" >"$SP/tmp/b.json"
+mv "$SP/tmp/b.json" "$SP/new/b.json"
+report normal skola false "half" >"$SP/tmp/c.json"
+wait_for bash -c "[ ! -e '$SP/new/a.json' ] && [ -e '$SP/rejected/b.json.err' ]"
+check "a good spool file is stored and removed" [ "$(count)" = 2 ] 
+check "a refused one moves to rejected/ with its .err" [ -e "$SP/rejected/b.json" ]
+check "the .err names the field, not the value" bash -c "grep -q description '$SP/rejected/b.json.err' && ! grep -q Storgatan '$SP/rejected/b.json.err'"
+check "a half-written file in tmp/ is left alone" [ -e "$SP/tmp/c.json" ]
+
+# Acknowledgement and escalation in test time: report 1 came in on
+# Monday 09:00 and is due within 8 working hours, by 17:00.
+esc() { sqlite3 "$DB" "SELECT count(*) FROM message m JOIN message_rcpt r ON r.message = m.id WHERE m.kind = 'concern-escalation' AND r.addr = '$1'"; }
+$CTL debug time set 2026-11-23T16:59 >/dev/null
+check "no escalation before the deadline" [ "$(esc samordnare.ersattare@skarpnack.example.org)" = 0 ]
+$CTL debug time set 2026-11-23T17:01 >/dev/null
+check "past the deadline: escalated to the deputy" [ "$(esc samordnare.ersattare@skarpnack.example.org)" -ge 1 ]
+check "not yet to the district director" [ "$(esc stadsdelsdirektor@skarpnack.example.org)" = 0 ]
+$CTL debug time set 2026-11-24T17:01 >/dev/null
+check "another working day later: to the district director" [ "$(esc stadsdelsdirektor@skarpnack.example.org)" -ge 1 ]
+out=$($CTL report ack 1)
+check "report ack" [ $? -eq 0 ]
+$CTL report ack 1 >/dev/null 2>&1
+check "a second ack is refused" [ $? -eq 1 ]
+check "the audit trail has the ack" [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'report-ack' AND object = 'report 1'")" = 1 ]
+
+# An urgent report escalates after 2 clock hours, also at night.
+$CTL debug time set 2026-11-24T22:00 >/dev/null
+st=$(post "$(report akut skola true "Hot mot personal $MARK")")
+check "an urgent report: 201" [ "$st" = 201 ]
+num=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["number"])' "$T/body")
+before=$(esc samordnare.ersattare@skarpnack.example.org)
+$CTL debug time set 2026-11-25T00:01 >/dev/null
+check "urgent: escalated after 2 hours at night" [ "$(esc samordnare.ersattare@skarpnack.example.org)" -gt "$before" ]
+
+out=$($CTL report show "$num")
+check "report show gives the coordinator the description" grep -q "$MARK" <<<"$out"
+$CTL report close "$num" --outcome polis-informerad >/dev/null
+check "report close with an outcome" [ $? -eq 0 ]
+$CTL report close "$num" --outcome bortglömd >/dev/null 2>&1
+check "an unknown outcome is refused" [ $? -eq 1 ]
+check "report list --open leaves out the closed one" bash -c "! $CTL report list --open | grep -q '^$num '"
+
+# Disposal: the description goes after the retention period.
+$CTL report purge --dry-run >"$T/purge.txt"
+check "purge --dry-run: nothing yet" grep -q "^0 description" "$T/purge.txt"
+$CTL debug time advance 366d >/dev/null
+check "the daemon erased the description after the retention period" [ "$(sqlite3 "$DB" "SELECT count(*) FROM report WHERE id = $num AND description IS NULL AND purged_at IS NOT NULL")" = 1 ]
+check "open reports keep theirs" [ "$(sqlite3 "$DB" "SELECT count(*) FROM report WHERE closed_at IS NULL AND description IS NOT NULL")" -ge 1 ]
+check "the statistics keep the report" [ "$(count)" -ge 3 ]
+
+$CTL stats --by milieu >"$T/stats.txt"
+check "stats --by milieu counts vit-makt" grep -q "vit-makt *[0-9]" "$T/stats.txt"
+$CTL stats --by month --csv >"$T/stats.csv"
+check "stats --csv" grep -q "^2026-11,[0-9]" "$T/stats.csv"
+$CTL stats --year 2026 >"$T/year.txt"
+check "stats --year gives acknowledgement times" grep -q "acknowledged [0-9]*, median" "$T/year.txt"
+
+stop_daemon
+check "no log line holds the marker" bash -c "! grep -q '$MARK' '$T/daemon.log'"
+check "no mail holds the marker" bash -c "! grep -rq '$MARK' '$T/smtp'"
