@@ -481,12 +481,20 @@ cmd_followup_list(struct daemon *d, const struct control_peer *peer,
 
 /* The next instant the test clock must stop at: a due entry or a retry. */
 static time_t
-next_stop(const struct daemon *d)
+next_stop(struct daemon *d)
 {
-	time_t next = sched_next(d->sched, d->clock);
-	time_t retry = outbox_next(d->outbox);
+	struct reports_env env;
+	time_t next = sched_next(d->sched, d->clock), t[3];
+	size_t i;
 
-	return retry > d->clock && retry < next ? retry : next;
+	daemon_reports_env(d, &env);
+	t[0] = outbox_next(d->outbox);
+	t[1] = remind_digest_next(d->store);
+	t[2] = reports_next(&env);
+	for (i = 0; i < nitems(t); i++)
+		if (t[i] > d->clock && t[i] < next)
+			next = t[i];
+	return next;
 }
 
 /* The test clock: refused unless the daemon was started with one. */

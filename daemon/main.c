@@ -211,7 +211,9 @@ arm(struct daemon *d)
 	/* A retry waiting in the outbox wakes us too (0: none waits). */
 	if ((retry = outbox_next(d->outbox)) != 0 && retry < next)
 		next = retry > daemon_now(d) ? retry : daemon_now(d) + 1;
-	/* So do an acknowledgement deadline and the daily disposal. */
+	/* So do a digest, an acknowledgement deadline, the daily disposal. */
+	if ((retry = remind_digest_next(d->store)) != 0 && retry < next)
+		next = retry > daemon_now(d) ? retry : daemon_now(d) + 1;
 	daemon_reports_env(d, &env);
 	if ((retry = reports_next(&env)) != 0 && retry < next)
 		next = retry > daemon_now(d) ? retry : daemon_now(d) + 1;
@@ -347,6 +349,8 @@ daemon_run_due(struct daemon *d)
 			    "message(s) queued", stats.generated, stats.late,
 			    stats.missed, stats.messages);
 	}
+	if (remind_digests(d->store, d->conf, &d->tpl, now) < 0)
+		uv_timer_start(&d->retry, retry_cb, 60 * 1000, 0);
 	run_reports(d, now);
 	outbox_kick(d->outbox);
 	arm(d);

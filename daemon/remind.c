@@ -129,7 +129,7 @@ fill_ctx(struct template_ctx *t, const struct run *r,
 			    it->roles->roles[0]->people[0].email);
 		}
 	}
-	template_ctx_set(t, "checkpoint.id", it->occurrence);
+	template_ctx_setf(t, "checkpoint.id", "\"%s\"", it->occurrence);
 	template_ctx_set(t, "checkpoint.name", it->occurrence);
 	format_date(it->event_date, date);
 	template_ctx_set(t, "checkpoint.due", date);
@@ -216,10 +216,14 @@ entry_cb(void *arg, const struct sched *s, const struct sched_entry *e)
 	struct buf key = { 0 }, rule = { 0 };
 	size_t i;
 	int late, missed, kind;
+	time_t digest_at;
 
 	sched_item(s, e, &it);
 	if (it.activity != NULL && it.activity->status != ACTIVITY_ACTIVE)
 		return 0;
+	/* A digest rule's notifications wait for their digest. */
+	digest_at = it.rule->digest.mode == RULE_DIGEST_NONE ? 0 :
+	    sched_digest_time(&r->c->cal, &it.rule->digest, it.due);
 	missed = it.due <= r->now - r->c->lateness;
 	late = !missed && it.due < r->now - 60;
 	kind = template_kind_lookup(it.step->template);
@@ -232,7 +236,8 @@ entry_cb(void *arg, const struct sched *s, const struct sched_entry *e)
 		buf_reset(&key);
 		sched_key(s, e, p, &key);
 		nid = store_notification_add(r->st, key.s, rule.s, it.target,
-		    it.occurrence, p->email, it.due, r->now, missed ? 2 : late);
+		    it.occurrence, p->email, it.due, r->now, missed ? 2 : late,
+		    missed ? 0 : digest_at);
 		if (nid < 0) {
 			r->failed = 1;
 			break;
@@ -261,6 +266,8 @@ entry_cb(void *arg, const struct sched *s, const struct sched_entry *e)
 			r->missed_ids[r->nmissed++] = nid;
 			continue;
 		}
+		if (digest_at != 0)
+			continue;	/* remind_digests() sends it */
 		{
 			struct template_ctx *t = template_ctx_new();
 
@@ -355,4 +362,190 @@ out:
 	template_ctx_free(r.summary);
 	free(r.missed_ids);
 	return rc;
+}
+
+/* ---- digests ---- */
+
+struct pending {
+	int64_t	 id;
+	char	*activity;
+	char	*occurrence;
+	char	*recipient;
+	time_t	 due;
+	time_t	 digest_at;
+	int	 late;
+};
+
+struct pending_list {
+	struct pending	*v;
+	size_t		 n;
+};
+
+static void
+pending_cb(void *arg, int ncols, const char *const *names,
+    const char *const *values)
+{
+	struct pending_list *l = arg;
+	struct pending *p;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	p = &l->v[l->n++];
+	p->id = atoll(values[0]);
+	p->activity = xstrdup(values[2]);
+	p->occurrence = xstrdup(values[3]);
+	p->recipient = xstrdup(values[4]);
+	p->due = (time_t)atoll(values[5]);
+	p->digest_at = (time_t)atoll(values[6]);
+	p->late = atoi(values[7] ? values[7] : "0");
+}
+
+/* The person behind an address, for the greeting and the language. */
+static const struct person *
+person_by_email(const struct config *c, const char *email)
+{
+	size_t i, k;
+
+	if (strcmp(c->org.coordinator.email, email) == 0)
+		return &c->org.coordinator;
+	if (strcmp(c->org.deputy.email, email) == 0)
+		return &c->org.deputy;
+	for (i = 0; i < c->org.nroles; i++) {
+		for (k = 0; k < c->org.roles[i].npeople; k++)
+			if (strcmp(c->org.roles[i].people[k].email, email) == 0)
+				return &c->org.roles[i].people[k];
+		if (c->org.roles[i].deputy != NULL &&
+		    strcmp(c->org.roles[i].deputy->email, email) == 0)
+			return c->org.roles[i].deputy;
+	}
+	return NULL;
+}
+
+/* The event date an occurrence names: "T1 2020", "deadline 2019-09-01". */
+static int
+occurrence_date(const struct config *c, const char *occ)
+{
+	struct checkpoint cp;
+	const char *sp = strrchr(occ, ' ');
+	int day;
+
+	if (strncmp(occ, "revision ", 9) == 0)
+		occ += 9;
+	if (calendar_parse_checkpoint(occ, CALENDAR_NODATE, &cp) == 0)
+		return calendar_checkpoint_due(&c->cal, cp);
+	if (sp != NULL && calendar_parse_date(sp + 1, &day) == 0)
+		return day;
+	return CALENDAR_NODATE;
+}
+
+static void
+digest_item(struct template_ctx *t, const struct config *c,
+    const struct pending *p, int *overdue)
+{
+	struct template_ctx *item = template_ctx_list_add(t, "items");
+	const struct activity *a = NULL;
+	const struct plan *pl = NULL;
+	int day, minute, event = occurrence_date(c, p->occurrence);
+	char date[11];
+	size_t k;
+
+	for (k = 0; k < c->nplans && a == NULL; k++)
+		if ((a = plan_find_activity(&c->plans[k], p->activity)) != NULL)
+			pl = &c->plans[k];
+	calendar_utc_to_local(p->due, &day, &minute);
+	template_ctx_set(item, "plan.title", pl ? pl->title : "");
+	template_ctx_set(item, "activity.id", p->activity);
+	template_ctx_set(item, "activity.title", a ? a->title : p->activity);
+	if (a != NULL && a->nresponsible > 0)
+		template_ctx_set(item, "activity.responsible",
+		    a->responsible[0]);
+	template_ctx_setf(item, "checkpoint.id", "\"%s\"", p->occurrence);
+	template_ctx_set(item, "checkpoint.name", p->occurrence);
+	if (event != CALENDAR_NODATE) {
+		calendar_format(event, date);
+		template_ctx_set(item, "checkpoint.due", date);
+		template_ctx_set_int(item, "days_left", event - day);
+		template_ctx_set_int(item, "days_overdue", day - event);
+		if (day > event) {
+			template_ctx_set(item, "overdue", "1");
+			(*overdue)++;
+		}
+	}
+}
+
+int
+remind_digests(struct store *st, const struct config *c,
+    const struct remind_templates *rt, time_t now)
+{
+	struct pending_list l = { 0 };
+	size_t i, j, k;
+	int sent = 0, failed = 0;
+
+	if (store_digests_due(st, now, pending_cb, &l) != 0)
+		return -1;
+	if (l.n > 0 && store_begin(st) != 0)
+		failed = 1;
+	for (i = 0; i < l.n && !failed; i = j) {
+		const struct person *p = person_by_email(c, l.v[i].recipient);
+		struct template_ctx *t = template_ctx_new();
+		char period[17], key[512];
+		int overdue = 0, late = 0;
+		int64_t mid;
+
+		/* One message per recipient and digest instant. */
+		for (j = i; j < l.n && strcmp(l.v[j].recipient,
+		    l.v[i].recipient) == 0 && l.v[j].digest_at ==
+		    l.v[i].digest_at; j++) {
+			digest_item(t, c, &l.v[j], &overdue);
+			late |= l.v[j].late;
+		}
+		template_ctx_set(t, "recipient.name", p ? p->name :
+		    l.v[i].recipient);
+		template_ctx_set(t, "committee", c->org.committee);
+		template_ctx_set(t, "coordinator.name", c->org.coordinator.name);
+		template_ctx_set(t, "coordinator.email",
+		    c->org.coordinator.email);
+		calendar_format_local(l.v[i].digest_at, period);
+		period[10] = '\0';
+		template_ctx_set(t, "period", period);
+		template_ctx_set_int(t, "count", (long long)(j - i));
+		template_ctx_set_int(t, "overdue_count", overdue);
+		template_ctx_set(t, "late", late ? "1" : "");
+		snprintf(key, sizeof(key), "digest|%s|%lld", l.v[i].recipient,
+		    (long long)l.v[i].digest_at);
+		mid = remind_queue(st, c, now, key, "digest",
+		    rt->t[p && p->lang && strcmp(p->lang, "en") == 0][
+		    TEMPLATE_DIGEST], t, p ? p->name : "", l.v[i].recipient,
+		    late);
+		template_ctx_free(t);
+		if (mid < 0) {
+			failed = 1;
+			break;
+		}
+		for (k = i; k < j; k++)
+			if (store_notification_set_message(st, l.v[k].id,
+			    mid) != 0)
+				failed = 1;
+		sent++;
+	}
+	if (l.n > 0) {
+		if (failed || store_commit(st) != 0) {
+			store_rollback(st);
+			sent = -1;
+		}
+	}
+	for (i = 0; i < l.n; i++) {
+		free(l.v[i].activity);
+		free(l.v[i].occurrence);
+		free(l.v[i].recipient);
+	}
+	free(l.v);
+	return sent;
+}
+
+time_t
+remind_digest_next(struct store *st)
+{
+	time_t next;
+
+	return store_digest_next(st, &next) == 1 ? next : 0;
 }

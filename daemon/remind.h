@@ -55,6 +55,16 @@ int64_t	remind_queue(struct store *, const struct config *, time_t now,
 	    const struct template_ctx *t, const char *to_name,
 	    const char *to_addr, int late);
 
+/*
+ * Sends every digest due at `now`: each recipient's waiting notifications
+ * of one digest instant become one message (never an empty one).
+ * Returns the number of messages or -1 (nothing kept then).
+ */
+int	remind_digests(struct store *, const struct config *,
+	    const struct remind_templates *, time_t now);
+/* When the next waiting digest is due, or 0 when none waits. */
+time_t	remind_digest_next(struct store *);
+
 /* The store key under which the scheduler's progress is kept. */
 #define REMIND_PROGRESS_KEY	"sched.processed_until"
 

@@ -124,6 +124,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  recipient TEXT NOT NULL,"
 	"  role TEXT NOT NULL,"
 	"  PRIMARY KEY (report, recipient));",
+	/*
+	 * 3 -> 4: digests.  A notification of a rule with a daily or weekly
+	 * digest waits, without a message, until its digest_at; then all of
+	 * a recipient's waiting ones become one message.
+	 */
+	"ALTER TABLE notification ADD COLUMN digest_at INTEGER;"
+	"CREATE INDEX notification_digest ON notification(digest_at)"
+	"  WHERE message IS NULL AND digest_at IS NOT NULL;",
 };
 
 enum stmt {
@@ -141,6 +149,8 @@ enum stmt {
 	ST_KV_SET,
 	ST_NOTE_ADD,
 	ST_NOTE_SET_MSG,
+	ST_DIGEST_DUE,
+	ST_DIGEST_NEXT,
 	ST_MSG_ADD,
 	ST_RCPT_ADD,
 	ST_FOLLOWUP_ADD,
@@ -197,8 +207,14 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	[ST_KV_SET] = "INSERT INTO kv (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	[ST_NOTE_ADD] = "INSERT OR IGNORE INTO notification (key, rule, "
-	    "activity, occurrence, recipient, due_at, generated_at, late) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "activity, occurrence, recipient, due_at, generated_at, late, "
+	    "digest_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_DIGEST_DUE] = "SELECT id, rule, activity, occurrence, recipient, "
+	    "due_at, digest_at, late FROM notification WHERE message IS NULL "
+	    "AND digest_at IS NOT NULL AND digest_at <= ?1 "
+	    "ORDER BY recipient, digest_at, due_at, id",
+	[ST_DIGEST_NEXT] = "SELECT min(digest_at) FROM notification "
+	    "WHERE message IS NULL AND digest_at IS NOT NULL",
 	[ST_NOTE_SET_MSG] = "UPDATE notification SET message = ?2 "
 	    "WHERE id = ?1",
 	[ST_MSG_ADD] = "INSERT INTO message (message_id, kind, created_at, "
@@ -641,7 +657,7 @@ store_kv_set(struct store *s, const char *key, int64_t value)
 int64_t
 store_notification_add(struct store *s, const char *key, const char *rule,
     const char *activity, const char *occurrence, const char *recipient,
-    time_t due, time_t now, int late)
+    time_t due, time_t now, int late, time_t digest_at)
 {
 	sqlite3_stmt *st = s->st[ST_NOTE_ADD];
 
@@ -653,6 +669,8 @@ store_notification_add(struct store *s, const char *key, const char *rule,
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)due);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
 	sqlite3_bind_int(st, 8, late);
+	if (digest_at != 0)
+		sqlite3_bind_int64(st, 9, (sqlite3_int64)digest_at);
 	if (step_done(s, st) != 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
@@ -1086,4 +1104,28 @@ store_report_stats(struct store *s, const char *by, const char *from,
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
 	return rows(s, st, fn, arg);
+}
+
+int
+store_digests_due(struct store *s, time_t now, store_row_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_DIGEST_DUE];
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_digest_next(struct store *s, time_t *next)
+{
+	sqlite3_stmt *st = s->st[ST_DIGEST_NEXT];
+	int rc, found = 0;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*next = (time_t)sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
 }

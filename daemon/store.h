@@ -13,8 +13,12 @@
 
 struct store;
 
+/* Iterates over rows as JSON-ready columns: fn(arg, ncols, names, values). */
+typedef void store_row_cb(void *arg, int ncols, const char *const *names,
+    const char *const *values);
+
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 /*
  * Opens (creating if needed) the database at `path`, takes the exclusive
@@ -67,12 +71,19 @@ int	store_kv_get(struct store *, const char *key, int64_t *value);
 int	store_kv_set(struct store *, const char *key, int64_t value);
 
 /*
- * The ledger.  Adds a notification unless its key exists.  Returns the new
- * row id (> 0), 0 when the key was there already, -1 on error.
+ * The ledger.  Adds a notification unless its key exists.  `digest_at` is
+ * when a digest will carry it (0: it gets a message of its own now).
+ * Returns the new row id (> 0), 0 when the key was there already, -1 on
+ * error.
  */
 int64_t	store_notification_add(struct store *, const char *key,
 	    const char *rule, const char *activity, const char *occurrence,
-	    const char *recipient, time_t due, time_t now, int late);
+	    const char *recipient, time_t due, time_t now, int late,
+	    time_t digest_at);
+/* Notifications waiting for a digest due at `now`, by recipient. */
+int	store_digests_due(struct store *, time_t now, store_row_cb *, void *);
+/* The earliest waiting digest: 1 and *next, 0 when none waits. */
+int	store_digest_next(struct store *, time_t *next);
 int	store_notification_set_message(struct store *, int64_t id,
 	    int64_t message);
 
@@ -115,9 +126,6 @@ int	store_outbox_recover(struct store *);
 /* Requeues a message's failed and deferred recipients; number changed. */
 int	store_outbox_retry(struct store *, int64_t message, time_t now);
 
-/* Iterates over rows as JSON-ready columns: fn(arg, ncols, names, values). */
-typedef void store_row_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values);
 
 /* Marks one recipient as handed to a transport. */
 int	store_rcpt_sending(struct store *, int64_t message, const char *addr);

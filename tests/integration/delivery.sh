@@ -80,8 +80,8 @@ stop_smtpd
 
 # --- the Maildir transport ------------------------------------------
 rm -rf "$T/var"
-setup_conf 2>/dev/null || true
 cp "$TOP/conf/planwatch.conf" "$CONF"
+sed -i "s/listen = \"127.0.0.1:8025\";/listen = \"127.0.0.1:$HTTP_PORT\";/" "$CONF"
 check "daemon starts with the maildir transport" start_daemon --test-clock=2019-08-16T07:59
 $CTL debug time set 2019-08-16T08:00 >/dev/null
 wait_for bash -c "[ \$(ls '$T/var/mail/new' 2>/dev/null | wc -l) -eq 16 ]"
@@ -109,7 +109,7 @@ mkdir -p "$T/sink"
 # smtp-sink drops to nobody, who must reach the dump directory.
 chmod o+x "$T"
 chmod 777 "$T/sink"
-SINKPORT=$((30000 + $$ % 20000))
+SINKPORT=$(free_port)
 /usr/sbin/smtp-sink -u nobody -d "$T/sink/%Y%m%d%H%M%S." 127.0.0.1:$SINKPORT 100 >/dev/null 2>&1 &
 SINK_PID=$!
 use_smtp

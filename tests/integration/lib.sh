@@ -49,6 +49,15 @@ setup_conf() {
 	mkdir -p "$T/rules"
 	CONF="$T/conf/planwatch.conf"
 	CTL="$PLANWATCHCTL -f $CONF"
+	# The intake listens on a free loopback port of its own, so tests
+	# (and anything else on the machine) never collide on 8025.
+	HTTP_PORT=$(free_port)
+	sed -i "s/listen = \"127.0.0.1:8025\";/listen = \"127.0.0.1:$HTTP_PORT\";/" "$CONF"
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # Starts the daemon in the foreground (in the background of this shell)

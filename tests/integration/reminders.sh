@@ -110,6 +110,20 @@ check "naming file:line" grep -qF "$T/rules/reminders.conf:$bl:" <<<"$out"
 $CTL upcoming --from 2020-04-01 --days 30 >"$T/up-after.txt"
 check "the old rules keep running" cmp -s "$T/up-old.txt" "$T/up-after.txt"
 
+# A daily digest: one message per person and working day, never empty.
+fresh
+cp "$TOP/rules/reminders.conf" "$T/rules/reminders.conf"
+sed -i 's/digest = "none";/digest = "daily 07:30";/' "$T/rules/reminders.conf"
+start_daemon --test-clock=2019-08-16T07:00 >/dev/null
+$CTL debug time set 2019-08-19T07:29 >/dev/null
+check "digest: nothing sent before the digest time" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM message")" = 0 ]
+check "but the notifications are in the ledger" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM notification WHERE digest_at IS NOT NULL")" = 16 ]
+$CTL debug time set 2019-08-19T07:31 >/dev/null
+q="SELECT count(*) FROM message m JOIN message_rcpt r ON r.message = m.id WHERE m.kind = 'digest' AND r.addr = 'forebyggande.chef@skarpnack.example.org'"
+check "one digest to the head of preventive work" [ "$(sqlite3 "$T/var/planwatch.db" "$q")" = 1 ]
+check "carrying all ten of that day's reminders" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM notification n JOIN message m ON m.id = n.message WHERE m.kind = 'digest' AND n.recipient = 'forebyggande.chef@skarpnack.example.org'")" = 10 ]
+check "one message per recipient, none empty" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM message")" = "$(sqlite3 "$T/var/planwatch.db" "SELECT count(DISTINCT recipient) FROM notification")" ]
+
 # The test clock is refused on a daemon without one.
 fresh
 start_daemon >/dev/null

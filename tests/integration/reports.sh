@@ -16,8 +16,7 @@ sed -i "s/user = \"samordnare\";/user = \"$(id -un)\";/" "$T/conf/organization.c
 TOKEN=testtoken-$$-abcdefghijklmnopqrstuvwxyz
 HASH=$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)
 sed -i "s/clients = ( );/clients = ( { name = \"intranet\"; token_sha256 = \"$HASH\"; } ); max_body_bytes = 4096; max_header_bytes = 2048; request_timeout_ms = 500; requests_per_minute = 40;/" "$CONF"
-PORT=$((20000 + $$ % 20000))
-sed -i "s/listen = \"127.0.0.1:8025\";/listen = \"127.0.0.1:$PORT\";/" "$CONF"
+PORT=$HTTP_PORT
 check "smtp server starts" start_smtpd
 use_smtp
 check "daemon starts (test clock Monday 2026-11-23 09:00)" start_daemon --test-clock=2026-11-23T09:00
