@@ -120,6 +120,7 @@ install: all
 	sed -e 's|^state_dir = .*|state_dir = "$(LOCALSTATEDIR)/lib/planwatch";|' \
 	    -e 's|^control_socket = .*|control_socket = "/run/planwatch/control.sock";|' \
 	    -e 's|^rules = .*|rules = "rules";|' \
+	    -e 's|path = "../var/mail"|path = "$(LOCALSTATEDIR)/lib/planwatch/mail"|' \
 	    conf/planwatch.conf > $(DESTDIR)$(SYSCONFDIR)/planwatch/planwatch.conf
 	for f in conf/*.conf; do [ $$f = conf/planwatch.conf ] || \
 	    install -m 644 $$f $(DESTDIR)$(SYSCONFDIR)/planwatch/; done

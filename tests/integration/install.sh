@@ -22,6 +22,9 @@ check "installed state_dir is /var/lib/planwatch" \
 check "installed socket is in /run/planwatch" \
     grep -q '^control_socket = "/run/planwatch/control.sock";' "$R/etc/planwatch/planwatch.conf"
 
+check "installed Maildir is under /var/lib/planwatch" \
+    grep -q 'maildir = { path = "/var/lib/planwatch/mail"; };' "$R/etc/planwatch/planwatch.conf"
+
 # The installed files load (rules live beside the configuration there).
 out=$("$R/usr/sbin/planwatchd" -n -f "$R/etc/planwatch/planwatch.conf" 2>&1)
 check "installed configuration: $out" [ "$out" = "configuration OK" ]
