@@ -223,7 +223,8 @@ load_person(const config_setting_t *g, const char *what, struct person *p,
 	p->name = xstrdup(name);
 	p->email = xstrdup(email);
 	p->user = user && *user ? xstrdup(user) : NULL;
-	p->lang = xstrdup(lang ? lang : "sv");
+	/* Unset: the mail.language default, filled in by default_langs(). */
+	p->lang = lang ? xstrdup(lang) : NULL;
 	return 0;
 }
 
@@ -1175,6 +1176,29 @@ conf_template_names(const char **names)
 	names[k] = NULL;
 }
 
+static void
+default_lang(struct person *p, const char *lang)
+{
+	if (p != NULL && p->name != NULL && p->lang == NULL)
+		p->lang = xstrdup(lang);
+}
+
+/* People without a `lang` of their own get mail.language. */
+static void
+default_langs(struct config *c)
+{
+	const char *lang = c->mail.lang ? c->mail.lang : "sv";
+	size_t i, k;
+
+	default_lang(&c->org.coordinator, lang);
+	default_lang(&c->org.deputy, lang);
+	for (i = 0; i < c->org.nroles; i++) {
+		for (k = 0; k < c->org.roles[i].npeople; k++)
+			default_lang(&c->org.roles[i].people[k], lang);
+		default_lang(c->org.roles[i].deputy, lang);
+	}
+}
+
 static int
 role_exists(void *arg, const char *id)
 {
@@ -1235,6 +1259,7 @@ conf_load(const char *path, struct diag *d)
 	load_part(c, root, "calendar", &c->calendar_file, "calendar.conf",
 	    path, load_calendar_cb, &c->cal, d);
 	load_mail(c, root, d);
+	default_langs(c);
 	{
 		const config_setting_t *h = config_setting_get_member(root,
 		    "http");

@@ -31,6 +31,7 @@ struct daemon {
 	struct store		*store;
 	struct control		*control;
 	struct outbox		*outbox;
+	uv_timer_t		 stop_timer;
 	struct http_server	*http;
 	struct spool		*spool;
 	uv_signal_t		 sig_hup, sig_term, sig_int;

@@ -381,8 +381,22 @@ close_walk_cb(uv_handle_t *h, void *arg)
 }
 
 static void
+stop_timeout_cb(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	log_warnx("stopping with delivery sessions still running; their "
+	    "messages are retried at the next start");
+	store_close(d->store);
+	log_info("stopped");
+	_exit(0);
+}
+
+static void
 shutdown_daemon(struct daemon *d, const char *why)
 {
+	int busy;
+
 	if (d->stopping)
 		return;
 	d->stopping = 1;
@@ -396,6 +410,7 @@ shutdown_daemon(struct daemon *d, const char *why)
 	http_stop(d->http);
 	d->http = NULL;
 	/* Sessions in flight finish and record; the rest stays queued. */
+	busy = outbox_busy(d->outbox);
 	outbox_stop(d->outbox);
 	d->outbox = NULL;
 	uv_signal_stop(&d->sig_hup);
@@ -403,6 +418,18 @@ shutdown_daemon(struct daemon *d, const char *why)
 	uv_signal_stop(&d->sig_int);
 	/* Whatever else is open goes too; uv_run returns once it has. */
 	uv_walk(d->loop, close_walk_cb, NULL);
+	/*
+	 * uv_run also waits for deliveries in flight, each bounded by the
+	 * SMTP timeouts.  Past shutdown_wait_seconds we stop anyway: their
+	 * recipients stay 'sending' and are queued again at the next start.
+	 */
+	if (busy > 0) {
+		uv_timer_init(d->loop, &d->stop_timer);
+		d->stop_timer.data = d;
+		uv_timer_start(&d->stop_timer, stop_timeout_cb,
+		    (uint64_t)d->conf->mail.shutdown_wait * 1000, 0);
+		uv_unref((uv_handle_t *)&d->stop_timer);
+	}
 }
 
 static void
@@ -592,6 +619,10 @@ main(int argc, char *argv[])
 	daemon_run_due(&d);
 	notify("READY=1");
 	uv_run(d.loop, UV_RUN_DEFAULT);
+	if (d.stop_timer.loop != NULL) {
+		uv_close((uv_handle_t *)&d.stop_timer, NULL);
+		uv_run(d.loop, UV_RUN_NOWAIT);
+	}
 
 	/* Reverse order of the above. */
 	if (uv_loop_close(d.loop) != 0)

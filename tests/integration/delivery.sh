@@ -78,6 +78,23 @@ check "the subject decodes back to Swedish, the line break gone" grep -q "^heade
 stop_daemon
 stop_smtpd
 
+# --- SIGTERM with a session stuck in flight -------------------------
+rm -rf "$T/var"
+stop_smtpd
+check "a stalling smtp server starts" start_smtpd --stall-greeting 60
+sed -i "s/port = [0-9]*; starttls = \"off\"; connect_timeout_ms = 2000; greeting_timeout_ms = 2000;/port = $SMTP_PORT; starttls = \"off\"; greeting_timeout_ms = 60000;/" "$CONF"
+sed -i 's/^  retry_first_seconds = 60;/  retry_first_seconds = 60;\n  shutdown_wait_seconds = 1;/' "$CONF"
+check "daemon starts" start_daemon --test-clock=2019-08-16T07:59
+$CTL debug time set 2019-08-16T08:00 >/dev/null
+wait_for bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM message_rcpt WHERE state = 'sending'\") -gt 0 ]"
+t0=$(date +%s%N)
+stop_daemon
+t1=$(date +%s%N)
+check "SIGTERM waits at most shutdown_wait_seconds for a stuck session ($(( (t1 - t0) / 1000000 )) ms)" [ $(( (t1 - t0) / 1000000 )) -lt 5000 ]
+check "and exits 0" [ "$DRC" = 0 ]
+check "leaving its messages to be retried" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message_rcpt WHERE state IN ('sending', 'queued')")" -gt 0 ]
+stop_smtpd
+
 # --- the Maildir transport ------------------------------------------
 rm -rf "$T/var"
 cp "$TOP/conf/planwatch.conf" "$CONF"
