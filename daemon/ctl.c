@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -21,6 +22,7 @@
 #include "calendar.h"
 #include "conf.h"
 #include "http.h"
+#include "ics.h"
 #include "import.h"
 #include "plan.h"
 #include "util.h"
@@ -72,6 +74,7 @@ usage(void)
 	    "  stats [--from DATE] [--to DATE] [--by month|milieu|kind|unit|place]\n"
 	    "        [--year Y] [--csv] the situation picture (lägesbild)\n"
 	    "  token new NAME          a new HTTP client token and its config line\n"
+	    "  export ics [--role R]   deadlines and checkpoints as iCalendar\n"
 	    "  debug time [set YYYY-MM-DDTHH:MM | advance N[smhd]]\n"
 	    "                          the test clock (--test-clock only)\n");
 	exit(EXIT_USAGE);
@@ -1019,6 +1022,36 @@ stats_one(const char *by, const char *from, const char *to, int csv,
 	return 0;
 }
 
+/* The plans as an iCalendar file; reads the configuration, no daemon. */
+static int
+cmd_export(int argc, char **argv)
+{
+	static const char *const valued[] = { "--role", NULL };
+	const char *role = opt_value(argc, argv, 2, "--role");
+	struct diag d = { 0 };
+	struct config *c;
+	char *text;
+
+	if (argc < 2 || strcmp(argv[1], "ics") != 0)
+		usage();
+	check_opts(argc, argv, 2, valued, NULL);
+	c = conf_load(conf_path, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (c == NULL)
+		return 1;
+	text = ics_export(c, role, time(NULL));
+	conf_free(c);
+	if (text == NULL) {
+		fprintf(stderr, "planwatchctl: '%s' is not a role or group of "
+		    "the organisation\n", role);
+		return 1;
+	}
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
 /* A fresh client token for the HTTP intake; needs no daemon. */
 static int
 cmd_token(int argc, char **argv)
@@ -1164,6 +1197,8 @@ main(int argc, char *argv[])
 		return cmd_stats(argc, argv);
 	if (strcmp(argv[0], "token") == 0)
 		return cmd_token(argc, argv);
+	if (strcmp(argv[0], "export") == 0)
+		return cmd_export(argc, argv);
 	usage();
 	return EXIT_USAGE;
 }

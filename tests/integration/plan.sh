@@ -49,3 +49,40 @@ out=$($CTL reload 2>&1)
 check "a plan naming an unknown role is refused on reload" [ $? -eq 1 ]
 check "with file:line" grep -q "skarpnack-2019.conf:[0-9]*: activity 'skarpnack-2019-10': responsible 'Överdirektör' is not a role" <<<"$out"
 check "the daemon still lists 20 activities" [ "$($CTL plan list | grep -c '^skarpnack-2019-')" -eq 20 ]
+
+# iCalendar export: RFC 5545 structure, all-day dates, stable UIDs.
+cp conf/plans/skarpnack-2019.conf "$T/conf/plans/"
+$CTL export ics >"$T/all.ics"
+check "export ics exits 0" [ $? -eq 0 ]
+$CTL export ics --role avdelningschef-ifo >"$T/ifo.ics"
+check "export ics is well formed" /usr/bin/python3 - "$T/all.ics" "$T/ifo.ics" <<'PY'
+import sys
+def parse(path):
+    raw = open(path, "rb").read()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n"), "framing"
+    lines = raw.split(b"\r\n")[:-1]
+    for l in lines:
+        assert len(l) <= 75, "line over 75 octets"
+        assert b"\n" not in l and b"\r" not in l, "bare line break"
+    text = raw.decode("utf-8").replace("\r\n ", "")      # unfold
+    events, ev = [], None
+    for l in text.split("\r\n"):
+        if l == "BEGIN:VEVENT": ev = {}
+        elif l == "END:VEVENT": events.append(ev); ev = None
+        elif ev is not None and ":" in l:
+            k, v = l.split(":", 1); ev[k] = v
+    for e in events:
+        for k in ("UID", "DTSTAMP", "DTSTART;VALUE=DATE", "DTEND;VALUE=DATE", "SUMMARY"):
+            assert k in e, "missing " + k
+    uids = [e["UID"] for e in events]
+    assert len(uids) == len(set(uids)), "duplicate UID"
+    return events
+allev, ifo = parse(sys.argv[1]), parse(sys.argv[2])
+assert 0 < len(ifo) < len(allev)
+assert any(e["UID"] == "skarpnack-2019-17/deadline@skarpnack.example.org" and e["DTSTART;VALUE=DATE"] == "20190901" for e in allev)
+assert any(e["UID"] == "skarpnack-2019-01/T1-2020@skarpnack.example.org" and e["DTSTART;VALUE=DATE"] == "20200514" for e in allev)
+PY
+$CTL export ics >"$T/again.ics"
+check "UIDs are the same on every export" cmp -s <(grep ^UID "$T/all.ics") <(grep ^UID "$T/again.ics")
+$CTL export ics --role no-such-role >/dev/null 2>&1
+check "an unknown role is refused" [ $? -eq 1 ]
