@@ -149,6 +149,28 @@ check "stats --csv" grep -q "^2026-11,[0-9]" "$T/stats.csv"
 $CTL stats --year 2026 >"$T/year.txt"
 check "stats --year gives acknowledgement times" grep -q "acknowledged [0-9]*, median" "$T/year.txt"
 
+# Another person sees only the reports routed to them, never the text.
+me=$(id -un)
+sed -i -e "s/user = \"$me\";/user = \"samordnare\";/" \
+    -e "s/user = \"bnystrom\";/user = \"$me\";/" "$T/conf/organization.conf"
+$CTL reload >/dev/null
+check "reload with the caller as the elder-care head" [ $? -eq 0 ]
+$CTL --json report list >"$T/mine.json"
+check "report list shows only the reports routed to the caller" /usr/bin/python3 -c '
+import json,sys
+ids=[r["id"] for r in json.load(open(sys.argv[1]))["reports"]]
+sys.exit(0 if ids == ["1"] else 1)' "$T/mine.json"
+$CTL --json report show 1 >"$T/show1.json"
+check "report show of a routed report: no description" /usr/bin/python3 -c '
+import json,sys
+r=json.load(open(sys.argv[1]))["report"]
+sys.exit(0 if "description" not in r and r["unit"] == "aldreomsorg" else 1)' "$T/show1.json"
+check "nor the marker anywhere in it" bash -c "! grep -q '$MARK' '$T/show1.json'"
+$CTL report show "$num" >/dev/null 2>&1
+check "a report not routed to the caller is refused" [ $? -eq 1 ]
+$CTL report ack 2 >/dev/null 2>&1
+check "only the coordinator and the deputy acknowledge" [ $? -eq 1 ]
+
 stop_daemon
 check "no log line holds the marker" bash -c "! grep -q '$MARK' '$T/daemon.log'"
 check "no mail holds the marker" bash -c "! grep -rq '$MARK' '$T/smtp'"
