@@ -573,6 +573,25 @@ zone_name_ok(const char *name)
 int
 calendar_set_zone(const char *name)
 {
+	const char *cur = getenv("TZ");
+
+	if (calendar_zone_valid(name) != 0)
+		return -1;
+	/*
+	 * Setting the zone it already has is a no-op, so that other threads
+	 * reading local time (a reload in the thread pool) see no change.
+	 */
+	if (cur != NULL && strcmp(cur, name) == 0)
+		return 0;
+	if (setenv("TZ", name, 1) == -1)
+		return -1;
+	tzset();
+	return 0;
+}
+
+int
+calendar_zone_valid(const char *name)
+{
 	const char	*dir;
 	char		 path[1024], magic[4];
 	FILE		*fp;
@@ -598,9 +617,6 @@ calendar_set_zone(const char *name)
 	fclose(fp);
 	if (n != sizeof(magic) || memcmp(magic, "TZif", 4) != 0)
 		return -1;
-	if (setenv("TZ", name, 1) == -1)
-		return -1;
-	tzset();
 	return 0;
 }
 

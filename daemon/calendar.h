@@ -171,6 +171,8 @@ int	calendar_parse_checkpoint(const char *, int default_year,
  * thread-safe (setenv): call it at start-up and on reload only.
  */
 int	calendar_set_zone(const char *);
+/* Whether a zone name is one of the tz database (reads, sets nothing). */
+int	calendar_zone_valid(const char *);
 /*
  * The UTC instant of a local date and minute of the day (0-1439).  A
  * non-existent local time (spring-forward gap) gives the first instant

@@ -781,8 +781,9 @@ cmd_report_purge(struct daemon *d, const struct control_peer *peer,
     json_t *req)
 {
 	int dry = json_is_true(json_object_get(req, "dry_run")), coord, n;
-	json_t *rows = json_array();
+	json_t *rows = json_array(), *row;
 	char obj[32];
+	size_t i;
 
 	caller(d, peer, &coord);
 	if (!coord && !dry) {
@@ -795,6 +796,14 @@ cmd_report_purge(struct daemon *d, const struct control_peer *peer,
 	if (n < 0) {
 		json_decref(rows);
 		return control_error("database error; see the daemon's log");
+	}
+	json_array_foreach(rows, i, row) {
+		const char *v = json_string_value(json_object_get(row,
+		    "closed_at"));
+
+		if (v != NULL)
+			json_object_set_new(row, "closed_at",
+			    local_json((time_t)atoll(v)));
 	}
 	if (!dry) {
 		snprintf(obj, sizeof(obj), "%d report(s)", n);

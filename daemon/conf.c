@@ -1145,6 +1145,20 @@ load_mail(struct config *c, const config_setting_t *root, struct diag *d)
 	m->smtp.user = m->smtp_user;
 	m->smtp.secret = m->smtp_secret;
 	m->smtp.helo = m->smtp_helo;
+	/*
+	 * Build the transport once to check what only it checks (the CA
+	 * file loads, AUTH only over TLS or loopback), so that -n and a
+	 * reload refuse what the start would.
+	 */
+	if (m->transport == MAIL_TRANSPORT_SMTP && m->smtp_host != NULL &&
+	    d->nerrors == 0) {
+		char err[256];
+		struct smtp *t = smtp_new(&m->smtp, err, sizeof(err));
+
+		if (t == NULL)
+			cfg_error(d, s, "mail.smtp: %s", err);
+		smtp_free(t);
+	}
 }
 
 static void
@@ -1210,6 +1224,12 @@ role_exists(void *arg, const char *id)
 struct config *
 conf_load(const char *path, struct diag *d)
 {
+	return conf_load_ex(path, 1, d);
+}
+
+struct config *
+conf_load_ex(const char *path, int set_zone, struct diag *d)
+{
 	struct config *c = xcalloc(1, sizeof(*c));
 	config_t cf;
 	const config_setting_t *root;
@@ -1249,7 +1269,8 @@ conf_load(const char *path, struct diag *d)
 		free(c->control_group);
 		c->control_group = NULL;
 	}
-	if (calendar_set_zone(c->timezone) != 0)
+	if ((set_zone ? calendar_set_zone(c->timezone) :
+	    calendar_zone_valid(c->timezone)) != 0)
 		cfg_error(d, config_setting_get_member(root, "timezone") ?
 		    config_setting_get_member(root, "timezone") : root,
 		    "unknown time zone '%s'", c->timezone);

@@ -154,6 +154,11 @@ struct config {
  * (warnings may be added either way).
  */
 struct config *conf_load(const char *path, struct diag *d);
+/*
+ * The same; with `set_zone` 0 the time zone is only checked, not made the
+ * process's zone, so that it can run in a thread beside the loop.
+ */
+struct config *conf_load_ex(const char *path, int set_zone, struct diag *d);
 void	conf_free(struct config *);
 /*
  * Writes the snapshot as one planwatch.conf in canonical form: absolute

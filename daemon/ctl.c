@@ -1066,9 +1066,10 @@ cmd_token(int argc, char **argv)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		    *p == '-' || *p == '_'))
 			break;
-	if (*p != '\0' || argv[2][0] == '\0') {
+	/* "spool" names the spool directory's reports; the intake refuses it. */
+	if (*p != '\0' || argv[2][0] == '\0' || strcmp(argv[2], "spool") == 0) {
 		fprintf(stderr, "planwatchctl: a client name may hold only "
-		    "a-z, 0-9, '-' and '_'\n");
+		    "a-z, 0-9, '-' and '_', and is not \"spool\"\n");
 		return 2;
 	}
 	if ((tok = http_token_new(hash)) == NULL) {

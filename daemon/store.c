@@ -848,11 +848,11 @@ store_outbox_retry(struct store *s, int64_t message, time_t now)
 static int
 rows(struct store *s, sqlite3_stmt *st, store_row_cb *fn, void *arg)
 {
-	const char *names[16], *values[16];
+	const char *names[32], *values[32];
 	int rc, i, n = sqlite3_column_count(st);
 
-	if (n > 16)
-		n = 16;
+	if (n > 32)
+		n = 32;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < n; i++) {
 			names[i] = sqlite3_column_name(st, i);
