@@ -78,23 +78,14 @@ cmd_status(struct daemon *d, const struct control_peer *peer, json_t *req)
 }
 
 static json_t *
-cmd_reload(struct daemon *d, const struct control_peer *peer, json_t *req)
+cmd_reload(struct daemon *d, const struct control_peer *peer, json_t *req,
+    struct control_client *client)
 {
-	struct diag diag = { 0 };
-	struct buf b = { 0 };
-	json_t *r;
-
-	if (daemon_reload(d, peer->user, &diag) == 0) {
-		diag_free(&diag);
-		return control_ok();
-	}
-	diag_format(&diag, &b);
-	r = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
-	    "reload failed; the previous configuration stays active",
-	    "diagnostics", b.s ? b.s : "");
-	buf_free(&b);
-	diag_free(&diag);
-	return r;
+	/* Answered when the reload job is done (daemon.c). */
+	if (daemon_reload_start(d, peer->user, client) != 0)
+		return control_error("a reload is already running; try again "
+		    "in a moment");
+	return NULL;
 }
 
 static json_t *
@@ -882,7 +873,6 @@ static const struct command {
 			    json_t *);
 } commands[] = {
 	{ "status",	cmd_status },
-	{ "reload",	cmd_reload },
 	{ "backup",	cmd_backup },
 	{ "plan-list",	cmd_plan_list },
 	{ "plan-show",	cmd_plan_show },
@@ -904,7 +894,8 @@ static const struct command {
 };
 
 json_t *
-commands_handle(void *arg, const struct control_peer *peer, json_t *req)
+commands_handle(void *arg, const struct control_peer *peer, json_t *req,
+    struct control_client *client)
 {
 	struct daemon *d = arg;
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
@@ -912,6 +903,8 @@ commands_handle(void *arg, const struct control_peer *peer, json_t *req)
 
 	if (cmd == NULL)
 		return control_error("request has no command");
+	if (strcmp(cmd, "reload") == 0)
+		return cmd_reload(d, peer, req, client);
 	for (i = 0; i < nitems(commands); i++)
 		if (strcmp(commands[i].name, cmd) == 0)
 			return commands[i].fn(d, peer, req);

@@ -31,13 +31,15 @@ struct control {
 	char			*path;
 	control_handler_cb	*handler;
 	void			*arg;
-	struct client		*clients;
+	struct control_client		*clients;
 	int			 stopping;
 };
 
-struct client {
+struct control_client {
 	struct control		*ctl;
-	struct client		*next;
+	int			 pending;	/* handler answers later */
+	int			 gone;		/* handles closed meanwhile */
+	struct control_client		*next;
 	uv_pipe_t		 pipe;
 	uv_timer_t		 timer;
 	struct buf		 in;
@@ -70,22 +72,33 @@ control_ok(void)
 }
 
 static void
-client_free_cb(uv_handle_t *h)
+client_free(struct control_client *c)
 {
-	struct client *c = h->data;
-
-	/* Two handles close; the client goes with the second. */
-	if (--c->closing > 0)
-		return;
 	buf_free(&c->in);
 	free(c->out);
 	free(c);
 }
 
 static void
-client_close(struct client *c)
+client_free_cb(uv_handle_t *h)
 {
-	struct client **pp;
+	struct control_client *c = h->data;
+
+	/* Two handles close; the client goes with the second. */
+	if (--c->closing > 0)
+		return;
+	/* A reply still owed keeps the memory until control_reply(). */
+	if (c->pending) {
+		c->gone = 1;
+		return;
+	}
+	client_free(c);
+}
+
+static void
+client_close(struct control_client *c)
+{
+	struct control_client **pp;
 
 	if (c->closing)
 		return;
@@ -102,7 +115,7 @@ client_close(struct client *c)
 static void
 write_cb(uv_write_t *req, int status)
 {
-	struct client *c = req->data;
+	struct control_client *c = req->data;
 
 	if (status < 0 && status != UV_ECANCELED)
 		log_debug("control: write: %s", uv_strerror(status));
@@ -110,7 +123,7 @@ write_cb(uv_write_t *req, int status)
 }
 
 static void
-reply(struct client *c, json_t *resp)
+reply(struct control_client *c, json_t *resp)
 {
 	uv_buf_t b;
 	char *text;
@@ -132,10 +145,10 @@ reply(struct client *c, json_t *resp)
 }
 
 static void
-handle(struct client *c)
+handle(struct control_client *c)
 {
 	json_error_t jerr;
-	json_t *req;
+	json_t *req, *resp;
 	char *nl = memchr(c->in.s, '\n', c->in.len);
 
 	c->handled = 1;
@@ -148,8 +161,32 @@ handle(struct client *c)
 		reply(c, control_error("malformed request"));
 		return;
 	}
-	reply(c, c->ctl->handler(c->ctl->arg, &c->peer, req));
+	resp = c->ctl->handler(c->ctl->arg, &c->peer, req,
+	    c);
 	json_decref(req);
+	if (resp == NULL)
+		c->pending = 1;
+	else
+		reply(c, resp);
+}
+
+void
+control_reply(struct control_client *cc, json_t *resp)
+{
+	struct control_client *c = cc;
+
+	c->pending = 0;
+	if (c->gone) {
+		json_decref(resp);
+		client_free(c);
+		return;
+	}
+	if (c->closing) {
+		/* Closing now: the close callbacks free it. */
+		json_decref(resp);
+		return;
+	}
+	reply(c, resp);
 }
 
 static void
@@ -166,7 +203,7 @@ alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b)
 static void
 read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 {
-	struct client *c = s->data;
+	struct control_client *c = s->data;
 
 	if (c->handled)
 		return;
@@ -192,7 +229,7 @@ timeout_cb(uv_timer_t *t)
 }
 
 static void
-identify(struct client *c)
+identify(struct control_client *c)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -221,7 +258,7 @@ static void
 connection_cb(uv_stream_t *server, int status)
 {
 	struct control *ctl = server->data;
-	struct client *c;
+	struct control_client *c;
 
 	if (status < 0) {
 		log_warnx("control: accept: %s", uv_strerror(status));

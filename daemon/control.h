@@ -16,6 +16,7 @@
 #define CONTROL_MAX_REQUEST	(256 * 1024)
 
 struct control;
+struct control_client;
 
 struct control_peer {
 	uid_t	uid;
@@ -26,10 +27,11 @@ struct control_peer {
 
 /*
  * Handles one request; returns the reply object (the control module takes
- * the reference) — never NULL.  `req` is borrowed.
+ * the reference), or NULL to answer later with control_reply() on
+ * `client` (a reload that runs in the thread pool).  `req` is borrowed.
  */
 typedef json_t *control_handler_cb(void *arg, const struct control_peer *,
-    json_t *req);
+    json_t *req, struct control_client *client);
 
 /*
  * Listens on `path` (a stale socket file is replaced; a live one is an
@@ -40,6 +42,12 @@ struct control *control_start(uv_loop_t *, const char *path, const char *group,
 	    control_handler_cb *, void *arg, char *err, size_t errlen);
 /* Stops listening, closes every client; memory goes in the close callbacks. */
 void	control_stop(struct control *);
+
+/*
+ * Answers a request whose handler returned NULL; takes the reference.
+ * Safe when the caller has gone meanwhile (the reply is dropped).
+ */
+void	control_reply(struct control_client *, json_t *);
 
 /* Convenience replies. */
 json_t	*control_error(const char *fmt, ...)

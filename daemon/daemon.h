@@ -45,6 +45,8 @@ struct daemon {
 	int			 test_clock;	/* --test-clock given */
 	time_t			 clock;		/* the test clock's time */
 	int			 stopping;
+	int			 reloading;	/* a reload job runs */
+	int			 reload_again;	/* SIGHUP meanwhile */
 };
 
 /* The daemon's idea of now: the test clock when there is one. */
@@ -54,6 +56,13 @@ time_t	daemon_now(const struct daemon *);
  * 0, or -1 with the problems in `diag` and the old configuration intact.
  */
 int	daemon_reload(struct daemon *, const char *actor, struct diag *diag);
+/*
+ * The same in the thread pool; the swap runs on the loop thread when the
+ * job is done and `client` (may be NULL) gets the reply then.  -1 when a
+ * reload already runs (a SIGHUP then reloads again after it).
+ */
+int	daemon_reload_start(struct daemon *, const char *actor,
+	    struct control_client *client);
 /* Generates whatever has fallen due and arms the timer for the next. */
 void	daemon_run_due(struct daemon *);
 
@@ -69,6 +78,7 @@ void	daemon_intake(void *arg, const char *client, const char *json,
 	    size_t len, struct intake_result *out);
 
 /* The control socket's request handler (commands.c). */
-json_t	*commands_handle(void *arg, const struct control_peer *, json_t *req);
+json_t	*commands_handle(void *arg, const struct control_peer *, json_t *req,
+	    struct control_client *);
 
 #endif

@@ -122,18 +122,23 @@ derive(struct config *c, struct remind_templates *tpl, struct sched **s,
 	return 0;
 }
 
-int
-daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
+/*
+ * Swaps in a configuration loaded (with its templates and schedule) by
+ * daemon_reload() or a reload job, or, when `c` is NULL, records that the
+ * load failed and keeps the running one.  Runs on the loop thread.
+ */
+static int
+apply(struct daemon *d, struct config *c, struct remind_templates *tpl,
+    struct sched *s, const char *actor, struct diag *diag)
 {
-	struct remind_templates tpl;
-	struct sched *s = NULL;
-	struct config *c;
 	char err[512];
 	size_t i;
 
-	notify_reloading();
-	c = conf_load(d->conf_path, diag);
-	if (c != NULL && derive(c, &tpl, &s, diag) != 0) {
+	if (c != NULL && outbox_set_config(d->outbox, c, tpl, err,
+	    sizeof(err)) != 0) {
+		diag_error(diag, d->conf_path, 0, "mail: %s", err);
+		sched_free(s);
+		remind_templates_free(tpl);
 		conf_free(c);
 		c = NULL;
 	}
@@ -146,17 +151,6 @@ daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
 		store_audit(d->store, daemon_now(d), actor, "reload-failed",
 		    d->conf_path);
 		/* The zone of the running snapshot stays in force. */
-		calendar_set_zone(d->conf->timezone);
-		notify("READY=1");
-		return -1;
-	}
-	if (outbox_set_config(d->outbox, c, &tpl, err, sizeof(err)) != 0) {
-		diag_error(diag, d->conf_path, 0, "mail: %s", err);
-		log_warnx("reload: mail: %s; the previous configuration stays "
-		    "active", err);
-		sched_free(s);
-		remind_templates_free(&tpl);
-		conf_free(c);
 		calendar_set_zone(d->conf->timezone);
 		notify("READY=1");
 		return -1;
@@ -175,7 +169,7 @@ daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
 	conf_free(d->conf);
 	d->conf = c;
 	d->sched = s;
-	d->tpl = tpl;
+	d->tpl = *tpl;
 	if (d->http != NULL)
 		http_set_config(d->http, &c->http);
 	d->loaded = daemon_now(d);
@@ -186,6 +180,131 @@ daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
 	    "entries)", c->nplans, sched_count(s));
 	notify("READY=1");
 	daemon_run_due(d);
+	return 0;
+}
+
+int
+daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
+{
+	struct remind_templates tpl;
+	struct sched *s = NULL;
+	struct config *c;
+
+	notify_reloading();
+	c = conf_load(d->conf_path, diag);
+	if (c != NULL && derive(c, &tpl, &s, diag) != 0) {
+		conf_free(c);
+		c = NULL;
+	}
+	return apply(d, c, &tpl, s, actor, diag);
+}
+
+/*
+ * A reload in the thread pool: reading and checking every file and
+ * building the schedule take seconds for a large organisation, and the
+ * control socket and the intake must keep answering meanwhile.  Only the
+ * swap runs on the loop thread.
+ */
+struct reload_job {
+	uv_work_t		 req;
+	struct daemon		*d;
+	char			*actor;
+	struct control_client	*client;
+	struct config		*c;
+	struct remind_templates	 tpl;
+	struct sched		*s;
+	struct diag		 diag;
+};
+
+static void
+reload_work_cb(uv_work_t *req)
+{
+	struct reload_job *j = req->data;
+
+	/* The zone is only checked here: setenv() is not thread-safe. */
+	j->c = conf_load_ex(j->d->conf_path, 0, &j->diag);
+	if (j->c != NULL && derive(j->c, &j->tpl, &j->s, &j->diag) != 0) {
+		conf_free(j->c);
+		j->c = NULL;
+	}
+}
+
+static json_t *
+reload_reply(int rc, const struct diag *diag)
+{
+	struct buf b = { 0 };
+	json_t *r;
+
+	if (rc == 0)
+		return control_ok();
+	diag_format(diag, &b);
+	r = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+	    "reload failed; the previous configuration stays active",
+	    "diagnostics", b.s ? b.s : "");
+	buf_free(&b);
+	return r;
+}
+
+static void
+reload_after_cb(uv_work_t *req, int status)
+{
+	struct reload_job *j = req->data;
+	struct daemon *d = j->d;
+	int rc = -1;
+
+	d->reloading = 0;
+	if (d->stopping || status != 0) {
+		sched_free(j->s);
+		if (j->c != NULL)
+			remind_templates_free(&j->tpl);
+		conf_free(j->c);
+		if (j->client != NULL)
+			control_reply(j->client, control_error("the daemon is "
+			    "stopping"));
+	} else if (j->c != NULL && strcmp(j->c->timezone,
+	    d->conf->timezone) != 0) {
+		/* The schedule was built in the old zone: load again here. */
+		sched_free(j->s);
+		remind_templates_free(&j->tpl);
+		conf_free(j->c);
+		diag_free(&j->diag);
+		rc = daemon_reload(d, j->actor, &j->diag);
+	} else
+		rc = apply(d, j->c, &j->tpl, j->s, j->actor, &j->diag);
+	if (!d->stopping && j->client != NULL)
+		control_reply(j->client, reload_reply(rc, &j->diag));
+	diag_free(&j->diag);
+	free(j->actor);
+	free(j);
+	if (!d->stopping && d->reload_again) {
+		d->reload_again = 0;
+		daemon_reload_start(d, "signal", NULL);
+	}
+}
+
+int
+daemon_reload_start(struct daemon *d, const char *actor,
+    struct control_client *client)
+{
+	struct reload_job *j;
+
+	if (d->reloading) {
+		d->reload_again = client == NULL;
+		return -1;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->req.data = j;
+	j->d = d;
+	j->actor = xstrdup(actor);
+	j->client = client;
+	notify_reloading();
+	if (uv_queue_work(d->loop, &j->req, reload_work_cb,
+	    reload_after_cb) != 0) {
+		free(j->actor);
+		free(j);
+		return -1;
+	}
+	d->reloading = 1;
 	return 0;
 }
 
@@ -436,13 +555,11 @@ static void
 signal_cb(uv_signal_t *h, int signum)
 {
 	struct daemon *d = h->data;
-	struct diag diag = { 0 };
 
 	switch (signum) {
 	case SIGHUP:
 		log_info("reload on SIGHUP");
-		daemon_reload(d, "signal", &diag);
-		diag_free(&diag);
+		daemon_reload_start(d, "signal", NULL);
 		break;
 	case SIGTERM:
 		shutdown_daemon(d, "SIGTERM");
