@@ -70,7 +70,27 @@ open(p, "w").write(s)
 PY
 $CTL reload >/dev/null
 check "reload accepted" [ $? -eq 0 ]
+# A reload that removes an activity altogether stops its ladder too.
+before19=$(ledger_lines --activity skarpnack-2019-19 | wc -l)
+/usr/bin/python3 - "$T/conf/plans/skarpnack-2019.conf" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read()
+i = s.index('id = "skarpnack-2019-19";')
+start = s.rindex("{", 0, i)
+end = s.index("}", i) + 1
+# The element and the comma that separates it from the next one.
+if s[end:].lstrip().startswith(","):
+    end = s.index(",", end) + 1
+s = s[:start] + s[end:]
+open(p, "w").write(s)
+PY
+$CTL reload >/dev/null
+check "reload without activity 19 accepted" [ $? -eq 0 ]
+check "activity 19 is gone from the plan" bash -c "! $CTL plan show skarpnack-2019-19 >/dev/null 2>&1"
+
 $CTL debug time set 2020-06-30T23:59 >/dev/null
+check "activity 19 had reminders due later (VB 2019)" grep -q "skarpnack-2019-19  VB 2019" <(sed -E 's/  (to|cc) /  /' "$GOLDEN")
+check "but gets none of them after its removal" [ "$(ledger_lines --activity skarpnack-2019-19 | wc -l)" -eq "$before19" ]
 check "no reminder for a done activity after the reload" [ "$(ledger_lines --activity skarpnack-2019-01 | wc -l)" -eq "$before" ]
 
 # Downtime of 3 days: late reminders.
