@@ -183,27 +183,6 @@ blank(const char *s)
 	return 1;
 }
 
-/* Collapses runs of white space into one space and trims, in place. */
-static char *
-squeeze(char *s)
-{
-	char *r = s, *w = s;
-	int space = 0;
-
-	for (; *r != '\0'; r++) {
-		if (isspace((unsigned char)*r)) {
-			space = 1;
-			continue;
-		}
-		if (space && w != s)
-			*w++ = ' ';
-		space = 0;
-		*w++ = *r;
-	}
-	*w = '\0';
-	return s;
-}
-
 static int
 has_prefix(const char *s, const char *prefix)
 {
@@ -438,10 +417,10 @@ import_cell_text(const char *s)
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		item = 0;
-		t = squeeze(line);
+		t = str_squeeze(line);
 		if (*t == LI_MARK) {
 			item = 1;
-			t = squeeze(t + 1);
+			t = str_squeeze(t + 1);
 		}
 		if (*t == '\0')
 			continue;
@@ -740,7 +719,7 @@ split_items(const char *text, const char *const *seps, char ***out)
 					break;
 				}
 		if (len > 0 || *p == '\0') {
-			item = squeeze(xstrndup(start, (size_t)(p - start)));
+			item = str_squeeze(xstrndup(start, (size_t)(p - start)));
 			if (*item == '-' && item[1] == ' ')
 				memmove(item, item + 2, strlen(item + 2) + 1);
 			if (*item != '\0') {
@@ -798,16 +777,7 @@ section_in(const char *text)
 static void
 activity_clear(struct activity *a)
 {
-	size_t i;
-
-	free(a->id);
-	free(a->title);
-	free(a->description);
-	for (i = 0; i < a->nresponsible; i++)
-		free(a->responsible[i]);
-	free(a->responsible);
-	free(a->schedule_text);
-	free(a->followup);
+	plan_activity_free(a);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -1142,7 +1112,7 @@ plain(const char *s)
 	for (char *p = t; *p != '\0'; p++)
 		if (*p == '\n')
 			*p = ' ';
-	return squeeze(t);
+	return str_squeeze(t);
 }
 
 /* The checkpoint named in folded text at or after `from`; 0 or -1. */

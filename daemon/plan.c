@@ -122,27 +122,6 @@ plan_id_valid(const char *s)
 	return 1;
 }
 
-/* Collapses runs of white space into one space and trims, in place. */
-static char *
-squeeze(char *s)
-{
-	char *r = s, *w = s;
-	int space = 0;
-
-	for (; *r != '\0'; r++) {
-		if (isspace((unsigned char)*r)) {
-			space = 1;
-			continue;
-		}
-		if (space && w != s)
-			*w++ = ' ';
-		space = 0;
-		*w++ = *r;
-	}
-	*w = '\0';
-	return s;
-}
-
 /* Consumes `word` at *p when it is followed by a space, a digit or the end. */
 static int
 eat(const char **p, const char *word)
@@ -323,7 +302,7 @@ plan_parse_schedule(const char *text, struct schedule *sc,
 	tmp.kind = SCHEDULE_DUE;
 	tmp.date = CALENDAR_NODATE;
 	tmp.year_only = 0;
-	f = squeeze(plan_fold(text));
+	f = str_squeeze(plan_fold(text));
 	p = f;
 	/* A period closing the word, as in "Löpande.", is still the word. */
 	if (strcmp(f, "lopande") == 0 || strcmp(f, "lopande.") == 0) {
@@ -377,7 +356,7 @@ plan_parse_followup(const char *text, int plan_year, struct followup *f,
 	char *s;
 	size_t n;
 
-	s = squeeze(plan_fold(text));
+	s = str_squeeze(plan_fold(text));
 	n = strlen(s);
 	if (n > 0 && s[n - 1] == '.')
 		s[--n] = '\0';
@@ -393,7 +372,7 @@ plan_parse_followup(const char *text, int plan_year, struct followup *f,
 	}
 	free(s);
 	/* calendar.c folds case itself; it wants the letters as written. */
-	s = squeeze(xstrdup(text));
+	s = str_squeeze(xstrdup(text));
 	n = strlen(s);
 	if (n > 0 && s[n - 1] == '.')
 		s[--n] = '\0';
@@ -536,11 +515,13 @@ plan_find_activity(const struct plan *p, const char *id)
 	return NULL;
 }
 
-static void
-activity_free(struct activity *a)
+void
+plan_activity_free(struct activity *a)
 {
 	size_t i;
 
+	if (a == NULL)
+		return;
 	free(a->id);
 	free(a->title);
 	free(a->description);
@@ -564,7 +545,7 @@ plan_free(struct plan *p)
 	free(p->title);
 	free(p->diary_number);
 	for (i = 0; i < p->nactivities; i++)
-		activity_free(&p->activities[i]);
+		plan_activity_free(&p->activities[i]);
 	free(p->activities);
 	memset(p, 0, sizeof(*p));
 }
@@ -712,7 +693,7 @@ load_activity(const config_setting_t *g, struct plan *p, struct activity *a,
 			cfg_error(d, m, "'responsible' is empty");
 		a->responsible = xcalloc(n ? n : 1, sizeof(char *));
 		for (i = 0; i < n; i++) {
-			char *t = squeeze(xstrdup(v[i]));
+			char *t = str_squeeze(xstrdup(v[i]));
 
 			if (*t == '\0')
 				cfg_error(d, config_setting_is_aggregate(m) ?

@@ -129,6 +129,8 @@ struct checkpoint *plan_checkpoints(const struct plan *,
  */
 int	plan_load(const char *path, struct plan *, struct diag *);
 void	plan_free(struct plan *);
+/* Frees what an activity owns (not the struct itself); NULL is fine. */
+void	plan_activity_free(struct activity *);
 /* Writes a plan as a plan file in canonical form (loads again). */
 void	plan_write(const struct plan *, struct buf *);
 /* Looks up an activity by id; NULL if none. */

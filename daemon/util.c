@@ -2,6 +2,7 @@
  * util: allocation, string buffers and diagnostics shared by every module.
  * Nothing here does I/O except read_file() and the diag printers.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -309,6 +310,26 @@ strtrim(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
 	    e[-1] == '\r'))
 		*--e = '\0';
+	return s;
+}
+
+char *
+str_squeeze(char *s)
+{
+	char *r = s, *w = s;
+	int space = 0;
+
+	for (; *r != '\0'; r++) {
+		if (isspace((unsigned char)*r)) {
+			space = 1;
+			continue;
+		}
+		if (space && w != s)
+			*w++ = ' ';
+		space = 0;
+		*w++ = *r;
+	}
+	*w = '\0';
 	return s;
 }
 

@@ -79,6 +79,9 @@ void	diag_free(struct diag *);
 int	parse_int64(const char *, long long *);
 /* Strips leading and trailing white space in place; returns its argument. */
 char	*strtrim(char *);
+/* Collapses runs of white space into one space and trims, in place;
+ * returns its argument. */
+char	*str_squeeze(char *);
 /* Reads a whole file into a string the caller frees; NULL and errno on error. */
 char	*read_file(const char *, size_t *);
 /* Hex SHA-256 of a byte string into out[65]. */
