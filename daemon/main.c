@@ -417,7 +417,9 @@ daemon_intake(void *arg, const char *client, const char *json, size_t len,
 		j = json_pack("{s:I, s:s, s:s}", "number", (json_int_t)id,
 		    "received", when, "receipt", receipt);
 		out->status = 201;
-		daemon_run_due(d);
+		/* The alerts go out now; an acknowledgement deadline waits. */
+		outbox_kick(d->outbox);
+		arm(d);
 	}
 	out->body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);

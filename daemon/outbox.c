@@ -28,9 +28,6 @@
 #include "transport.h"
 #include "util.h"
 
-/* Fetched per look at the queue; jobs take what they can. */
-#define FETCH	1000
-
 struct job_msg {
 	int64_t			 id;
 	char			*message_id;
@@ -64,9 +61,12 @@ struct outbox {
 	void				*arg;
 	int				 busy;
 	int				 stopping;
+	int				 failures;	/* unreported ones may wait */
 	time_t				 last_digest;
-	/* the job being filled by collect() */
-	struct job			*fill;
+	/* the jobs being filled by collect() */
+	struct job			**fill;
+	int				 nfill;
+	int				 cur;
 };
 
 static void
@@ -191,6 +191,8 @@ record(struct outbox *ob, struct job *j)
 		store_rollback(ob->st);
 		return;
 	}
+	if (failed)
+		ob->failures = 1;
 	if (sent || deferred || failed)
 		log_info("outbox: %d delivered, %d deferred, %d failed%s%s",
 		    sent, deferred, failed, j->err[0] ? ": " : "", j->err);
@@ -232,22 +234,31 @@ job_new(struct outbox *ob)
 	return j;
 }
 
-/* Adds one due recipient to the job being filled. */
+/*
+ * Adds one due recipient to the jobs being filled: a message's
+ * recipients stay together, and a job takes up to `batch` messages.
+ */
 static void
 collect(void *arg, const struct store_rcpt *r)
 {
 	struct outbox *ob = arg;
-	struct job *j = ob->fill;
+	struct job *j;
 	struct job_msg *m = NULL;
 
+	if (ob->cur >= ob->nfill)
+		return;
+	j = ob->fill[ob->cur];
 	if (j->nmsgs > 0 && j->msgs[j->nmsgs - 1].id == r->message)
 		m = &j->msgs[j->nmsgs - 1];
 	else {
 		size_t len = 0;
 		char *data;
 
-		if ((size_t)ob->c->mail.batch <= j->nmsgs)
-			return;	/* the next job takes it */
+		if ((size_t)ob->c->mail.batch <= j->nmsgs) {
+			if (++ob->cur >= ob->nfill)
+				return;	/* the next kick takes it */
+			j = ob->fill[ob->cur];
+		}
 		data = store_message_data(ob->st, r->message, &len);
 		if (data == NULL)
 			return;
@@ -307,7 +318,8 @@ failure_digest(struct outbox *ob, time_t now)
 	char key[64], when[17];
 	const char *count;
 
-	if (ob->last_digest != 0 && now - ob->last_digest < 3600)
+	if (!ob->failures || (ob->last_digest != 0 &&
+	    now - ob->last_digest < 3600))
 		return;
 	t = template_ctx_new();
 	if (store_begin(ob->st) != 0) {
@@ -340,6 +352,7 @@ failure_digest(struct outbox *ob, time_t now)
 		log_warnx("outbox: %s delivery failure(s) reported to the "
 		    "admin", count);
 	}
+	ob->failures = 0;
 	store_commit(ob->st);
 	template_ctx_free(t);
 }
@@ -347,39 +360,60 @@ failure_digest(struct outbox *ob, time_t now)
 void
 outbox_kick(struct outbox *ob)
 {
+	struct job **jobs;
 	time_t now;
 	size_t i, k;
+	int n, free_sessions;
 
 	if (ob == NULL || ob->stopping)
 		return;
 	now = ob->now(ob->arg);
 	failure_digest(ob, now);
-	while (ob->busy < ob->c->mail.max_sessions) {
-		struct job *j = job_new(ob);
+	free_sessions = ob->c->mail.max_sessions - ob->busy;
+	if (free_sessions <= 0)
+		return;
+	/* One look at the queue fills every free session. */
+	jobs = xcalloc((size_t)free_sessions, sizeof(*jobs));
+	for (n = 0; n < free_sessions; n++)
+		jobs[n] = job_new(ob);
+	ob->fill = jobs;
+	ob->nfill = free_sessions;
+	ob->cur = 0;
+	/* Recipients per message are few; four rows a message is plenty. */
+	store_outbox_due(ob->st, now, free_sessions * ob->c->mail.batch * 4,
+	    collect, ob);
+	ob->fill = NULL;
+	/*
+	 * Marked before the jobs start, so that a crash is noticed; if the
+	 * mark cannot be written, nothing starts (the next kick tries).
+	 */
+	if (jobs[0]->nmsgs > 0) {
+		int ok = store_begin(ob->st) == 0;
 
-		ob->fill = j;
-		store_outbox_due(ob->st, now, FETCH, collect, ob);
-		ob->fill = NULL;
-		if (j->nmsgs == 0) {
-			job_free(j);
+		for (n = 0; ok && n < free_sessions; n++)
+			for (i = 0; ok && i < jobs[n]->nmsgs; i++)
+				for (k = 0; ok && k < jobs[n]->msgs[i].nrcpt;
+				    k++)
+					ok = store_rcpt_sending(ob->st,
+					    jobs[n]->msgs[i].id,
+					    jobs[n]->msgs[i].rcpt[k].addr) == 0;
+		if (!ok || store_commit(ob->st) != 0) {
+			store_rollback(ob->st);
+			for (n = 0; n < free_sessions; n++)
+				job_free(jobs[n]);
+			free(jobs);
 			return;
 		}
-		/* Marked before the job starts, so a crash is noticed. */
-		if (store_begin(ob->st) == 0) {
-			for (i = 0; i < j->nmsgs; i++)
-				for (k = 0; k < j->msgs[i].nrcpt; k++)
-					store_rcpt_sending(ob->st,
-					    j->msgs[i].id,
-					    j->msgs[i].rcpt[k].addr);
-			store_commit(ob->st);
-		}
-		if (uv_queue_work(ob->loop, &j->req, work_cb,
-		    after_work_cb) != 0) {
-			job_free(j);
-			return;
+	}
+	for (n = 0; n < free_sessions; n++) {
+		if (jobs[n]->nmsgs == 0 || uv_queue_work(ob->loop,
+		    &jobs[n]->req, work_cb, after_work_cb) != 0) {
+			job_free(jobs[n]);
+			continue;
 		}
 		ob->busy++;
 	}
+	free(jobs);
 }
 
 time_t
@@ -432,6 +466,8 @@ outbox_start(uv_loop_t *loop, struct store *st, const struct config *c,
 		return NULL;
 	}
 	srandom((unsigned)now(arg) ^ (unsigned)uv_os_getpid());
+	/* Failures from before a restart may not have been reported yet. */
+	ob->failures = 1;
 	if ((n = store_outbox_recover(st)) > 0)
 		log_warnx("outbox: %d recipient(s) left 'sending' by a crash "
 		    "are queued again", n);

@@ -132,6 +132,12 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE notification ADD COLUMN digest_at INTEGER;"
 	"CREATE INDEX notification_digest ON notification(digest_at)"
 	"  WHERE message IS NULL AND digest_at IS NOT NULL;",
+	/*
+	 * 4 -> 5: the delivery queue in the order it is taken, so that
+	 * picking the next batch reads only that batch, not the whole queue.
+	 */
+	"CREATE INDEX message_rcpt_queue ON message_rcpt(next_attempt, message)"
+	"  WHERE state IN ('queued', 'deferred');",
 };
 
 enum stmt {
@@ -230,7 +236,7 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	[ST_RCPT_DUE] = "SELECT m.id, m.message_id, r.addr, r.attempts, "
 	    "m.created_at FROM message_rcpt r JOIN message m ON m.id = r.message "
 	    "WHERE r.state IN ('queued', 'deferred') AND r.next_attempt <= ?1 "
-	    "ORDER BY r.next_attempt, m.id LIMIT ?2",
+	    "ORDER BY r.next_attempt, r.message LIMIT ?2",
 	[ST_RCPT_SET] = "UPDATE message_rcpt SET state = ?3, attempts = ?4, "
 	    "next_attempt = ?5, last_reply = ?6 WHERE message = ?1 AND addr = ?2",
 	[ST_RCPT_RESET] = "UPDATE message_rcpt SET state = 'queued' "
