@@ -105,7 +105,7 @@ sanitize:
 	    LDFLAGS="-fsanitize=address,undefined" check
 
 bench: deps all
-	BUILD=$(BUILD) sh tests/bench/run.sh
+	BUILD=$(BUILD) bash tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
