@@ -3,6 +3,15 @@
 # no wakeups for 60 s.  strace counts the event-loop waits that return;
 # the daemon runs on the real clock, where the shipped plan is long past.
 . tests/integration/lib.sh
+case $BUILD in
+*sanitize*)
+	# A wake-up count, not a memory property: once is enough.
+	echo "skipped: $BUILD is a sanitizer build"
+	echo "idle: 0 passed, 0 failed"
+	rm -rf "$T"
+	exit 0
+	;;
+esac
 setup_conf
 trap finish EXIT
 
