@@ -81,10 +81,8 @@ static json_t *
 cmd_reload(struct daemon *d, const struct control_peer *peer, json_t *req,
     struct control_client *client)
 {
-	/* Answered when the reload job is done (daemon.c). */
-	if (daemon_reload_start(d, peer->user, client) != 0)
-		return control_error("a reload is already running; try again "
-		    "in a moment");
+	/* Answered when the reload job is done (main.c). */
+	daemon_reload_start(d, peer->user, client);
 	return NULL;
 }
 

@@ -46,7 +46,9 @@ struct daemon {
 	time_t			 clock;		/* the test clock's time */
 	int			 stopping;
 	int			 reloading;	/* a reload job runs */
-	int			 reload_again;	/* SIGHUP meanwhile */
+	int			 reload_again;	/* asked for meanwhile */
+	struct control_client	**waiting;	/* for the next reload job */
+	size_t			 nwaiting;
 };
 
 /* The daemon's idea of now: the test clock when there is one. */
@@ -58,8 +60,8 @@ time_t	daemon_now(const struct daemon *);
 int	daemon_reload(struct daemon *, const char *actor, struct diag *diag);
 /*
  * The same in the thread pool; the swap runs on the loop thread when the
- * job is done and `client` (may be NULL) gets the reply then.  -1 when a
- * reload already runs (a SIGHUP then reloads again after it).
+ * job is done and `client` (may be NULL) gets the reply then.  Asked for
+ * while one runs, it runs again after it.  0, or -1 when no job starts.
  */
 int	daemon_reload_start(struct daemon *, const char *actor,
 	    struct control_client *client);

@@ -209,7 +209,8 @@ struct reload_job {
 	uv_work_t		 req;
 	struct daemon		*d;
 	char			*actor;
-	struct control_client	*client;
+	struct control_client	**clients;	/* waiting for the answer */
+	size_t			 nclients;
 	struct config		*c;
 	struct remind_templates	 tpl;
 	struct sched		*s;
@@ -245,11 +246,14 @@ reload_reply(int rc, const struct diag *diag)
 	return r;
 }
 
+static int	reload_queue(struct daemon *, const char *);
+
 static void
 reload_after_cb(uv_work_t *req, int status)
 {
 	struct reload_job *j = req->data;
 	struct daemon *d = j->d;
+	size_t i;
 	int rc = -1;
 
 	d->reloading = 0;
@@ -258,9 +262,9 @@ reload_after_cb(uv_work_t *req, int status)
 		if (j->c != NULL)
 			remind_templates_free(&j->tpl);
 		conf_free(j->c);
-		if (j->client != NULL)
-			control_reply(j->client, control_error("the daemon is "
-			    "stopping"));
+		for (i = 0; i < j->nclients; i++)
+			control_reply(j->clients[i], control_error("the daemon "
+			    "is stopping"));
 	} else if (j->c != NULL && strcmp(j->c->timezone,
 	    d->conf->timezone) != 0) {
 		/* The schedule was built in the old zone: load again here. */
@@ -271,41 +275,67 @@ reload_after_cb(uv_work_t *req, int status)
 		rc = daemon_reload(d, j->actor, &j->diag);
 	} else
 		rc = apply(d, j->c, &j->tpl, j->s, j->actor, &j->diag);
-	if (!d->stopping && j->client != NULL)
-		control_reply(j->client, reload_reply(rc, &j->diag));
+	for (i = 0; !d->stopping && i < j->nclients; i++)
+		control_reply(j->clients[i], reload_reply(rc, &j->diag));
 	diag_free(&j->diag);
+	free(j->clients);
 	free(j->actor);
 	free(j);
-	if (!d->stopping && d->reload_again) {
-		d->reload_again = 0;
-		daemon_reload_start(d, "signal", NULL);
-	}
+	/* Asked for while this one ran: once more, for all who asked. */
+	if (!d->stopping && d->reload_again)
+		reload_queue(d, "signal");
 }
 
-int
-daemon_reload_start(struct daemon *d, const char *actor,
-    struct control_client *client)
+/* Starts a reload job for everyone waiting on d->waiting. */
+static int
+reload_queue(struct daemon *d, const char *actor)
 {
 	struct reload_job *j;
 
-	if (d->reloading) {
-		d->reload_again = client == NULL;
-		return -1;
-	}
 	j = xcalloc(1, sizeof(*j));
 	j->req.data = j;
 	j->d = d;
 	j->actor = xstrdup(actor);
-	j->client = client;
+	j->clients = d->waiting;
+	j->nclients = d->nwaiting;
+	d->waiting = NULL;
+	d->nwaiting = 0;
+	d->reload_again = 0;
 	notify_reloading();
 	if (uv_queue_work(d->loop, &j->req, reload_work_cb,
 	    reload_after_cb) != 0) {
+		size_t i;
+
+		for (i = 0; i < j->nclients; i++)
+			control_reply(j->clients[i], control_error("cannot "
+			    "start a reload"));
+		free(j->clients);
 		free(j->actor);
 		free(j);
 		return -1;
 	}
 	d->reloading = 1;
 	return 0;
+}
+
+int
+daemon_reload_start(struct daemon *d, const char *actor,
+    struct control_client *client)
+{
+	if (client != NULL) {
+		d->waiting = xreallocarray(d->waiting, d->nwaiting + 1,
+		    sizeof(*d->waiting));
+		d->waiting[d->nwaiting++] = client;
+	}
+	/*
+	 * A reload asked for while one runs may have missed an edit made
+	 * meanwhile: it runs again when the current one is done.
+	 */
+	if (d->reloading) {
+		d->reload_again = 1;
+		return 0;
+	}
+	return reload_queue(d, actor);
 }
 
 /*
@@ -611,6 +641,7 @@ main(int argc, char *argv[])
 	const char *conf_path = SYSCONFDIR "/planwatch/planwatch.conf";
 	const char *test_clock = NULL;
 	int ch, foreground = 0, check = 0, verbose = 0;
+	size_t i;
 	char err[1024];
 
 	memset(&d, 0, sizeof(d));
@@ -738,6 +769,11 @@ main(int argc, char *argv[])
 	daemon_run_due(&d);
 	notify("READY=1");
 	uv_run(d.loop, UV_RUN_DEFAULT);
+	/* Reloads asked for after the stop get their answer now. */
+	for (i = 0; i < d.nwaiting; i++)
+		control_reply(d.waiting[i], control_error("the daemon is "
+		    "stopping"));
+	free(d.waiting);
 	if (d.stop_timer.loop != NULL) {
 		uv_close((uv_handle_t *)&d.stop_timer, NULL);
 		uv_run(d.loop, UV_RUN_NOWAIT);

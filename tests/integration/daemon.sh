@@ -59,9 +59,10 @@ check "reload with a broken file exits 1" [ $rc -eq 1 ]
 check "reload prints file:line" grep -qF "$T/conf/organization.conf:$bline: unknown key 'roles_extra' in organization" <<<"$out"
 check "the old configuration stays active" [ "$(org_hash)" = "$h1" ]
 
+n0=$(grep -c "previous configuration stays active" "$T/daemon.log")
 kill -HUP "$DPID"
 i=0
-until grep -q "previous configuration stays active" "$T/daemon.log" || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+until [ "$(grep -c "previous configuration stays active" "$T/daemon.log")" -gt "$n0" ] || [ $i -ge 400 ]; do sleep 0.05; i=$((i + 1)); done
 check "SIGHUP with a broken file is logged and survived" kill -0 "$DPID"
 
 cp "$T/org.good" "$T/conf/organization.conf"
@@ -77,6 +78,16 @@ out=$($CTL reload 2>&1)
 check "a template with an unknown placeholder fails the reload" [ $? -eq 1 ]
 check "naming the template's file:line" grep -qF "$T/rules/templates/sv/reminder.txt:$tline: unknown placeholder" <<<"$out"
 cp "$T/reminder.good" "$T/rules/templates/sv/reminder.txt"
+
+# Reloads asked for at once all get an answer; none is refused.
+$CTL reload >/dev/null 2>&1 & r1=$!
+$CTL reload >/dev/null 2>&1 & r2=$!
+kill -HUP "$DPID"
+$CTL reload >/dev/null 2>&1
+r3=$?
+wait $r1; s1=$?
+wait $r2; s2=$?
+check "concurrent reloads all succeed ($s1 $s2 $r3)" [ "$s1$s2$r3" = 000 ]
 
 out=$($CTL backup "$T/backup.db" 2>&1)
 check "backup while running" [ $? -eq 0 ]
