@@ -253,3 +253,18 @@ cfg_quote(struct buf *b, const char *s)
 	}
 	buf_addc(b, '"');
 }
+
+void
+cfg_write_strings(struct buf *b, const char *indent, const char *key,
+    char *const *v, size_t n)
+{
+	size_t i;
+
+	buf_printf(b, "%s%s = [ ", indent, key);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		cfg_quote(b, v[i]);
+	}
+	buf_adds(b, " ];\n");
+}

@@ -59,5 +59,8 @@ int	cfg_get_strings(const config_setting_t *g, const char *name,
 char	*cfg_path(const char *file, const char *path);
 /* Appends a string as a libconfig string literal, escaping " and \. */
 void	cfg_quote(struct buf *, const char *);
+/* Appends `indent key = [ "a", "b" ];` and a newline. */
+void	cfg_write_strings(struct buf *, const char *indent, const char *key,
+	    char *const *v, size_t n);
 
 #endif

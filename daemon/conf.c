@@ -1368,21 +1368,6 @@ dump_kv(struct buf *b, const char *indent, const char *key, const char *val)
 }
 
 static void
-dump_strings(struct buf *b, const char *indent, const char *key,
-    char **v, size_t n)
-{
-	size_t i;
-
-	buf_printf(b, "%s%s = [ ", indent, key);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_adds(b, ", ");
-		cfg_quote(b, v[i]);
-	}
-	buf_adds(b, " ];\n");
-}
-
-static void
 dump_person(struct buf *b, const char *indent, const char *key,
     const struct person *p, int in_list)
 {
@@ -1494,7 +1479,7 @@ conf_dump(const struct config *c, struct buf *b)
 		if (r->reports_to)
 			dump_kv(b, "      ", "reports_to", r->reports_to);
 		if (r->naliases)
-			dump_strings(b, "      ", "aliases", r->aliases,
+			cfg_write_strings(b, "      ", "aliases", r->aliases,
 			    r->naliases);
 		buf_adds(b, "      people = (\n");
 		for (j = 0; j < r->npeople; j++) {
@@ -1523,7 +1508,7 @@ conf_dump(const struct config *c, struct buf *b)
 		}
 		buf_adds(b, " ];\n");
 		if (g->naliases)
-			dump_strings(b, "      ", "aliases", g->aliases,
+			cfg_write_strings(b, "      ", "aliases", g->aliases,
 			    g->naliases);
 		buf_adds(b, i + 1 < o->ngroups ? "    },\n" : "    }\n");
 	}

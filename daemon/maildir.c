@@ -32,18 +32,6 @@
 
 static atomic_uint maildir_counter;
 
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int
 ensure_dir(const char *path, char *err, size_t errlen)
 {
@@ -55,7 +43,7 @@ ensure_dir(const char *path, char *err, size_t errlen)
 		return 0;
 	if (errno == EEXIST)
 		errno = ENOTDIR;
-	seterr(err, errlen, "maildir %s: %s", path, strerror(errno));
+	set_error(err, errlen, "maildir %s: %s", path, strerror(errno));
 	return -1;
 }
 
@@ -191,20 +179,20 @@ maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1 || write_all(fd, b.s ? b.s : "", b.len) != 0 ||
 	    fsync(fd) != 0) {
-		seterr(ebuf, sizeof(ebuf), "maildir %s: write %s: %s", dir,
+		set_error(ebuf, sizeof(ebuf), "maildir %s: write %s: %s", dir,
 		    name, strerror(errno));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		seterr(ebuf, sizeof(ebuf), "maildir %s: write %s: %s", dir,
+		set_error(ebuf, sizeof(ebuf), "maildir %s: write %s: %s", dir,
 		    name, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, new) != 0) {
-		seterr(ebuf, sizeof(ebuf), "maildir %s: rename %s: %s", dir,
+		set_error(ebuf, sizeof(ebuf), "maildir %s: rename %s: %s", dir,
 		    name, strerror(errno));
 		unlink(tmp);
 		goto out;
@@ -217,7 +205,7 @@ maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
 		 * rather than the outbox believing in a message that a
 		 * power cut could make vanish.
 		 */
-		seterr(ebuf, sizeof(ebuf), "maildir %s: fsync new: %s", dir,
+		set_error(ebuf, sizeof(ebuf), "maildir %s: fsync new: %s", dir,
 		    strerror(errno));
 		unlink(new);
 		free(sub);
@@ -235,7 +223,7 @@ out:
 	}
 	if (rc != 0) {
 		set_results(dv, DELIVERY_TEMPFAIL, 0, ebuf);
-		seterr(err, errlen, "%s", ebuf);
+		set_error(err, errlen, "%s", ebuf);
 	}
 	buf_free(&b);
 	free(tmp);

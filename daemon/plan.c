@@ -405,8 +405,8 @@ plan_format_followup(const struct followup *f, struct buf *b)
 }
 
 /* The checkpoint an ongoing activity runs until. */
-static struct checkpoint
-revision_of(const struct plan *p)
+struct checkpoint
+plan_revision(const struct plan *p)
 {
 	struct checkpoint cp;
 
@@ -423,7 +423,7 @@ plan_activity_end(const struct plan *p, const struct activity *a,
 {
 	if (a->schedule.kind != SCHEDULE_ONGOING)
 		return a->schedule.date;
-	return calendar_checkpoint_due(cal, revision_of(p));
+	return calendar_checkpoint_due(cal, plan_revision(p));
 }
 
 struct dated {
@@ -469,7 +469,7 @@ plan_checkpoints(const struct plan *p, const struct activity *a,
 	}
 	if (ordinary) {
 		last = plan_activity_end(p, a, cal);
-		limit = calendar_checkpoint_due(cal, revision_of(p));
+		limit = calendar_checkpoint_due(cal, plan_revision(p));
 		calendar_civil(p->adopted, &y0, &m, &d);
 		calendar_civil(limit, &y1, &m, &d);
 		/* A VB is due the year after the one it reports on. */
@@ -799,20 +799,6 @@ plan_load(const char *path, struct plan *p, struct diag *d)
 }
 
 static void
-write_strings(struct buf *b, const char *key, char *const *v, size_t n)
-{
-	size_t i;
-
-	buf_printf(b, "    %s = [ ", key);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_adds(b, ", ");
-		cfg_quote(b, v[i]);
-	}
-	buf_adds(b, " ];\n");
-}
-
-static void
 write_string(struct buf *b, const char *indent, const char *key,
     const char *v)
 {
@@ -853,7 +839,7 @@ plan_write(const struct plan *p, struct buf *b)
 		    plan_section_name(a->section));
 		write_string(b, "    ", "title", a->title);
 		write_string(b, "    ", "description", a->description);
-		write_strings(b, "responsible", a->responsible,
+		cfg_write_strings(b, "    ", "responsible", a->responsible,
 		    a->nresponsible);
 		buf_reset(&t);
 		plan_format_schedule(&a->schedule, &t);

@@ -104,6 +104,8 @@ int	plan_parse_followup(const char *, int plan_year, struct followup *,
 /* "T1 2020", "VB 2019" or "I ordinarie verksamhetsuppföljning". */
 void	plan_format_followup(const struct followup *, struct buf *);
 
+/* The plan's revision checkpoint: the one it names, else VB of its year. */
+struct checkpoint plan_revision(const struct plan *);
 /*
  * The last day an activity runs: the until/due date, or for an ongoing one
  * the due date of the plan's revision checkpoint (VB of the plan's year

@@ -337,18 +337,6 @@ cp_storable(struct checkpoint cp)
 	    (unsigned)cp.kind < CHECKPOINT_NKINDS;
 }
 
-static struct checkpoint
-revision_of(const struct plan *p)
-{
-	struct checkpoint cp;
-
-	if (p->has_revision)
-		return p->revision;
-	cp.kind = CHECKPOINT_VB;
-	cp.year = p->year;
-	return cp;
-}
-
 static int
 filter_match(const struct rule *r, const struct filter *f,
     const struct activity *a, const struct activity_roles *ar)
@@ -495,7 +483,7 @@ sched_build(const struct config *c, const struct ruleset *rs)
 
 	for (p = 0; p < c->nplans; p++) {
 		const struct plan *pl = &c->plans[p];
-		struct checkpoint rev = revision_of(pl);
+		struct checkpoint rev = plan_revision(pl);
 
 		memset(reach, -1, s->nsteps + 1);
 		if ((want & (1u << RULE_EVENT_REVISION)) && cp_storable(rev))

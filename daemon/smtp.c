@@ -118,19 +118,6 @@ smtp_init(void)
 	pthread_once(&smtp_once, init_once);
 }
 
-/* Like snprintf into err, tolerating a NULL or empty buffer. */
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The last OpenSSL error of this thread as text, or a fallback. */
 static const char *
 ssl_error(char *buf, size_t len, const char *fallback)
@@ -208,7 +195,7 @@ timeout_or_default(int v, int def, const char *name, char *err,
 	if (v == 0)
 		v = def;
 	if (v < SMTP_MIN_TIMEOUT_MS || v > SMTP_MAX_TIMEOUT_MS) {
-		seterr(err, errlen, "smtp: %s timeout %d ms: must be %d to %d",
+		set_error(err, errlen, "smtp: %s timeout %d ms: must be %d to %d",
 		    name, v, SMTP_MIN_TIMEOUT_MS, SMTP_MAX_TIMEOUT_MS);
 		return -1;
 	}
@@ -226,7 +213,7 @@ tls_context(const struct smtp_config *c, char *err, size_t errlen)
 
 	ERR_clear_error();
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
-		seterr(err, errlen, "smtp: tls context: %s",
+		set_error(err, errlen, "smtp: tls context: %s",
 		    ssl_error(ebuf, sizeof(ebuf), "out of memory"));
 		return NULL;
 	}
@@ -243,7 +230,7 @@ tls_context(const struct smtp_config *c, char *err, size_t errlen)
 	else
 		ok = SSL_CTX_set_default_verify_paths(ctx);
 	if (ok != 1) {
-		seterr(err, errlen, "smtp: ca_file %s: %s",
+		set_error(err, errlen, "smtp: ca_file %s: %s",
 		    c->ca_file ? c->ca_file : "(system default)",
 		    ssl_error(ebuf, sizeof(ebuf), "cannot load"));
 		SSL_CTX_free(ctx);
@@ -259,7 +246,7 @@ tls_context(const struct smtp_config *c, char *err, size_t errlen)
 		ok = X509_VERIFY_PARAM_set1_host(param, c->host, 0);
 	}
 	if (ok != 1) {
-		seterr(err, errlen, "smtp: host %s: cannot be checked against "
+		set_error(err, errlen, "smtp: host %s: cannot be checked against "
 		    "certificates", c->host);
 		SSL_CTX_free(ctx);
 		return NULL;
@@ -274,33 +261,33 @@ smtp_new(const struct smtp_config *c, char *err, size_t errlen)
 
 	smtp_init();
 	if (c->host == NULL || c->host[0] == '\0') {
-		seterr(err, errlen, "smtp: host is required");
+		set_error(err, errlen, "smtp: host is required");
 		return NULL;
 	}
 	/* libesmtp splits "host:port" at the first colon. */
 	if (strchr(c->host, ':') != NULL || strchr(c->host, '/') != NULL) {
-		seterr(err, errlen, "smtp: host %s: give a host name or an "
+		set_error(err, errlen, "smtp: host %s: give a host name or an "
 		    "IPv4 address (IPv6 literals are not supported)", c->host);
 		return NULL;
 	}
 	if (c->port < 0 || c->port > 65535) {
-		seterr(err, errlen, "smtp: port %d: out of range", c->port);
+		set_error(err, errlen, "smtp: port %d: out of range", c->port);
 		return NULL;
 	}
 	if (c->starttls != SMTP_STARTTLS_REQUIRED &&
 	    c->starttls != SMTP_STARTTLS_OPPORTUNISTIC &&
 	    c->starttls != SMTP_STARTTLS_OFF) {
-		seterr(err, errlen, "smtp: starttls: unknown mode");
+		set_error(err, errlen, "smtp: starttls: unknown mode");
 		return NULL;
 	}
 	if ((c->user != NULL) != (c->secret != NULL) ||
 	    (c->user != NULL && c->user[0] == '\0')) {
-		seterr(err, errlen, "smtp: user and secret go together");
+		set_error(err, errlen, "smtp: user and secret go together");
 		return NULL;
 	}
 	if (c->user != NULL && c->starttls != SMTP_STARTTLS_REQUIRED &&
 	    !is_loopback(c->host)) {
-		seterr(err, errlen, "smtp: AUTH to %s needs starttls = "
+		set_error(err, errlen, "smtp: AUTH to %s needs starttls = "
 		    "\"required\": the password would cross the network in "
 		    "clear text", c->host);
 		return NULL;
@@ -448,7 +435,7 @@ probe(const struct smtp *s, char *server, size_t serverlen, char *err,
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(port, sizeof(port), "%d", s->port);
 	if ((gai = getaddrinfo(s->host, port, &hints, &res)) != 0) {
-		seterr(err, errlen, "cannot resolve %s: %s", s->host,
+		set_error(err, errlen, "cannot resolve %s: %s", s->host,
 		    gai_strerror(gai));
 		return -1;
 	}
@@ -468,10 +455,10 @@ probe(const struct smtp *s, char *server, size_t serverlen, char *err,
 	}
 	freeaddrinfo(res);
 	if (e == ETIMEDOUT)
-		seterr(err, errlen, "connect to %s port %d: no answer within "
+		set_error(err, errlen, "connect to %s port %d: no answer within "
 		    "%d ms", s->host, s->port, s->connect_ms);
 	else
-		seterr(err, errlen, "connect to %s port %d: %s", s->host,
+		set_error(err, errlen, "connect to %s port %d: %s", s->host,
 		    s->port, strerror(e ? e : EHOSTUNREACH));
 	return -1;
 }
@@ -755,7 +742,7 @@ smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
 	int ret = -1, serr, authcode = 0;
 	const char *id;
 
-	seterr(err, errlen, "%s", "");
+	set_error(err, errlen, "%s", "");
 	fail_all(msgs, nmsgs, "not attempted");
 	for (i = 0; i < nmsgs; i++)
 		nwork += msgs[i].nrcpt;
@@ -765,7 +752,7 @@ smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
 	if (probe(s, server, sizeof(server), why, sizeof(why)) == -1) {
 		log_warnx("smtp: %s port %d: %s", s->host, s->port, why);
 		fail_all(msgs, nmsgs, why);
-		seterr(err, errlen, "%s", why);
+		set_error(err, errlen, "%s", why);
 		return -1;
 	}
 
@@ -880,13 +867,13 @@ smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
 					    NULL, why);
 			}
 		log_warnx("smtp: %s port %d: %s", s->host, s->port, why);
-		seterr(err, errlen, "%s", why);
+		set_error(err, errlen, "%s", why);
 	} else if (nauth > 0) {
 		snprintf(why, sizeof(why), "the server answered MAIL with %d: "
 		    "authentication %s; check mail.smtp.user and secret_file",
 		    authcode, s->user ? "failed" : "is required");
 		log_warnx("smtp: %s port %d: %s", s->host, s->port, why);
-		seterr(err, errlen, "%s", why);
+		set_error(err, errlen, "%s", why);
 	} else
 		ret = 0;
 
@@ -910,31 +897,31 @@ smtp_secret_read(const char *path, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		set_error(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &sb) == -1) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		set_error(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	close(fd);
 	/* Group read is fine (root:planwatch 0640); the world is not. */
 	if (sb.st_mode & (S_IWGRP | S_IRWXO)) {
-		seterr(err, errlen, "%s: readable or writable by others "
+		set_error(err, errlen, "%s: readable or writable by others "
 		    "(mode %03o); chmod 0600 or 0640", path,
 		    (unsigned)(sb.st_mode & 0777));
 		return NULL;
 	}
 	if ((text = read_file(path, &len)) == NULL) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		set_error(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	for (n = 0; n < len && text[n] != '\n' && text[n] != '\r'; n++)
 		if (text[n] == '\0')
 			break;
 	if (n == 0 || (n < len && text[n] == '\0')) {
-		seterr(err, errlen, "%s: %s", path, n == 0 ?
+		set_error(err, errlen, "%s: %s", path, n == 0 ?
 		    "empty first line" : "contains a NUL byte");
 		explicit_bzero(text, len);
 		free(text);

@@ -313,6 +313,18 @@ strtrim(char *s)
 	return s;
 }
 
+void
+set_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 char *
 str_squeeze(char *s)
 {

@@ -79,6 +79,9 @@ void	diag_free(struct diag *);
 int	parse_int64(const char *, long long *);
 /* Strips leading and trailing white space in place; returns its argument. */
 char	*strtrim(char *);
+/* Formats a message into err[errlen] (both may be NULL/0). */
+void	set_error(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* Collapses runs of white space into one space and trims, in place;
  * returns its argument. */
 char	*str_squeeze(char *);
