@@ -906,10 +906,11 @@ smtp_secret_read(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	close(fd);
-	/* Group read is fine (root:planwatch 0640); the world is not. */
-	if (sb.st_mode & (S_IWGRP | S_IRWXO)) {
+	/* Only the daemon's user may read the password: not its group. */
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
 		set_error(err, errlen, "%s: readable or writable by others "
-		    "(mode %03o); chmod 0600 or 0640", path,
+		    "than its owner (mode %03o); chmod 0600 and make the "
+		    "daemon's user the owner", path,
 		    (unsigned)(sb.st_mode & 0777));
 		return NULL;
 	}

@@ -104,9 +104,9 @@ int		 smtp_send(struct smtp *s, struct delivery *msgs,
 
 /*
  * Reads the AUTH password from a file (mail.smtp.secret_file): the first
- * line, without its line end.  Refuses a file that other users may read
- * or write (group read is allowed, for root:planwatch 0640), an empty
- * first line, or a NUL byte in it.  Returns a string the caller frees (wipe it
+ * line, without its line end.  Refuses a file that anyone but its owner
+ * may read or write (mode 0600 only), an empty first line, or a NUL byte
+ * in it.  Returns a string the caller frees (wipe it
  * with explicit_bzero() first), or NULL with a message in err.
  */
 char		*smtp_secret_read(const char *path, char *err,

@@ -1125,6 +1125,9 @@ test_secret_read(void)
 	CHECK(smtp_secret_read(p, err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "mode 644") != NULL);
 	chmod(p, 0640);
+	CHECK(smtp_secret_read(p, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "mode 640") != NULL);
+	chmod(p, 0600);
 	s = smtp_secret_read(p, err, sizeof(err));
 	CHECK_STR_EQ(s, "hemligt l\xc3\xb6senord");
 	free(s);
