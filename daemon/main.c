@@ -487,6 +487,17 @@ daemon_run_due(struct daemon *d)
 		store_kv_set(d->store, REMIND_PROGRESS_KEY, (int64_t)now);
 		done = now;
 	}
+	if (now < (time_t)done) {
+		/*
+		 * The clock is behind the progress (set back, or a database
+		 * from a later test clock): carry on from now.  Whatever was
+		 * generated already keeps its ledger key, so nothing repeats.
+		 */
+		log_info("scheduler: the clock is behind the last run; going on "
+		    "from now");
+		store_kv_set(d->store, REMIND_PROGRESS_KEY, (int64_t)now);
+		done = now;
+	}
 	if (now > (time_t)done) {
 		if (remind_run(d->store, d->conf, d->sched, &d->tpl,
 		    (time_t)done, now, now, &stats) != 0) {

@@ -144,6 +144,18 @@ check "one digest to the head of preventive work" [ "$(sqlite3 "$T/var/planwatch
 check "carrying all ten of that day's reminders" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM notification n JOIN message m ON m.id = n.message WHERE m.kind = 'digest' AND n.recipient = 'forebyggande.chef@skarpnack.example.org'")" = 10 ]
 check "one message per recipient, none empty" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM message")" = "$(sqlite3 "$T/var/planwatch.db" "SELECT count(DISTINCT recipient) FROM notification")" ]
 
+# A database whose last run is later than the clock (set back, or first
+# started on today's clock) goes on from the clock, as the README's demo
+# does after `make run`.
+fresh
+cp "$TOP/rules/reminders.conf" "$T/rules/reminders.conf"
+start_daemon --test-clock=2026-11-26T12:00 >/dev/null
+stop_daemon
+start_daemon --test-clock=2020-04-15T07:00 >/dev/null
+$CTL debug time advance 2d >/dev/null
+check "after the clock went back, the 2020-04-16 reminders are generated" [ "$(ledger_lines | grep -c '^2020-04-16 08:00')" -gt 0 ]
+check "and on time, not late" [ "$(ledger_lines | grep -c 'late=0$')" = "$(ledger_lines | wc -l)" ]
+
 # The test clock is refused on a daemon without one.
 fresh
 start_daemon >/dev/null
