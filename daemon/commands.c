@@ -574,31 +574,20 @@ static json_t *
 cmd_route(struct daemon *d, const struct control_peer *peer, json_t *req)
 {
 	const char *json = reqstr(req, "report");
-	const char **units, **roles = NULL;
+	const char **roles = NULL;
 	const struct person **people = NULL;
-	struct concern_limits lim;
 	struct concern_report r;
 	struct concern_error err;
-	json_t *v = json_array();
+	json_t *v;
 	size_t i, n;
-	int today, minute, rc;
 	char when[17];
 
 	if (json == NULL)
 		return control_error("route needs the report");
-	memset(&lim, 0, sizeof(lim));
-	units = xcalloc(d->conf->org.nunits + 1, sizeof(*units));
-	for (i = 0; i < d->conf->org.nunits; i++)
-		units[i] = d->conf->org.units[i].id;
-	lim.units = units;
-	lim.nunits = d->conf->org.nunits;
-	calendar_utc_to_local(daemon_now(d), &today, &minute);
-	rc = concern_parse(json, strlen(json), &lim, today, &r, &err);
-	free(units);
-	if (rc != 0) {
-		json_decref(v);
+	if (reports_parse(d->conf, daemon_now(d), json, strlen(json), &r,
+	    &err) != 0)
 		return refuse_report(&err);
-	}
+	v = json_array();
 	n = reports_recipients(d->conf, &r, &people, &roles);
 	for (i = 0; i < n; i++)
 		json_array_append_new(v, json_pack("{s:s, s:s, s:s}", "role",

@@ -129,19 +129,13 @@ tpl_for(const struct reports_env *env, const struct person *p,
 }
 
 int
-reports_submit(const struct reports_env *env, const char *source,
-    const char *json, size_t len, int64_t *number, struct concern_error *err)
+reports_parse(const struct config *c, time_t now, const char *json,
+    size_t len, struct concern_report *r, struct concern_error *err)
 {
-	const struct config *c = env->c;
-	const char **units, **roles = NULL;
-	const struct person **people = NULL;
 	struct concern_limits lim;
-	struct concern_report r;
-	struct store_report sr;
-	char date[11], key[64];
-	size_t i, n;
+	const char **units;
+	size_t i;
 	int today, minute, rc;
-	int64_t id;
 
 	memset(&lim, 0, sizeof(lim));
 	units = xcalloc(c->org.nunits + 1, sizeof(*units));
@@ -149,10 +143,26 @@ reports_submit(const struct reports_env *env, const char *source,
 		units[i] = c->org.units[i].id;
 	lim.units = units;
 	lim.nunits = c->org.nunits;
-	calendar_utc_to_local(env->now, &today, &minute);
-	rc = concern_parse(json, len, &lim, today, &r, err);
+	calendar_utc_to_local(now, &today, &minute);
+	rc = concern_parse(json, len, &lim, today, r, err);
 	free(units);
-	if (rc != 0)
+	return rc == 0 ? 0 : -1;
+}
+
+int
+reports_submit(const struct reports_env *env, const char *source,
+    const char *json, size_t len, int64_t *number, struct concern_error *err)
+{
+	const struct config *c = env->c;
+	const char **roles = NULL;
+	const struct person **people = NULL;
+	struct concern_report r;
+	struct store_report sr;
+	char date[11], key[64];
+	size_t i, n;
+	int64_t id;
+
+	if (reports_parse(c, env->now, json, len, &r, err) != 0)
 		return 1;
 
 	memset(&sr, 0, sizeof(sr));

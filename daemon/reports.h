@@ -29,6 +29,13 @@ struct reports_env {
 };
 
 /*
+ * Validates a report against the organisation's units and the local date
+ * of `now`.  0 with *r filled (the caller frees it with
+ * concern_report_free()), or -1 with the field and reason in `err`.
+ */
+int	reports_parse(const struct config *, time_t now, const char *json,
+	    size_t len, struct concern_report *r, struct concern_error *err);
+/*
  * Validates and stores one report and queues its alerts.  Returns 0 with
  * the report's number, 1 when the report is refused (err says which field
  * and why, never the value; nothing was stored), or -1 on a storage error
