@@ -1,8 +1,9 @@
 /*
  * planwatchd: the daemon's entry point and shell.  It owns the libuv loop
  * and wires the pieces: signals, the control socket, configuration loads
- * and reloads, and the store.  Everything here is I/O and lifetimes; the
- * decisions live in the pure core modules.
+ * and reloads (in the thread pool), the store, the scheduler's timer, the
+ * outbox, and the HTTP and spool intake of concern reports.  Everything
+ * here is I/O and lifetimes; the decisions live in the pure core modules.
  *
  * Lifetimes are paired and torn down in reverse order in main().
  */
@@ -24,10 +25,10 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "concern.h"
 #include "conf.h"
 #include "control.h"
 #include "daemon.h"
-#include "concern.h"
 #include "http.h"
 #include "log.h"
 #include "outbox.h"
