@@ -3,6 +3,7 @@
  * allow-list and typed getters; this file turns libconfig's silence about
  * unknown keys, wrapped integers and wrong types into file:line errors.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -267,4 +268,40 @@ cfg_write_strings(struct buf *b, const char *indent, const char *key,
 		cfg_quote(b, v[i]);
 	}
 	buf_adds(b, " ];\n");
+}
+
+static int
+conf_name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+conf_name_filter(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 5 &&
+	    strcmp(e->d_name + n - 5, ".conf") == 0;
+}
+
+char **
+cfg_conf_files(const char *dir, const char *skip, size_t *np)
+{
+	struct dirent **names;
+	char **paths;
+	size_t k = 0;
+	int n, i;
+
+	if ((n = scandir(dir, &names, conf_name_filter, conf_name_cmp)) < 0)
+		return NULL;
+	paths = xcalloc((size_t)n + 1, sizeof(*paths));
+	for (i = 0; i < n; i++) {
+		if (skip == NULL || strcmp(names[i]->d_name, skip) != 0)
+			paths[k++] = xasprintf("%s/%s", dir, names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	*np = k;
+	return paths;
 }

@@ -57,6 +57,13 @@ int	cfg_get_strings(const config_setting_t *g, const char *name,
  * frees.
  */
 char	*cfg_path(const char *file, const char *path);
+/*
+ * The paths of the *.conf files in `dir` (not hidden, not named `skip`
+ * when it is non-NULL), in name order.  Returns an array the caller frees
+ * with its strings, *n its length; NULL with errno set when the
+ * directory cannot be read.
+ */
+char	**cfg_conf_files(const char *dir, const char *skip, size_t *n);
 /* Appends a string as a libconfig string literal, escaping " and \. */
 void	cfg_quote(struct buf *, const char *);
 /* Appends `indent key = [ "a", "b" ];` and a newline. */

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -847,21 +846,6 @@ load_calendar_cb(const config_setting_t *s, void *arg, struct diag *d)
 	load_calendar(s, arg, d);
 }
 
-static int
-conf_name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int
-conf_name_filter(const struct dirent *e)
-{
-	size_t n = strlen(e->d_name);
-
-	return e->d_name[0] != '.' && n > 5 &&
-	    strcmp(e->d_name + n - 5, ".conf") == 0;
-}
-
 /* Sorts {id, ...} records by id; the id is the first member. */
 static int
 id_cmp(const void *a, const void *b)
@@ -872,28 +856,23 @@ id_cmp(const void *a, const void *b)
 static void
 load_plans(struct config *c, struct diag *d)
 {
-	struct dirent **names;
-	int n, i;
-	size_t p, a, k;
+	char **paths;
+	size_t n, i, p, a, k;
 
-	n = scandir(c->plans_dir, &names, conf_name_filter, conf_name_cmp);
-	if (n < 0) {
+	if ((paths = cfg_conf_files(c->plans_dir, NULL, &n)) == NULL) {
 		diag_error(d, c->plans_dir, 0, "cannot read plan directory: %s",
 		    strerror(errno));
 		return;
 	}
-	c->plans = xcalloc((size_t)n, sizeof(*c->plans));
+	c->plans = xcalloc(n ? n : 1, sizeof(*c->plans));
 	for (i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", c->plans_dir, names[i]->d_name);
-
-		if (plan_load(path, &c->plans[c->nplans], d) == 0) {
+		if (plan_load(paths[i], &c->plans[c->nplans], d) == 0) {
 			c->nplans++;
-			add_file(c, path, d);
+			add_file(c, paths[i], d);
 		}
-		free(path);
-		free(names[i]);
+		free(paths[i]);
 	}
-	free(names);
+	free(paths);
 
 	/* Plan ids are unique across files, and so are activity ids. */
 	for (p = 0; p < c->nplans; p++)

@@ -9,7 +9,6 @@
  * warnings, because a reminder that never goes out is only noticed when it
  * is too late.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -855,46 +854,25 @@ rules_load_file(const char *path, const struct config *c,
 	return finish(rs, before, d);
 }
 
-static int
-name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-/* Rule files: *.conf, not hidden, and not the concern routing file. */
-static int
-name_filter(const struct dirent *e)
-{
-	size_t n = strlen(e->d_name);
-
-	return e->d_name[0] != '.' && n > 5 &&
-	    strcmp(e->d_name + n - 5, ".conf") == 0 &&
-	    strcmp(e->d_name, "routing.conf") != 0;
-}
-
 struct ruleset *
 rules_load_dir(const char *dir, const struct config *c,
     const char *const *templates, struct diag *d)
 {
 	struct ruleset *rs = xcalloc(1, sizeof(*rs));
-	struct dirent **names;
-	size_t before = d->nerrors;
-	int n, i;
+	size_t before = d->nerrors, n, i;
+	char **paths;
 
-	n = scandir(dir, &names, name_filter, name_cmp);
-	if (n < 0) {
+	/* routing.conf is the concern routing, loaded by route.c. */
+	if ((paths = cfg_conf_files(dir, "routing.conf", &n)) == NULL) {
 		diag_error(d, dir, 0, "cannot read rule directory: %s",
 		    strerror(errno));
 		rules_free(rs);
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]->d_name);
-
-		load_file(rs, path, c, templates, d);
-		free(path);
-		free(names[i]);
+		load_file(rs, paths[i], c, templates, d);
+		free(paths[i]);
 	}
-	free(names);
+	free(paths);
 	return finish(rs, before, d);
 }
