@@ -34,6 +34,9 @@ struct daemon {
 	uv_timer_t		 stop_timer;
 	struct http_server	*http;
 	struct spool		*spool;
+	/* HTTP reports waiting for the loop iteration's group commit. */
+	struct intake_pending	*pending, **pending_tail;
+	uv_check_t		 intake_check;
 	uv_signal_t		 sig_hup, sig_term, sig_int;
 	int			 tfd;		/* timerfd, CLOCK_REALTIME */
 	uv_poll_t		 tpoll;
@@ -72,12 +75,22 @@ void	daemon_run_due(struct daemon *);
 void	daemon_reports_env(struct daemon *, struct reports_env *);
 
 /*
- * Takes one concern report from the HTTP intake or the spool: 201 with
- * the number once stored, 400 with the reason when refused, 503 when it
- * could not be stored (the sender tries again).
+ * Takes one concern report from the spool: 201 with the number once
+ * stored, 400 with the reason when refused, 503 when it could not be
+ * stored (the sender tries again).
  */
 void	daemon_intake(void *arg, const char *client, const char *json,
 	    size_t len, struct intake_result *out);
+/*
+ * The same for the HTTP intake, answered after a group commit: every
+ * report valid in one loop iteration is stored in one transaction at its
+ * end (intake.h has the contract).
+ */
+struct intake_ticket *daemon_intake_queue(void *arg, const char *client,
+	    const char *json, size_t len, intake_done_cb *done,
+	    void *done_arg);
+/* Commits and answers the reports queued so far (also at shutdown). */
+void	daemon_intake_flush(struct daemon *);
 
 /* The control socket's request handler (commands.c). */
 json_t	*commands_handle(void *arg, const struct control_peer *, json_t *req,

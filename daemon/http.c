@@ -366,7 +366,7 @@ struct rate {
 struct http_core {
 	struct http_config	 cfg;
 	struct rate		*rates;		/* parallel to cfg.clients */
-	intake_submit_cb	*submit;
+	intake_queue_cb		*queue;
 	void			*arg;
 };
 
@@ -380,12 +380,22 @@ struct http_conn {
 	struct http_core	*core;
 	http_parser		 parser;
 	http_output_cb		*out;
+	http_resume_cb		*resume;
 	void			*out_arg;
 	uint64_t		 now;
 	uint64_t		 deadline;
 	unsigned long		 nrequests;
 	int			 closed;
 	int			 partial;	/* a request has begun */
+	/*
+	 * A report waiting for its commit: nothing more is parsed (input
+	 * that arrives meanwhile is held) until its answer went out.
+	 */
+	int			 waiting;
+	int			 in_queue;	/* inside core->queue() */
+	int			 keep;		/* keep-alive after it */
+	struct intake_ticket	*ticket;
+	struct buf		 held;
 	/* The request being parsed. */
 	size_t			 header_bytes;
 	struct buf		 url;
@@ -423,13 +433,13 @@ rates_rebuild(struct http_core *core, struct rate *old, size_t nold)
 }
 
 struct http_core *
-http_core_new(const struct http_config *cfg, intake_submit_cb *submit,
+http_core_new(const struct http_config *cfg, intake_queue_cb *queue,
     void *arg)
 {
 	struct http_core *core = xcalloc(1, sizeof(*core));
 
 	http_config_copy(&core->cfg, cfg);
-	core->submit = submit;
+	core->queue = queue;
 	core->arg = arg;
 	rates_rebuild(core, NULL, 0);
 	return core;
@@ -828,40 +838,78 @@ valid_status(int s)
 	return 0;
 }
 
+/* The answer to a report, now or once its transaction committed. */
+static void
+report_done(void *arg, struct intake_result *r)
+{
+	struct http_conn *c = arg;
+	int keep = c->keep, held;
+
+	c->waiting = 0;
+	c->ticket = NULL;
+	if (!valid_status(r->status)) {
+		log_warnx("http: submit returned status %d", r->status);
+		free(r->body);
+		r->body = NULL;
+		r->status = 500;
+	}
+	if (r->status >= 400 && r->body == NULL)
+		respond_error(c, r->status, r->status >= 500 ?
+		    "internal error, try again later" : "report refused",
+		    r->status == 429 || r->status == 503 ?
+		    "Retry-After: 5\r\n" : NULL);
+	else
+		respond(c, r->status, r->body ? r->body : "{}",
+		    r->status == 429 || r->status == 503 ?
+		    "Retry-After: 5\r\n" : NULL, keep && r->status < 400);
+	free(r->body);
+	r->body = NULL;
+	if (c->in_queue)
+		return;	/* answered at once: on_message_complete goes on */
+	/* Answered later: go on with what arrived meanwhile. */
+	c->deadline = c->now + c->core->cfg.request_timeout_ms;
+	http_parser_pause(&c->parser, 0);
+	held = c->held.len > 0;
+	if (!c->closed && held) {
+		struct buf in = c->held;
+
+		memset(&c->held, 0, sizeof(c->held));
+		http_conn_feed(c, in.s, in.len, c->now);
+		buf_free(&in);
+	}
+	if (c->resume != NULL)
+		c->resume(c->out_arg);
+}
+
 static int
 on_message_complete(http_parser *p)
 {
 	struct http_conn *c = p->data;
 	struct http_core *core = c->core;
-	struct intake_result r = { 0, NULL };
-	int keep = http_should_keep_alive(p);
+	struct intake_ticket *t;
 
 	c->partial = 0;
 	if (c->route == ROUTE_HEALTH)
-		respond(c, 200, "{\"status\":\"ok\"}", NULL, keep);
+		respond(c, 200, "{\"status\":\"ok\"}", NULL,
+		    http_should_keep_alive(p));
 	else if (c->client == NULL)
 		respond_error(c, 500, "internal error", NULL);
 	else {
-		core->submit(core->arg, c->client, c->body.s ? c->body.s : "",
-		    c->body.len, &r);
-		if (!valid_status(r.status)) {
-			log_warnx("http: submit returned status %d",
-			    r.status);
-			free(r.body);
-			r.body = NULL;
-			r.status = 500;
+		c->keep = http_should_keep_alive(p);
+		c->waiting = c->in_queue = 1;
+		t = core->queue(core->arg, c->client, c->body.s ?
+		    c->body.s : "", c->body.len, report_done, c);
+		c->in_queue = 0;
+		if (c->waiting && t == NULL) {
+			log_warnx("http: the report was neither answered "
+			    "nor queued");
+			c->waiting = 0;
+			respond_error(c, 500, "internal error", NULL);
+		} else if (c->waiting) {
+			c->ticket = t;
+			/* Parse no further until the answer went out. */
+			http_parser_pause(p, 1);
 		}
-		if (r.status >= 400 && r.body == NULL)
-			respond_error(c, r.status, r.status >= 500 ?
-			    "internal error, try again later" :
-			    "report refused", r.status == 429 || r.status ==
-			    503 ? "Retry-After: 5\r\n" : NULL);
-		else
-			respond(c, r.status, r.body ? r.body : "{}",
-			    r.status == 429 || r.status == 503 ?
-			    "Retry-After: 5\r\n" : NULL,
-			    keep && r.status < 400);
-		free(r.body);
 	}
 	request_reset(c);
 	c->deadline = c->now + core->cfg.request_timeout_ms;
@@ -905,6 +953,13 @@ http_conn_feed(struct http_conn *c, const char *bytes, size_t n,
 	if (c->closed)
 		return -1;
 	c->now = now_ms;
+	if (c->waiting) {
+		/* Kept until the answer to the report before went out. */
+		if (n == 0)
+			c->closed = 1;
+		buf_add(&c->held, bytes, n);
+		return c->closed ? -1 : 0;
+	}
 	if (now_ms >= c->deadline)
 		return http_conn_expire(c, now_ms);
 	if (n == 0) {
@@ -916,6 +971,10 @@ http_conn_feed(struct http_conn *c, const char *bytes, size_t n,
 	if (c->closed)
 		return -1;
 	e = HTTP_PARSER_ERRNO(&c->parser);
+	if (e == HPE_PAUSED && c->waiting) {
+		buf_add(&c->held, bytes + done, n - done);
+		return 0;
+	}
 	if (e != HPE_OK || done != n) {
 		if (e == HPE_HEADER_OVERFLOW)
 			respond_error(c, 431, "request headers too large",
@@ -944,6 +1003,12 @@ http_conn_expire(struct http_conn *c, uint64_t now_ms)
 	if (c->closed)
 		return -1;
 	c->now = now_ms;
+	/*
+	 * The client sent its report and waits for the answer, which the
+	 * core gives within this loop iteration: not the client's delay.
+	 */
+	if (c->waiting)
+		return 0;
 	if (c->partial)
 		respond_error(c, 408, "request timeout", NULL);
 	c->closed = 1;
@@ -957,11 +1022,32 @@ http_conn_requests(const struct http_conn *c)
 }
 
 void
+http_conn_set_resume(struct http_conn *c, http_resume_cb *resume)
+{
+	c->resume = resume;
+}
+
+int
+http_conn_waiting(const struct http_conn *c)
+{
+	return c->waiting;
+}
+
+int
+http_conn_closed(const struct http_conn *c)
+{
+	return c->closed;
+}
+
+void
 http_conn_free(struct http_conn *c)
 {
 	if (c == NULL)
 		return;
+	if (c->ticket != NULL)
+		intake_cancel(c->ticket);
 	request_reset(c);
+	buf_free(&c->held);
 	buf_free(&c->url);
 	buf_free(&c->field);
 	buf_free(&c->value);
@@ -1068,6 +1154,7 @@ write_cb(uv_write_t *req, int status)
 		return;
 	}
 	if (!sc->closing && !sc->reading && !sc->lingering &&
+	    !http_conn_waiting(sc->conn) &&
 	    uv_stream_get_write_queue_size((uv_stream_t *)&sc->tcp) <
 	    WRITE_QUEUE_MAX) {
 		sc->reading = 1;
@@ -1136,8 +1223,8 @@ timeout_cb(uv_timer_t *t)
 {
 	struct sconn *sc = t->data;
 
-	http_conn_expire(sc->conn, uv_now(sc->srv->loop));
-	sconn_finish(sc);
+	if (http_conn_expire(sc->conn, uv_now(sc->srv->loop)) != 0)
+		sconn_finish(sc);
 }
 
 static void
@@ -1147,6 +1234,26 @@ arm_timer(struct sconn *sc)
 	uint64_t due = http_conn_deadline(sc->conn);
 
 	uv_timer_start(&sc->timer, timeout_cb, due > now ? due - now : 0, 0);
+}
+
+/*
+ * After input was fed: a report waiting for its commit, or a client that
+ * pipelines without reading, gets nothing more read for now.
+ */
+static void
+pause_or_arm(struct sconn *sc)
+{
+	uv_stream_t *s = (uv_stream_t *)&sc->tcp;
+
+	if (http_conn_waiting(sc->conn)) {
+		uv_timer_stop(&sc->timer);
+	} else
+		arm_timer(sc);
+	if (sc->reading && (http_conn_waiting(sc->conn) ||
+	    uv_stream_get_write_queue_size(s) >= WRITE_QUEUE_MAX)) {
+		uv_read_stop(s);
+		sc->reading = 0;
+	}
 }
 
 static void
@@ -1179,12 +1286,28 @@ read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 		sconn_finish(sc);
 		return;
 	}
-	arm_timer(sc);
-	/* A client that pipelines without reading gets no more service. */
-	if (uv_stream_get_write_queue_size(s) >= WRITE_QUEUE_MAX) {
-		uv_read_stop(s);
-		sc->reading = 0;
+	pause_or_arm(sc);
+}
+
+/* A deferred answer went out: read and time the next request. */
+static void
+resume_cb(void *arg)
+{
+	struct sconn *sc = arg;
+
+	if (sc->closing || sc->lingering)
+		return;
+	if (http_conn_closed(sc->conn)) {
+		sconn_finish(sc);
+		return;
 	}
+	if (!sc->reading && !http_conn_waiting(sc->conn) &&
+	    uv_stream_get_write_queue_size((uv_stream_t *)&sc->tcp) <
+	    WRITE_QUEUE_MAX) {
+		sc->reading = 1;
+		uv_read_start((uv_stream_t *)&sc->tcp, alloc_cb, read_cb);
+	}
+	pause_or_arm(sc);
 }
 
 static void
@@ -1213,6 +1336,7 @@ connection_cb(uv_stream_t *server, int status)
 	sc->prevp = &srv->conns;
 	sc->conn = http_conn_new(srv->core, uv_now(srv->loop),
 	    output_cb, sc);
+	http_conn_set_resume(sc->conn, resume_cb);
 	if (uv_accept(server, (uv_stream_t *)&sc->tcp) != 0) {
 		sconn_close(sc);
 		return;
@@ -1238,7 +1362,7 @@ connection_cb(uv_stream_t *server, int status)
 
 struct http_server *
 http_start(uv_loop_t *loop, const struct http_config *cfg,
-    intake_submit_cb *submit, void *arg, char *err, size_t errlen)
+    intake_queue_cb *queue, void *arg, char *err, size_t errlen)
 {
 	struct http_server *srv;
 	struct sockaddr_storage ss;
@@ -1256,7 +1380,7 @@ http_start(uv_loop_t *loop, const struct http_config *cfg,
 	}
 	srv = xcalloc(1, sizeof(*srv));
 	srv->loop = loop;
-	srv->core = http_core_new(cfg, submit, arg);
+	srv->core = http_core_new(cfg, queue, arg);
 	uv_tcp_init(loop, &srv->listener);
 	srv->listener.data = srv;
 	srv->listener_open = 1;

@@ -104,12 +104,12 @@ struct http_conn;
 typedef void http_output_cb(void *arg, const char *bytes, size_t len);
 
 /*
- * A request layer with a copy of `cfg` that calls `submit` (with `arg`)
- * for each accepted report.  Returns an object freed with
+ * A request layer with a copy of `cfg` that hands each accepted report to
+ * `queue` (with `arg`; see intake.h).  Returns an object freed with
  * http_core_free() after every connection made from it.
  */
 struct http_core *http_core_new(const struct http_config *cfg,
-	    intake_submit_cb *submit, void *arg);
+	    intake_queue_cb *queue, void *arg);
 /*
  * Replaces the clients and limits with a copy of `cfg`.  Rate counters of
  * clients that keep their name carry over.  Open connections see the new
@@ -149,6 +149,18 @@ uint64_t http_conn_deadline(const struct http_conn *);
 int	http_conn_expire(struct http_conn *, uint64_t now_ms);
 /* Number of complete requests answered so far (for tests). */
 unsigned long http_conn_requests(const struct http_conn *);
+/*
+ * A report's answer can come after http_conn_feed() returned, once the
+ * core committed it (intake.h).  Meanwhile http_conn_waiting() is true:
+ * further input is only held, and the deadline does not run.  When the
+ * answer went out (and any held input was parsed), `resume` is called with
+ * the output callback's argument, so that the socket reads again.
+ */
+typedef void http_resume_cb(void *arg);
+void	http_conn_set_resume(struct http_conn *, http_resume_cb *);
+int	http_conn_waiting(const struct http_conn *);
+/* True once the connection must close after its queued output. */
+int	http_conn_closed(const struct http_conn *);
 void	http_conn_free(struct http_conn *);
 
 /* ---- socket layer ---- */
@@ -161,7 +173,7 @@ struct http_server;
  * Returns NULL with a message in `err` when the address cannot be bound.
  */
 struct http_server *http_start(uv_loop_t *, const struct http_config *cfg,
-	    intake_submit_cb *submit, void *arg, char *err, size_t errlen);
+	    intake_queue_cb *queue, void *arg, char *err, size_t errlen);
 /*
  * Swaps the clients and limits (on reload).  The listen address is not
  * changed: that needs a restart, and a differing one is logged.

@@ -24,7 +24,8 @@ struct intake_result {
 };
 
 /*
- * Validates and stores one report.  Runs on the loop thread.  `client` is
+ * Validates and stores one report at once, in its own transaction (the
+ * spool and the control socket).  Runs on the loop thread.  `client` is
  * the authenticated HTTP client's name, "spool", or the local user of the
  * control socket; `json` is `len` bytes, not NUL-terminated, borrowed for
  * the call.  Fills *out (out->body may be left NULL: the front end then
@@ -32,5 +33,31 @@ struct intake_result {
  */
 typedef void intake_submit_cb(void *arg, const char *client,
     const char *json, size_t len, struct intake_result *out);
+
+/*
+ * The HTTP intake's way in, which lets the core commit concurrent reports
+ * together.  The core either answers at once -- calls done(done_arg, r)
+ * before returning NULL (a refusal) -- or returns a ticket and calls
+ * done(done_arg, r) later, on the loop thread, once the transaction that
+ * holds the report committed.  `done` owns r->body (it frees it).  A front
+ * end that stops waiting (its connection is gone) cancels the ticket; the
+ * report is stored all the same, and the core frees the ticket.
+ */
+typedef void intake_done_cb(void *arg, struct intake_result *r);
+
+struct intake_ticket {
+	intake_done_cb	*done;		/* NULL once cancelled */
+	void		*arg;
+};
+
+typedef struct intake_ticket *intake_queue_cb(void *arg, const char *client,
+    const char *json, size_t len, intake_done_cb *done, void *done_arg);
+
+static inline void
+intake_cancel(struct intake_ticket *t)
+{
+	t->done = NULL;
+	t->arg = NULL;
+}
 
 #endif

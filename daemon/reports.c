@@ -149,81 +149,124 @@ reports_parse(const struct config *c, time_t now, const char *json,
 	return rc == 0 ? 0 : -1;
 }
 
-int
-reports_submit(const struct reports_env *env, const char *source,
-    const char *json, size_t len, int64_t *number, struct concern_error *err)
+/*
+ * Adds one parsed report, its routes, its alerts and the audit line to
+ * the open transaction.  The report's number, or -1.
+ */
+static int64_t
+store_one(const struct reports_env *env, const char *source,
+    const struct concern_report *r)
 {
 	const struct config *c = env->c;
 	const char **roles = NULL;
 	const struct person **people = NULL;
-	struct concern_report r;
 	struct store_report sr;
 	char date[11], key[64];
-	size_t i, n;
+	size_t i, n = 0;
 	int64_t id;
 
-	if (reports_parse(c, env->now, json, len, &r, err) != 0)
-		return 1;
-
 	memset(&sr, 0, sizeof(sr));
-	calendar_format(r.event_date, date);
+	calendar_format(r->event_date, date);
 	sr.received_at = env->now;
 	sr.source = source;
 	sr.event_date = date;
-	sr.unit = r.unit;
-	sr.place_type = concern_place_names[r.place_type];
-	sr.kind = concern_kind_names[r.kind];
-	sr.milieu = concern_milieu_names[r.milieu];
-	sr.concerns_minor = r.concerns_minor;
-	sr.urgency = concern_urgency_names[r.urgency];
-	sr.police_informed = r.police_informed;
-	sr.social_services_informed = r.social_services_informed;
-	sr.description = r.description;
-	sr.ack_due = reports_ack_due(c, &r, env->now);
+	sr.unit = r->unit;
+	sr.place_type = concern_place_names[r->place_type];
+	sr.kind = concern_kind_names[r->kind];
+	sr.milieu = concern_milieu_names[r->milieu];
+	sr.concerns_minor = r->concerns_minor;
+	sr.urgency = concern_urgency_names[r->urgency];
+	sr.police_informed = r->police_informed;
+	sr.social_services_informed = r->social_services_informed;
+	sr.description = r->description;
+	sr.ack_due = reports_ack_due(c, r, env->now);
 
-	if (store_begin(env->st) != 0)
-		goto fail;
 	if ((id = store_report_add(env->st, &sr)) < 0)
-		goto rollback;
-	n = reports_recipients(c, &r, &people, &roles);
+		return -1;
+	n = reports_recipients(c, r, &people, &roles);
 	for (i = 0; i < n; i++) {
 		struct template_ctx *t = template_ctx_new();
 		int64_t mid;
 
-		report_ctx(t, c, id, &r, sr.ack_due, people[i]->name);
-		snprintf(key, sizeof(key), "report|%lld|alert",
-		    (long long)id);
+		report_ctx(t, c, id, r, sr.ack_due, people[i]->name);
 		/* One message per person: the key names the recipient too. */
-		snprintf(key + strlen(key), sizeof(key) - strlen(key), "|%zu",
-		    i);
+		snprintf(key, sizeof(key), "report|%lld|alert|%zu",
+		    (long long)id, i);
 		mid = remind_queue(env->st, c, env->now, key, "concern-alert",
 		    tpl_for(env, people[i], TEMPLATE_CONCERN_ALERT), t,
 		    people[i]->name, people[i]->email, 0);
 		template_ctx_free(t);
 		if (mid < 0 || store_report_route_add(env->st, id,
-		    people[i]->email, roles[i]) != 0)
-			goto rollback;
+		    people[i]->email, roles[i]) != 0) {
+			id = -1;
+			break;
+		}
 	}
 	snprintf(key, sizeof(key), "report %lld", (long long)id);
-	if (store_audit(env->st, env->now, source, "report-received",
-	    key) != 0 || store_commit(env->st) != 0)
-		goto rollback;
+	if (id > 0 && store_audit(env->st, env->now, source,
+	    "report-received", key) != 0)
+		id = -1;
+	if (id > 0)
+		log_info("report: %lld received from %s, routed to %zu "
+		    "recipient(s)", (long long)id, source, n);
 	free(people);
 	free(roles);
-	concern_report_free(&r);
-	*number = id;
-	log_info("report: %lld received from %s, routed to %zu "
-	    "recipient(s)", (long long)id, source, n);
-	return 0;
+	return id;
+}
+
+int
+reports_store(const struct reports_env *env, struct reports_item *items,
+    size_t n)
+{
+	size_t i;
+	int stored = 0;
+
+	for (i = 0; i < n; i++)
+		items[i].number = -1;
+	if (n == 0)
+		return 0;
+	if (store_begin(env->st) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		struct reports_item *it = &items[i];
+
+		if (store_savepoint(env->st) != 0)
+			goto rollback;
+		it->number = store_one(env, it->source, &it->r);
+		if (it->number > 0 ? store_release(env->st) != 0 :
+		    store_rollback_to(env->st) != 0)
+			goto rollback;
+		if (it->number > 0)
+			stored++;
+		else
+			log_warnx("report: could not be stored; the sender "
+			    "was told to try again");
+	}
+	if (store_commit(env->st) == 0)
+		return stored;
 rollback:
 	store_rollback(env->st);
 fail:
-	free(people);
-	free(roles);
-	concern_report_free(&r);
-	log_warnx("report: could not be stored; the sender was told to "
-	    "try again");
+	for (i = 0; i < n; i++)
+		items[i].number = -1;
+	log_warnx("report: %zu report(s) could not be stored; the senders "
+	    "were told to try again", n);
 	return -1;
+}
+
+int
+reports_submit(const struct reports_env *env, const char *source,
+    const char *json, size_t len, int64_t *number, struct concern_error *err)
+{
+	struct reports_item it;
+
+	if (reports_parse(env->c, env->now, json, len, &it.r, err) != 0)
+		return 1;
+	it.source = source;
+	reports_store(env, &it, 1);
+	concern_report_free(&it.r);
+	*number = it.number;
+	return it.number > 0 ? 0 : -1;
 }
 
 struct esc {

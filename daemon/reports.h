@@ -44,6 +44,24 @@ int	reports_parse(const struct config *, time_t now, const char *json,
 int	reports_submit(const struct reports_env *, const char *source,
 	    const char *json, size_t len, int64_t *number,
 	    struct concern_error *err);
+
+/* One parsed report for reports_store(). */
+struct reports_item {
+	const char		*source;	/* who sent it (audit) */
+	struct concern_report	 r;
+	int64_t			 number;	/* out: > 0 stored, else -1 */
+};
+
+/*
+ * Stores parsed reports with their routes, alerts and audit lines in one
+ * transaction -- one commit for all, which is what makes a burst of
+ * concurrent reports cheap -- each inside its own savepoint, so that an
+ * item that cannot be stored is undone alone.  Sets every item's number.
+ * Returns how many were stored, or -1 when the transaction failed and
+ * none was.
+ */
+int	reports_store(const struct reports_env *, struct reports_item *,
+	    size_t n);
 /* Sends the escalations that are due; returns how many or -1. */
 int	reports_escalate(const struct reports_env *);
 /* The next escalation deadline, or 0 when none is pending. */

@@ -147,6 +147,9 @@ enum stmt {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_REV_LAST,
 	ST_REV_ADD,
 	ST_AUDIT_ADD,
@@ -202,6 +205,9 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT item",
+	[ST_RELEASE] = "RELEASE item",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO item",
 	[ST_REV_LAST] = "SELECT sha256 FROM config_revision WHERE file = ?1 "
 	    "ORDER BY id DESC LIMIT 1",
 	[ST_REV_ADD] = "INSERT INTO config_revision (loaded_at, file, sha256) "
@@ -526,6 +532,27 @@ store_rollback(struct store *s)
 {
 	if (sqlite3_get_autocommit(s->db) == 0)
 		step_done(s, s->st[ST_ROLLBACK]);
+}
+
+int
+store_savepoint(struct store *s)
+{
+	return step_done(s, s->st[ST_SAVEPOINT]);
+}
+
+int
+store_release(struct store *s)
+{
+	return step_done(s, s->st[ST_RELEASE]);
+}
+
+int
+store_rollback_to(struct store *s)
+{
+	/* ROLLBACK TO keeps the savepoint open; RELEASE ends it. */
+	if (step_done(s, s->st[ST_ROLLBACK_TO]) != 0)
+		return -1;
+	return step_done(s, s->st[ST_RELEASE]);
 }
 
 int

@@ -66,6 +66,14 @@ int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 
+/*
+ * One item of a larger transaction (savepoints do not nest here): undo
+ * with store_rollback_to() and the rest of the transaction stands.
+ */
+int	store_savepoint(struct store *);
+int	store_release(struct store *);
+int	store_rollback_to(struct store *);
+
 /* A small persistent integer by name (scheduler progress and such). */
 int	store_kv_get(struct store *, const char *key, int64_t *value);
 int	store_kv_set(struct store *, const char *key, int64_t value);

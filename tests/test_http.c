@@ -1,10 +1,12 @@
 /*
  * test_http: the HTTP intake against real clients.  A libuv loop runs in a
  * thread of its own with http_start() on 127.0.0.1 and a free port; the
- * main thread drives /usr/bin/curl and raw sockets at it.  A stub submit
+ * main thread drives /usr/bin/curl and raw sockets at it.  A stub queue
  * callback records each call, so every refused request can be checked to
  * have left "the database" untouched, and no answer may contain the
- * marker word the requests carry in their bodies.
+ * marker word the requests carry in their bodies.  Like the daemon, the
+ * stub refuses at once but answers an accepted report only at the end of
+ * the loop iteration (a uv_check handle), all waiting reports together.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -54,13 +56,64 @@ static char		*stub_body;
 static size_t		 stub_len;
 static char		 stub_client[64];
 
+/* Reports waiting for the "commit" at the end of the loop iteration. */
+struct stub_wait {
+	struct intake_ticket	 ticket;
+	struct stub_wait	*next;
+	int			 number;
+};
+static struct stub_wait	*stub_waiting;
+static uv_check_t	 stub_check;
+static int		 stub_batches, stub_max_batch;
+
 static void
-stub_submit(void *arg, const char *client, const char *json, size_t len,
-    struct intake_result *out)
+stub_commit(uv_check_t *h)
 {
+	struct stub_wait *w, *next;
+	int n = 0;
+
+	uv_check_stop(h);
+	/* Answers in arrival order: the list is newest first. */
+	while (stub_waiting != NULL) {
+		struct stub_wait *list = NULL;
+
+		for (w = stub_waiting, stub_waiting = NULL; w != NULL;
+		    w = next) {
+			next = w->next;
+			w->next = list;
+			list = w;
+		}
+		for (w = list; w != NULL; w = next) {
+			struct intake_result r = { 201, NULL };
+
+			next = w->next;
+			n++;
+			r.body = xasprintf("{\"number\": %d}", w->number);
+			if (w->ticket.done != NULL)
+				w->ticket.done(w->ticket.arg, &r);
+			else
+				free(r.body);
+			free(w);
+		}
+	}
+	pthread_mutex_lock(&stub_mu);
+	stub_batches++;
+	if (n > stub_max_batch)
+		stub_max_batch = n;
+	pthread_mutex_unlock(&stub_mu);
+}
+
+static struct intake_ticket *
+stub_queue(void *arg, const char *client, const char *json, size_t len,
+    intake_done_cb *done, void *done_arg)
+{
+	struct intake_result r = { 0, NULL };
+	struct stub_wait *w;
+	int number;
+
 	(void)arg;
 	pthread_mutex_lock(&stub_mu);
-	stub_calls++;
+	number = ++stub_calls;
 	free(stub_body);
 	stub_body = xmalloc(len + 1);
 	memcpy(stub_body, json, len);
@@ -69,13 +122,20 @@ stub_submit(void *arg, const char *client, const char *json, size_t len,
 	snprintf(stub_client, sizeof(stub_client), "%s", client);
 	pthread_mutex_unlock(&stub_mu);
 	if (memmem(json, len, "REFUSE", 6) != NULL) {
-		out->status = 422;
-		out->body = xstrdup("{\"error\": \"description: contains a "
+		r.status = 422;
+		r.body = xstrdup("{\"error\": \"description: contains a "
 		    "personal identity number\"}");
-	} else {
-		out->status = 201;
-		out->body = xstrdup("{\"number\": 7}");
+		done(done_arg, &r);
+		return NULL;
 	}
+	w = xcalloc(1, sizeof(*w));
+	w->ticket.done = done;
+	w->ticket.arg = done_arg;
+	w->number = number;
+	w->next = stub_waiting;
+	stub_waiting = w;
+	uv_check_start(&stub_check, stub_commit);
+	return &w->ticket;
 }
 
 static int
@@ -101,6 +161,7 @@ static void
 stop_cb(uv_async_t *a)
 {
 	http_stop(server);
+	uv_close((uv_handle_t *)&stub_check, NULL);
 	uv_close((uv_handle_t *)a, NULL);
 }
 
@@ -133,7 +194,8 @@ server_up(const struct http_config *cfg)
 	char err[256] = "";
 
 	uv_loop_init(&loop);
-	server = http_start(&loop, cfg, stub_submit, NULL, err, sizeof(err));
+	uv_check_init(&loop, &stub_check);
+	server = http_start(&loop, cfg, stub_queue, NULL, err, sizeof(err));
 	if (server == NULL) {
 		fprintf(stderr, "http_start: %s\n", err);
 		return -1;
@@ -414,7 +476,14 @@ test_post_ok(void)
 	post(&r, TOKEN, "application/json; charset=utf-8", good_body,
 	    strlen(good_body), NULL);
 	CHECK_INT_EQ(r.status, 201);
-	CHECK_STR_EQ(r.body, "{\"number\": 7}\n");
+	/* The stub numbers reports by its call count. */
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "{\"number\": %d}\n",
+		    before + 1);
+		CHECK_STR_EQ(r.body, want);
+	}
 	CHECK_INT_EQ(calls(), before + 1);
 	pthread_mutex_lock(&stub_mu);
 	CHECK_INT_EQ(stub_len, strlen(good_body));
@@ -684,6 +753,64 @@ test_keepalive(void)
 		CHECK_STR_EQ(r1.all, "1:200 0:200 ");
 		resp_free(&r1);
 	}
+}
+
+/* Reports answered after the "commit", pipelined behind each other. */
+static void
+test_pipelined_reports(void)
+{
+	struct buf req = { 0 };
+	struct resp r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+	char *rest, want[32];
+	int fd = connect_raw(), before = calls(), eof;
+
+	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", TOKEN, strlen(good_body),
+	    good_body);
+	buf_printf(&req, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", TOKEN,
+	    strlen(good_body), good_body);
+	raw_send(fd, req.s, req.len);
+	parse_resp(&r1, read_one(fd, 3000));
+	parse_resp(&r2, read_one(fd, 3000));
+	parse_resp(&r3, read_one(fd, 3000));
+	CHECK_INT_EQ(r1.status, 201);
+	snprintf(want, sizeof(want), "{\"number\": %d}\n", before + 1);
+	CHECK_STR_EQ(r1.body, want);
+	CHECK(has_header(&r1, "Connection: keep-alive"));
+	CHECK_INT_EQ(r2.status, 200);
+	CHECK_INT_EQ(r3.status, 201);
+	snprintf(want, sizeof(want), "{\"number\": %d}\n", before + 2);
+	CHECK_STR_EQ(r3.body, want);
+	CHECK(has_header(&r3, "Connection: close"));
+	rest = read_until_eof(fd, 3000, &eof);
+	CHECK(eof);
+	CHECK_STR_EQ(rest, "");
+	free(rest);
+	close(fd);
+	resp_free(&r1);
+	resp_free(&r2);
+	resp_free(&r3);
+
+	/* Sent, then the sending side shut: the answer still comes. */
+	fd = connect_raw();
+	buf_reset(&req);
+	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", TOKEN, strlen(good_body),
+	    good_body);
+	raw_send(fd, req.s, req.len);
+	shutdown(fd, SHUT_WR);
+	parse_resp(&r1, read_until_eof(fd, 3000, &eof));
+	CHECK_INT_EQ(r1.status, 201);
+	CHECK(eof);
+	CHECK_INT_EQ(calls(), before + 3);
+	close(fd);
+	resp_free(&r1);
+	buf_free(&req);
 }
 
 static void
@@ -1048,7 +1175,7 @@ test_conn_core(void)
 
 	base_config(&cfg);
 	cfg.request_timeout_ms = 1000;
-	core = http_core_new(&cfg, stub_submit, NULL);
+	core = http_core_new(&cfg, stub_queue, NULL);
 	c = http_conn_new(core, 5000, out_count, &out);
 	CHECK_INT_EQ(http_conn_deadline(c), 6000);
 	CHECK_INT_EQ(http_conn_feed(c, req, 10, 5100), 0);
@@ -1095,6 +1222,111 @@ test_conn_core(void)
 	buf_free(&out);
 }
 
+/* The request layer with answers that come later, as the daemon's do. */
+static struct intake_ticket	 core_ticket;
+static int			 core_queued;
+
+static struct intake_ticket *
+later_queue(void *arg, const char *client, const char *json, size_t len,
+    intake_done_cb *done, void *done_arg)
+{
+	(void)arg;
+	(void)client;
+	(void)json;
+	(void)len;
+	core_queued++;
+	core_ticket.done = done;
+	core_ticket.arg = done_arg;
+	return &core_ticket;
+}
+
+static void
+later_answer(int number)
+{
+	struct intake_result r = { 201, NULL };
+
+	r.body = xasprintf("{\"number\": %d}", number);
+	core_ticket.done(core_ticket.arg, &r);
+}
+
+static int	resumed;
+
+static void
+count_resume(void *arg)
+{
+	(void)arg;
+	resumed++;
+}
+
+static void
+test_conn_deferred(void)
+{
+	struct http_config cfg;
+	struct http_core *core;
+	struct http_conn *c;
+	struct buf out = { 0 }, req = { 0 };
+	char *second;
+
+	base_config(&cfg);
+	cfg.request_timeout_ms = 1000;
+	core = http_core_new(&cfg, later_queue, NULL);
+	c = http_conn_new(core, 0, out_count, &out);
+	http_conn_set_resume(c, count_resume);
+	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 2\r\n\r\n{}", TOKEN);
+	second = xstrndup(req.s, req.len);
+	buf_printf(&req, "%sGET /api/v1/health HTTP/1.1\r\n\r\n", second);
+	/* Two reports and a health check in one read. */
+	CHECK_INT_EQ(http_conn_feed(c, req.s, req.len, 10), 0);
+	CHECK_INT_EQ(core_queued, 1);
+	CHECK(http_conn_waiting(c));
+	CHECK_INT_EQ(out.len, 0);
+	/* Waiting for the store is not the client's delay. */
+	CHECK_INT_EQ(http_conn_expire(c, 5000), 0);
+	CHECK_INT_EQ(out.len, 0);
+	/* More input meanwhile is held, in order. */
+	CHECK_INT_EQ(http_conn_feed(c, "GET /api/v1/nope HTTP/1.1\r\n\r\n",
+	    31, 5000), 0);
+	CHECK_INT_EQ(out.len, 0);
+	later_answer(1);
+	/* The answer, then the held second report is parsed and waits. */
+	CHECK(out.s != NULL && strncmp(out.s, "HTTP/1.1 201 ", 13) == 0);
+	CHECK(strstr(out.s, "{\"number\": 1}") != NULL);
+	CHECK_INT_EQ(core_queued, 2);
+	CHECK(http_conn_waiting(c));
+	CHECK_INT_EQ(resumed, 1);
+	CHECK_INT_EQ(http_conn_requests(c), 1);
+	buf_reset(&out);
+	later_answer(2);
+	CHECK_INT_EQ(http_conn_requests(c), 4);
+	CHECK(!http_conn_waiting(c));
+	/* The held 404 closes, as every error does. */
+	CHECK(http_conn_closed(c));
+	CHECK_INT_EQ(resumed, 2);
+	{
+		const char *a = strstr(out.s, "HTTP/1.1 201 ");
+		const char *b = strstr(out.s, "HTTP/1.1 200 ");
+		const char *d = strstr(out.s, "HTTP/1.1 404 ");
+
+		CHECK(a == out.s && b != NULL && d != NULL && a < b && b < d);
+		CHECK(strstr(out.s, "{\"number\": 2}") != NULL);
+	}
+	http_conn_free(c);
+
+	/* A connection that goes while its report waits cancels the wait. */
+	c = http_conn_new(core, 0, out_count, &out);
+	CHECK_INT_EQ(http_conn_feed(c, second, strlen(second), 10), 0);
+	CHECK(http_conn_waiting(c));
+	http_conn_free(c);
+	CHECK(core_ticket.done == NULL);
+	http_core_free(core);
+	http_config_free(&cfg);
+	free(second);
+	buf_free(&req);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -1109,12 +1341,14 @@ main(void)
 	TEST_RUN(test_config_errors);
 	TEST_RUN(test_token);
 	TEST_RUN(test_conn_core);
+	TEST_RUN(test_conn_deferred);
 
 	base_config(&cfg);
 	if (server_up(&cfg) != 0)
 		return 1;
 	TEST_RUN(test_health);
 	TEST_RUN(test_post_ok);
+	TEST_RUN(test_pipelined_reports);
 	TEST_RUN(test_exact_bytes);
 	TEST_RUN(test_refused_by_store);
 	TEST_RUN(test_auth);

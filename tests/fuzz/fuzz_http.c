@@ -6,7 +6,9 @@
  * status, Content-Length matching the body, a JSON body) and built only
  * from the module's own fixed texts: nothing of the input may come back.
  * The stub store must only ever see bodies within the limit, from the one
- * configured client.
+ * configured client.  A body starting with 'D' is answered later, as the
+ * daemon answers after its group commit: the answer is given between two
+ * pieces of input, and what arrived meanwhile must be parsed after it.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -27,14 +29,28 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct http_core *core;
 
-static void
-stub_submit(void *arg, const char *client, const char *json, size_t len,
-    struct intake_result *out)
+/* The one report waiting for its answer, as a store's queue holds it. */
+static struct intake_ticket	 deferred;
+static int			 ndeferred;
+
+static struct intake_ticket *
+stub_queue(void *arg, const char *client, const char *json, size_t len,
+    intake_done_cb *done, void *done_arg)
 {
+	struct intake_result r = { 0, NULL }, *out = &r;
+
 	(void)arg;
 	assert(strcmp(client, "fuzz") == 0);
 	assert(len <= MAX_BODY);
 	assert(len == 0 || json != NULL);
+	/* A connection waits for one answer at a time. */
+	assert(ndeferred == 0);
+	if (len > 0 && json[0] == 'D') {
+		deferred.done = done;
+		deferred.arg = done_arg;
+		ndeferred = 1;
+		return &deferred;
+	}
 	if (len > 0 && json[0] == 'R') {
 		out->status = 422;
 		out->body = xstrdup("{\"error\": \"refused\"}");
@@ -48,6 +64,23 @@ stub_submit(void *arg, const char *client, const char *json, size_t len,
 		out->status = 201;
 		out->body = xstrdup("{\"number\": 7}");
 	}
+	done(done_arg, out);
+	return NULL;
+}
+
+/* The store committed: the waiting report gets its answer. */
+static void
+answer_deferred(void)
+{
+	struct intake_result r = { 201, NULL };
+
+	if (ndeferred == 0)
+		return;
+	ndeferred = 0;
+	if (deferred.done == NULL)
+		return;		/* cancelled */
+	r.body = xstrdup("{\"number\": 8}");
+	deferred.done(deferred.arg, &r);
 }
 
 static void
@@ -105,7 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.clients[0].name = xstrdup("fuzz");
 		sha256_hex(TOKEN, strlen(TOKEN), cfg.clients[0].token_sha256);
 		cfg.nclients = 1;
-		core = http_core_new(&cfg, stub_submit, NULL);
+		core = http_core_new(&cfg, stub_queue, NULL);
 		http_config_free(&cfg);
 	}
 	/* The first byte picks the piece size (0: all at once). */
@@ -122,13 +155,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		before = http_conn_requests(c);
 		rc = http_conn_feed(c, (const char *)data + off, n, now);
 		assert(http_conn_requests(c) >= before);
+		assert(http_conn_waiting(c) == ndeferred);
 		off += n;
+		/* Every other piece, the store commits what waits. */
+		if ((off / (step ? step : 1)) % 2 == 0) {
+			answer_deferred();
+			rc = http_conn_closed(c) ? -1 : 0;
+		}
+	}
+	if (rc == 0 && ndeferred) {
+		/* A connection waiting for the store does not time out. */
+		assert(http_conn_expire(c, http_conn_deadline(c) + 1) == 0);
+		answer_deferred();
+		rc = http_conn_closed(c) ? -1 : 0;
 	}
 	if (rc == 0) {
 		assert(http_conn_deadline(c) > now);
 		rc = http_conn_expire(c, http_conn_deadline(c));
 	}
 	assert(rc == -1);
+	/* A report still waiting when the connection goes is cancelled. */
+	if (ndeferred) {
+		http_conn_free(c);
+		assert(deferred.done == NULL);
+		ndeferred = 0;
+		return 0;
+	}
 	/* Once closed, nothing more comes out. */
 	before = (unsigned long)nresp;
 	assert(http_conn_feed(c, "GET / HTTP/1.1\r\n\r\n", 18, now) == -1);
