@@ -149,86 +149,132 @@ set_results(struct delivery *dv, enum delivery_result r, int code,
 	}
 }
 
-int
-maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
-    char *err, size_t errlen)
+/*
+ * Writes one message to tmp/, fsyncs it and renames it into new/ (not yet
+ * durable: the caller fsyncs new/).  0, or -1 with the reason in ebuf.
+ */
+static int
+put_one(const char *dir, const struct delivery *dv, time_t now,
+    char name[MAILDIR_NAME_MAX], char *ebuf, size_t elen)
 {
-	static const char *const subs[] = { "tmp", "new", "cur" };
-	char name[160], reply[DELIVERY_REPLY_MAX], ebuf[DELIVERY_REPLY_MAX];
-	char *tmp = NULL, *new = NULL, *sub;
 	struct buf b = { 0 };
-	size_t i;
-	int fd = -1, rc = -1;
+	char *tmp, *new;
+	int fd, rc = -1;
 
-	ebuf[0] = '\0';
-	if (ensure_dir(dir, ebuf, sizeof(ebuf)) != 0)
-		goto out;
-	for (i = 0; i < nitems(subs); i++) {
-		sub = xasprintf("%s/%s", dir, subs[i]);
-		if (ensure_dir(sub, ebuf, sizeof(ebuf)) != 0) {
-			free(sub);
-			goto out;
-		}
-		free(sub);
-	}
-	unique_name(name, sizeof(name), now);
+	unique_name(name, MAILDIR_NAME_MAX, now);
 	tmp = xasprintf("%s/tmp/%s", dir, name);
 	new = xasprintf("%s/new/%s", dir, name);
 	render(&b, dv);
-
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1 || write_all(fd, b.s ? b.s : "", b.len) != 0 ||
 	    fsync(fd) != 0) {
-		set_error(ebuf, sizeof(ebuf), "maildir %s: write %s: %s", dir,
-		    name, strerror(errno));
+		set_error(ebuf, elen, "maildir %s: write %s: %s", dir, name,
+		    strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
 		goto out;
 	}
 	if (close(fd) != 0) {
-		fd = -1;
-		set_error(ebuf, sizeof(ebuf), "maildir %s: write %s: %s", dir,
-		    name, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, new) != 0) {
-		set_error(ebuf, sizeof(ebuf), "maildir %s: rename %s: %s", dir,
-		    name, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	sub = xasprintf("%s/new", dir);
-	if (fsync_dir(sub) != 0) {
-		/*
-		 * The rename may not survive a crash.  Take the file back
-		 * and report a temporary failure: a retry writes it again,
-		 * rather than the outbox believing in a message that a
-		 * power cut could make vanish.
-		 */
-		set_error(ebuf, sizeof(ebuf), "maildir %s: fsync new: %s", dir,
+		set_error(ebuf, elen, "maildir %s: write %s: %s", dir, name,
 		    strerror(errno));
-		unlink(new);
-		free(sub);
+		unlink(tmp);
 		goto out;
 	}
-	free(sub);
-	snprintf(reply, sizeof(reply), "delivered to maildir as new/%s",
-	    name);
-	set_results(dv, DELIVERY_OK, 250, reply);
+	if (rename(tmp, new) != 0) {
+		set_error(ebuf, elen, "maildir %s: rename %s: %s", dir, name,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
 	rc = 0;
 out:
-	if (fd != -1) {
-		close(fd);
-		unlink(tmp);
-	}
-	if (rc != 0) {
-		set_results(dv, DELIVERY_TEMPFAIL, 0, ebuf);
-		set_error(err, errlen, "%s", ebuf);
-	}
 	buf_free(&b);
 	free(tmp);
 	free(new);
 	return rc;
+}
+
+int
+maildir_deliver_batch_at(const char *dir, struct delivery *dv, size_t n,
+    time_t now, char *err, size_t errlen)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	char reply[DELIVERY_REPLY_MAX], ebuf[DELIVERY_REPLY_MAX];
+	char (*names)[MAILDIR_NAME_MAX] = NULL;
+	char *sub, *path;
+	size_t i, nput = 0;
+	int *put = NULL, rc = 0;
+
+	ebuf[0] = '\0';
+	if (ensure_dir(dir, ebuf, sizeof(ebuf)) != 0)
+		goto fail_all;
+	for (i = 0; i < nitems(subs); i++) {
+		sub = xasprintf("%s/%s", dir, subs[i]);
+		if (ensure_dir(sub, ebuf, sizeof(ebuf)) != 0) {
+			free(sub);
+			goto fail_all;
+		}
+		free(sub);
+	}
+	names = xcalloc(n, sizeof(*names));
+	put = xcalloc(n, sizeof(*put));
+	for (i = 0; i < n; i++) {
+		if (put_one(dir, &dv[i], now, names[i], ebuf,
+		    sizeof(ebuf)) == 0) {
+			put[i] = 1;
+			nput++;
+		} else {
+			set_results(&dv[i], DELIVERY_TEMPFAIL, 0, ebuf);
+			rc = -1;
+		}
+	}
+	/* One fsync of new/ makes every rename of the batch durable. */
+	sub = xasprintf("%s/new", dir);
+	if (nput > 0 && fsync_dir(sub) != 0) {
+		/*
+		 * The renames may not survive a crash.  Take the files back
+		 * and report a temporary failure: a retry writes them again,
+		 * rather than the outbox believing in messages that a power
+		 * cut could make vanish.
+		 */
+		set_error(ebuf, sizeof(ebuf), "maildir %s: fsync new: %s", dir,
+		    strerror(errno));
+		for (i = 0; i < n; i++)
+			if (put[i]) {
+				path = xasprintf("%s/%s", sub, names[i]);
+				unlink(path);
+				free(path);
+				set_results(&dv[i], DELIVERY_TEMPFAIL, 0,
+				    ebuf);
+			}
+		rc = -1;
+	} else
+		for (i = 0; i < n; i++)
+			if (put[i]) {
+				snprintf(reply, sizeof(reply), "delivered to "
+				    "maildir as new/%s", names[i]);
+				set_results(&dv[i], DELIVERY_OK, 250, reply);
+			}
+	free(sub);
+	free(names);
+	free(put);
+	if (rc != 0)
+		set_error(err, errlen, "%s", ebuf);
+	return rc;
+fail_all:
+	for (i = 0; i < n; i++)
+		set_results(&dv[i], DELIVERY_TEMPFAIL, 0, ebuf);
+	set_error(err, errlen, "%s", ebuf);
+	return -1;
+}
+
+int
+maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
+    char *err, size_t errlen)
+{
+	return maildir_deliver_batch_at(dir, dv, 1, now, err, errlen);
 }
 
 int

@@ -12,6 +12,9 @@
 
 #include "transport.h"
 
+/* The longest file name a delivery makes, with its NUL. */
+#define MAILDIR_NAME_MAX	160
+
 /*
  * Writes one message into `dir`, creating dir, dir/tmp, dir/new and
  * dir/cur (mode 0700) as needed; the parent of dir must exist.  The file
@@ -31,7 +34,15 @@
 int	maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
 	    char *err, size_t errlen);
 
-/* The same, naming the file after the current time. */
+/*
+ * The same for `n` messages at once, which share one fsync of new/ -- a
+ * delivery job's batch.  Each message gets its own results; 0 when all
+ * were delivered, else -1 with the last reason in err.
+ */
+int	maildir_deliver_batch_at(const char *dir, struct delivery *dv,
+	    size_t n, time_t now, char *err, size_t errlen);
+
+/* maildir_deliver_at(), naming the file after the current time. */
 int	maildir_deliver(const char *dir, struct delivery *dv, char *err,
 	    size_t errlen);
 

@@ -98,7 +98,7 @@ work_cb(uv_work_t *req)
 {
 	struct job *j = req->data;
 	struct delivery *dv = xcalloc(j->nmsgs, sizeof(*dv));
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < j->nmsgs; i++) {
 		dv[i].from = j->from;
@@ -111,16 +111,8 @@ work_cb(uv_work_t *req)
 	if (j->smtp != NULL)
 		smtp_send(j->smtp, dv, j->nmsgs, j->err, sizeof(j->err));
 	else
-		for (i = 0; i < j->nmsgs; i++)
-			if (maildir_deliver(j->maildir, &dv[i], j->err,
-			    sizeof(j->err)) != 0)
-				for (k = 0; k < dv[i].nrcpt; k++) {
-					dv[i].rcpt[k].result =
-					    DELIVERY_TEMPFAIL;
-					snprintf(dv[i].rcpt[k].reply,
-					    sizeof(dv[i].rcpt[k].reply), "%s",
-					    j->err);
-				}
+		maildir_deliver_batch_at(j->maildir, dv, j->nmsgs, time(NULL),
+		    j->err, sizeof(j->err));
 	free(dv);
 }
 
@@ -142,16 +134,18 @@ backoff(const struct mail_conf *m, int attempts)
 	return (time_t)(d * (1.0 + (double)(random() % 250) / 1000.0));
 }
 
+struct tally {
+	int	sent, deferred, failed;
+};
+
+/* Writes a finished job's results into the open transaction. */
 static void
-record(struct outbox *ob, struct job *j)
+record(struct outbox *ob, struct job *j, time_t now, struct tally *t)
 {
 	const struct mail_conf *m = &ob->c->mail;
-	time_t now = ob->now(ob->arg);
 	size_t i, k;
 	int sent = 0, deferred = 0, failed = 0;
 
-	if (store_begin(ob->st) != 0)
-		return;	/* left 'sending': recovered at the next start */
 	for (i = 0; i < j->nmsgs; i++) {
 		struct job_msg *jm = &j->msgs[i];
 
@@ -187,27 +181,77 @@ record(struct outbox *ob, struct job *j)
 		log_debug("outbox: message %lld: %s", (long long)jm->id,
 		    jm->message_id);
 	}
-	if (store_commit(ob->st) != 0) {
-		store_rollback(ob->st);
-		return;
-	}
-	if (failed)
-		ob->failures = 1;
-	if (sent || deferred || failed)
-		log_info("outbox: %d delivered, %d deferred, %d failed%s%s",
-		    sent, deferred, failed, j->err[0] ? ": " : "", j->err);
+	t->sent = sent;
+	t->deferred = deferred;
+	t->failed = failed;
 }
 
+/* After the results are committed. */
+static void
+recorded(struct outbox *ob, const struct job *j, const struct tally *t)
+{
+	if (t->failed)
+		ob->failures = 1;
+	if (t->sent || t->deferred || t->failed)
+		log_info("outbox: %d delivered, %d deferred, %d failed%s%s",
+		    t->sent, t->deferred, t->failed, j->err[0] ? ": " : "",
+		    j->err);
+}
+
+static struct job **take(struct outbox *, time_t, int *);
+static int	mark(struct outbox *, struct job **, int);
+static void	start(struct outbox *, struct job **, int);
+static void	drop(struct job **, int);
+static void	failure_digest(struct outbox *, time_t);
+
+/*
+ * A session finished.  Its results and the 'sending' marks of the jobs
+ * that take its place go into one transaction: one disk flush per
+ * finished session, not two.  If that transaction fails, the rows stay
+ * 'sending' (queued again at the next start) and nothing new starts.
+ */
 static void
 after_work_cb(uv_work_t *req, int status)
 {
-	struct job *j = req->data;
+	struct job *j = req->data, **jobs = NULL;
 	struct outbox *ob = j->ob;
+	struct tally t = { 0, 0, 0 };
+	time_t now = ob->now(ob->arg);
+	int n = 0, ok;
 
 	ob->busy--;
+	if (store_begin(ob->st) != 0) {
+		job_free(j);
+		goto out;
+	}
 	if (status == 0)
-		record(ob, j);
+		record(ob, j, now, &t);
+	if (!ob->stopping) {
+		jobs = take(ob, now, &n);
+		/* A failed mark must not undo the results. */
+		ok = store_savepoint(ob->st) == 0;
+		if (ok && mark(ob, jobs, n) == 0)
+			ok = store_release(ob->st) == 0;
+		else if (ok) {
+			store_rollback_to(ob->st);
+			ok = 0;
+		}
+		if (!ok) {
+			drop(jobs, n);
+			jobs = NULL;
+			n = 0;
+		}
+	}
+	if (store_commit(ob->st) != 0) {
+		store_rollback(ob->st);
+		drop(jobs, n);
+		job_free(j);
+		goto out;
+	}
+	recorded(ob, j, &t);
 	job_free(j);
+	start(ob, jobs, n);
+out:
 	if (ob->stopping) {
 		if (ob->busy == 0) {
 			smtp_free(ob->smtp);
@@ -215,7 +259,7 @@ after_work_cb(uv_work_t *req, int status)
 		}
 		return;
 	}
-	outbox_kick(ob);
+	failure_digest(ob, now);
 	ob->changed(ob->arg);
 }
 
@@ -357,25 +401,23 @@ failure_digest(struct outbox *ob, time_t now)
 	template_ctx_free(t);
 }
 
-void
-outbox_kick(struct outbox *ob)
+/*
+ * Fills a job for every free session from the queue; the array has *n
+ * entries, each with at least one message (NULL when none).
+ */
+static struct job **
+take(struct outbox *ob, time_t now, int *n)
 {
 	struct job **jobs;
-	time_t now;
-	size_t i, k;
-	int n, free_sessions;
+	int free_sessions = ob->c->mail.max_sessions - ob->busy, i, k;
 
-	if (ob == NULL || ob->stopping)
-		return;
-	now = ob->now(ob->arg);
-	failure_digest(ob, now);
-	free_sessions = ob->c->mail.max_sessions - ob->busy;
+	*n = 0;
 	if (free_sessions <= 0)
-		return;
+		return NULL;
 	/* One look at the queue fills every free session. */
 	jobs = xcalloc((size_t)free_sessions, sizeof(*jobs));
-	for (n = 0; n < free_sessions; n++)
-		jobs[n] = job_new(ob);
+	for (i = 0; i < free_sessions; i++)
+		jobs[i] = job_new(ob);
 	ob->fill = jobs;
 	ob->nfill = free_sessions;
 	ob->cur = 0;
@@ -383,37 +425,88 @@ outbox_kick(struct outbox *ob)
 	store_outbox_due(ob->st, now, free_sessions * ob->c->mail.batch * 4,
 	    collect, ob);
 	ob->fill = NULL;
-	/*
-	 * Marked before the jobs start, so that a crash is noticed; if the
-	 * mark cannot be written, nothing starts (the next kick tries).
-	 */
-	if (jobs[0]->nmsgs > 0) {
-		int ok = store_begin(ob->st) == 0;
-
-		for (n = 0; ok && n < free_sessions; n++)
-			for (i = 0; ok && i < jobs[n]->nmsgs; i++)
-				for (k = 0; ok && k < jobs[n]->msgs[i].nrcpt;
-				    k++)
-					ok = store_rcpt_sending(ob->st,
-					    jobs[n]->msgs[i].id,
-					    jobs[n]->msgs[i].rcpt[k].addr) == 0;
-		if (!ok || store_commit(ob->st) != 0) {
-			store_rollback(ob->st);
-			for (n = 0; n < free_sessions; n++)
-				job_free(jobs[n]);
-			free(jobs);
-			return;
-		}
+	for (i = k = 0; i < free_sessions; i++) {
+		if (jobs[i]->nmsgs == 0)
+			job_free(jobs[i]);
+		else
+			jobs[k++] = jobs[i];
 	}
-	for (n = 0; n < free_sessions; n++) {
-		if (jobs[n]->nmsgs == 0 || uv_queue_work(ob->loop,
-		    &jobs[n]->req, work_cb, after_work_cb) != 0) {
-			job_free(jobs[n]);
+	if (k == 0) {
+		free(jobs);
+		return NULL;
+	}
+	*n = k;
+	return jobs;
+}
+
+/*
+ * Marks the jobs' recipients 'sending' before they start, so that a
+ * crash is noticed.  0, or -1 (then nothing may start).
+ */
+static int
+mark(struct outbox *ob, struct job **jobs, int n)
+{
+	size_t i, k;
+	int j;
+
+	for (j = 0; j < n; j++)
+		for (i = 0; i < jobs[j]->nmsgs; i++)
+			for (k = 0; k < jobs[j]->msgs[i].nrcpt; k++)
+				if (store_rcpt_sending(ob->st,
+				    jobs[j]->msgs[i].id,
+				    jobs[j]->msgs[i].rcpt[k].addr) != 0)
+					return -1;
+	return 0;
+}
+
+static void
+drop(struct job **jobs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		job_free(jobs[i]);
+	free(jobs);
+}
+
+/* Hands marked jobs to the thread pool. */
+static void
+start(struct outbox *ob, struct job **jobs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (uv_queue_work(ob->loop, &jobs[i]->req, work_cb,
+		    after_work_cb) != 0) {
+			job_free(jobs[i]);
 			continue;
 		}
 		ob->busy++;
 	}
 	free(jobs);
+}
+
+void
+outbox_kick(struct outbox *ob)
+{
+	struct job **jobs;
+	time_t now;
+	int n;
+
+	if (ob == NULL || ob->stopping)
+		return;
+	now = ob->now(ob->arg);
+	failure_digest(ob, now);
+	if ((jobs = take(ob, now, &n)) == NULL)
+		return;
+	if (store_begin(ob->st) != 0 || mark(ob, jobs, n) != 0 ||
+	    store_commit(ob->st) != 0) {
+		/* Nothing starts; the next kick tries again. */
+		store_rollback(ob->st);
+		drop(jobs, n);
+		return;
+	}
+	start(ob, jobs, n);
 }
 
 time_t

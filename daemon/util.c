@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -371,14 +372,33 @@ read_file(const char *path, size_t *lenp)
 	return buf_take(&b);
 }
 
+static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD		*sha256_md;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void
 sha256_hex(const void *p, size_t n, char out[65])
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 
-	EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL);
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	/*
+	 * Fetched once: an implicit fetch (EVP_sha256()) looks the
+	 * algorithm up on every call, which costs more than the hash of a
+	 * report.
+	 */
+	pthread_once(&sha256_once, sha256_fetch);
+	EVP_Digest(p, n, md, &mdlen, sha256_md != NULL ? sha256_md :
+	    EVP_sha256(), NULL);
+	for (i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
 	out[64] = '\0';
 }

@@ -242,6 +242,57 @@ test_concurrent(void)
 	free(names);
 }
 
+/* A job's batch: one file per message, each with its own result. */
+static void
+test_batch(void)
+{
+	static const char *const to1[] = { "a@example.org" };
+	static const char *const to2[] = { "b@example.org", "c@example.org" };
+	struct delivery_rcpt r1[1], r2[2], r3[1];
+	struct delivery d[3];
+	char dir[300], sub[340], err[256], *names, *p;
+	size_t n, i;
+
+	snprintf(dir, sizeof(dir), "%s/batch", tmpdir);
+	setup(&d[0], r1, to1, 1);
+	setup(&d[1], r2, to2, 2);
+	setup(&d[2], r3, to1, 1);
+	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 3, 1726210800, err,
+	    sizeof(err)), 0);
+	CHECK_STR_EQ(delivery_result_name(r1[0].result), "ok");
+	CHECK_STR_EQ(delivery_result_name(r2[0].result), "ok");
+	CHECK_STR_EQ(delivery_result_name(r2[1].result), "ok");
+	CHECK_STR_EQ(delivery_result_name(r3[0].result), "ok");
+	snprintf(sub, sizeof(sub), "%s/new", dir);
+	names = list_dir(sub, &n);
+	CHECK_INT_EQ(n, 3);
+	/* Each reply names its own file, and every file is there. */
+	CHECK(strcmp(r1[0].reply, r3[0].reply) != 0);
+	for (i = 0; names != NULL && i < 3; i++) {
+		const char *reply = i == 0 ? r1[0].reply : i == 1 ?
+		    r2[0].reply : r3[0].reply;
+		const char *name = strstr(reply, "new/");
+
+		CHECK(name != NULL && (p = strstr(names, name + 4)) != NULL &&
+		    p[strlen(name + 4)] == '\n');
+	}
+	free(names);
+	snprintf(sub, sizeof(sub), "%s/tmp", dir);
+	names = list_dir(sub, &n);
+	CHECK_INT_EQ(n, 0);
+	free(names);
+
+	/* No Maildir can be made: every message of the batch fails. */
+	snprintf(dir, sizeof(dir), "%s/no/such/parent", tmpdir);
+	setup(&d[0], r1, to1, 1);
+	setup(&d[1], r2, to2, 2);
+	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 2, 1, err,
+	    sizeof(err)), -1);
+	CHECK_STR_EQ(delivery_result_name(r1[0].result), "tempfail");
+	CHECK_STR_EQ(delivery_result_name(r2[1].result), "tempfail");
+	CHECK_STR_EQ(r2[1].reply, err);
+}
+
 static void
 test_failures(void)
 {
@@ -306,6 +357,7 @@ main(void)
 	TEST_RUN(test_one_file);
 	TEST_RUN(test_header_injection);
 	TEST_RUN(test_concurrent);
+	TEST_RUN(test_batch);
 	TEST_RUN(test_failures);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
