@@ -593,6 +593,8 @@ qp_line(struct buf *out, const unsigned char *p, size_t n,
 	    ((*vp)[nu - 1].s[0] == ' ' || (*vp)[nu - 1].s[0] == '\t'))
 		unit_hex(&(*vp)[nu - 1], p + (*vp)[nu - 1].off, 1);
 
+	/* At most a soft break per unit besides the units themselves. */
+	buf_reserve(out, nu * (sizeof(u->s) + 3));
 	pos = 0;
 	for (k = 0; k < nu; k++) {
 		u = &(*vp)[k];
@@ -609,7 +611,10 @@ qp_line(struct buf *out, const unsigned char *p, size_t n,
 			pos = 3;
 			continue;
 		}
-		buf_add(out, u->s, u->len);
+		/* Room was reserved above: no buf_add() per character. */
+		memcpy(out->s + out->len, u->s, u->len);
+		out->len += u->len;
+		out->s[out->len] = '\0';
 		pos += u->len;
 	}
 }

@@ -32,6 +32,11 @@ struct buf {
 	size_t	 cap;
 };
 
+/*
+ * Makes room for `extra` more bytes and the NUL, to be written at
+ * b->s + b->len directly (the writer then adds to b->len and terminates).
+ */
+void	 buf_reserve(struct buf *, size_t extra);
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, int);
