@@ -556,6 +556,8 @@ flush_list(struct daemon *d, struct intake_pending *list)
 		items[i] = p->item;
 	daemon_reports_env(d, &env);
 	stored = reports_store(&env, items, n);
+	log_debug("intake: %zu report(s) in one transaction, %d stored", n,
+	    stored);
 	for (p = list, i = 0; p != NULL; p = next, i++) {
 		struct intake_result res = { 0, NULL };
 
