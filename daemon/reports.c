@@ -155,7 +155,7 @@ reports_parse(const struct config *c, time_t now, const char *json,
  */
 static int64_t
 store_one(const struct reports_env *env, const char *source,
-    const struct concern_report *r)
+    const struct concern_report *r, size_t *nrecipients)
 {
 	const struct config *c = env->c;
 	const char **roles = NULL;
@@ -184,6 +184,7 @@ store_one(const struct reports_env *env, const char *source,
 	if ((id = store_report_add(env->st, &sr)) < 0)
 		return -1;
 	n = reports_recipients(c, r, &people, &roles);
+	*nrecipients = n;
 	for (i = 0; i < n; i++) {
 		struct template_ctx *t = template_ctx_new();
 		int64_t mid;
@@ -206,9 +207,6 @@ store_one(const struct reports_env *env, const char *source,
 	if (id > 0 && store_audit(env->st, env->now, source,
 	    "report-received", key) != 0)
 		id = -1;
-	if (id > 0)
-		log_info("report: %lld received from %s, routed to %zu "
-		    "recipient(s)", (long long)id, source, n);
 	free(people);
 	free(roles);
 	return id;
@@ -221,8 +219,10 @@ reports_store(const struct reports_env *env, struct reports_item *items,
 	size_t i;
 	int stored = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		items[i].number = -1;
+		items[i].nrecipients = 0;
+	}
 	if (n == 0)
 		return 0;
 	if (store_begin(env->st) != 0)
@@ -232,7 +232,8 @@ reports_store(const struct reports_env *env, struct reports_item *items,
 
 		if (store_savepoint(env->st) != 0)
 			goto rollback;
-		it->number = store_one(env, it->source, &it->r);
+		it->number = store_one(env, it->source, &it->r,
+		    &it->nrecipients);
 		if (it->number > 0 ? store_release(env->st) != 0 :
 		    store_rollback_to(env->st) != 0)
 			goto rollback;
@@ -242,8 +243,15 @@ reports_store(const struct reports_env *env, struct reports_item *items,
 			log_warnx("report: could not be stored; the sender "
 			    "was told to try again");
 	}
-	if (store_commit(env->st) == 0)
+	if (store_commit(env->st) == 0) {
+		for (i = 0; i < n; i++)
+			if (items[i].number > 0)
+				log_info("report: %lld received from %s, "
+				    "routed to %zu recipient(s)",
+				    (long long)items[i].number,
+				    items[i].source, items[i].nrecipients);
 		return stored;
+	}
 rollback:
 	store_rollback(env->st);
 fail:

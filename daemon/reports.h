@@ -50,6 +50,7 @@ struct reports_item {
 	const char		*source;	/* who sent it (audit) */
 	struct concern_report	 r;
 	int64_t			 number;	/* out: > 0 stored, else -1 */
+	size_t			 nrecipients;	/* out: alerts queued */
 };
 
 /*
