@@ -1264,6 +1264,7 @@ test_conn_deferred(void)
 	struct http_config cfg;
 	struct http_core *core;
 	struct http_conn *c;
+	static const char nope[] = "GET /api/v1/nope HTTP/1.1\r\n\r\n";
 	struct buf out = { 0 }, req = { 0 };
 	char *second;
 
@@ -1286,8 +1287,7 @@ test_conn_deferred(void)
 	CHECK_INT_EQ(http_conn_expire(c, 5000), 0);
 	CHECK_INT_EQ(out.len, 0);
 	/* More input meanwhile is held, in order. */
-	CHECK_INT_EQ(http_conn_feed(c, "GET /api/v1/nope HTTP/1.1\r\n\r\n",
-	    31, 5000), 0);
+	CHECK_INT_EQ(http_conn_feed(c, nope, sizeof(nope) - 1, 5000), 0);
 	CHECK_INT_EQ(out.len, 0);
 	later_answer(1);
 	/* The answer, then the held second report is parsed and waits. */

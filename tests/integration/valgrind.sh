@@ -1,5 +1,5 @@
 #!/bin/bash
-# The daemon and plan integration scripts again, with the daemon under
+# The daemon, plan and intake integration scripts again, with the daemon under
 # valgrind: any memory error or definite leak makes the daemon exit 99,
 # which fails their "exits 0" checks.  Skipped for sanitizer builds, which
 # valgrind cannot run.
@@ -19,7 +19,7 @@ fi
 export PLANWATCH_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 pass=0
 fail=0
-for s in daemon plan; do
+for s in daemon plan intake; do
 	out=$(bash "tests/integration/$s.sh" 2>&1)
 	line=$(tail -n 1 <<<"$out")
 	echo "under valgrind: $line"
