@@ -366,17 +366,19 @@ kind_valid(const char *s)
 }
 
 int
-mail_message_id(const char *key, const char *domain, char *out, size_t outsz)
+mail_message_id(const char *key, int64_t seq, const char *domain, char *out,
+    size_t outsz)
 {
 	char hex[65];
 	int n;
 
-	if (key == NULL || domain == NULL || strchr(domain, '@') != NULL ||
-	    !list_id_valid(domain))
+	if (key == NULL || domain == NULL || seq < 0 ||
+	    strchr(domain, '@') != NULL || !list_id_valid(domain))
 		return -1;
 	/* 128 bits of the hash are plenty to keep keys apart. */
 	sha256_hex(key, strlen(key), hex);
-	n = snprintf(out, outsz, "pw.%.32s@%s", hex, domain);
+	n = snprintf(out, outsz, "pw.%012llx.%.32s@%s", (unsigned long long)seq,
+	    hex, domain);
 	if (n < 0 || (size_t)n >= outsz)
 		return -1;
 	return 0;

@@ -15,6 +15,7 @@
 #define PLANWATCH_MAIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /* Longest header line we write, and the RFC 2047 encoded-word limit. */
@@ -70,13 +71,18 @@ char	*mail_compose(const struct mail_msg *, size_t *lenp,
 	    const char **reason);
 
 /*
- * Derives a stable Message-ID (without <>) from a notification key: the
- * same key and domain always give the same id, so a retried delivery is
- * recognisable as a duplicate.  Writes "pw.<32 hex digits>@domain" into
- * out.  Returns 0, or -1 when the domain is malformed or out is too small.
+ * The Message-ID (without <>) of the message numbered `seq` in the
+ * outbox, for the notification `key`: "pw.<seq, 12 hex digits>.<32 hex
+ * digits of SHA-256(key)>@domain".  The same arguments always give the
+ * same id; it is stored with the message, so a retried delivery carries
+ * it again and is recognisable as a duplicate.  The number in front makes
+ * ids sort in the order messages are made, so the database's unique
+ * index on them grows at one end instead of at a random place per
+ * message.  Returns 0, or -1 when the domain is malformed, seq is
+ * negative or out is too small.
  */
-int	 mail_message_id(const char *key, const char *domain, char *out,
-	    size_t outsz);
+int	 mail_message_id(const char *key, int64_t seq, const char *domain,
+	    char *out, size_t outsz);
 
 /*
  * Whether `addr` is an address we are willing to write into a header:

@@ -162,7 +162,8 @@ remind_queue(struct store *st, const struct config *c, time_t now,
 	int64_t mid;
 
 	body = template_render(tpl, t, &subject);
-	if (mail_message_id(key, m->domain, id, sizeof(id)) != 0) {
+	if ((mid = store_message_next(st)) < 0 ||
+	    mail_message_id(key, mid, m->domain, id, sizeof(id)) != 0) {
 		free(body);
 		free(subject);
 		return -1;
@@ -193,7 +194,7 @@ remind_queue(struct store *st, const struct config *c, time_t now,
 		return -1;
 	}
 	rcpt[0] = to_addr;
-	mid = store_message_add(st, id, kind, data, len, rcpt, 1, now);
+	mid = store_message_add(st, mid, id, kind, data, len, rcpt, 1, now);
 	free(data);
 	return mid;
 }

@@ -163,6 +163,7 @@ enum stmt {
 	ST_NOTE_SET_MSG,
 	ST_DIGEST_DUE,
 	ST_DIGEST_NEXT,
+	ST_MSG_NEXT,
 	ST_MSG_ADD,
 	ST_RCPT_ADD,
 	ST_FOLLOWUP_ADD,
@@ -232,8 +233,9 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	    "WHERE message IS NULL AND digest_at IS NOT NULL",
 	[ST_NOTE_SET_MSG] = "UPDATE notification SET message = ?2 "
 	    "WHERE id = ?1",
-	[ST_MSG_ADD] = "INSERT INTO message (message_id, kind, created_at, "
-	    "data) VALUES (?1, ?2, ?3, ?4)",
+	[ST_MSG_NEXT] = "SELECT coalesce(max(id), 0) + 1 FROM message",
+	[ST_MSG_ADD] = "INSERT INTO message (id, message_id, kind, created_at, "
+	    "data) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_RCPT_ADD] = "INSERT OR IGNORE INTO message_rcpt (message, addr, "
 	    "next_attempt) VALUES (?1, ?2, ?3)",
 	[ST_FOLLOWUP_ADD] = "INSERT INTO followup (activity, occurrence, "
@@ -725,21 +727,26 @@ store_notification_set_message(struct store *s, int64_t id, int64_t message)
 }
 
 int64_t
-store_message_add(struct store *s, const char *message_id, const char *kind,
-    const char *data, size_t len, const char *const *rcpts, size_t nrcpts,
-    time_t now)
+store_message_next(struct store *s)
+{
+	return query_int(s, ST_MSG_NEXT);
+}
+
+int64_t
+store_message_add(struct store *s, int64_t id, const char *message_id,
+    const char *kind, const char *data, size_t len, const char *const *rcpts,
+    size_t nrcpts, time_t now)
 {
 	sqlite3_stmt *st = s->st[ST_MSG_ADD];
-	int64_t id;
 	size_t i;
 
-	sqlite3_bind_text(st, 1, message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	sqlite3_bind_blob64(st, 4, data, len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	sqlite3_bind_text(st, 2, message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	sqlite3_bind_blob64(st, 5, data, len, SQLITE_STATIC);
 	if (step_done(s, st) != 0)
 		return -1;
-	id = sqlite3_last_insert_rowid(s->db);
 	st = s->st[ST_RCPT_ADD];
 	for (i = 0; i < nrcpts; i++) {
 		sqlite3_bind_int64(st, 1, id);

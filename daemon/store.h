@@ -96,10 +96,15 @@ int	store_notification_set_message(struct store *, int64_t id,
 	    int64_t message);
 
 /*
- * The outbox.  Adds a composed message (CRLF text) with its recipients,
- * queued for delivery at `now`.  Returns the message row id or -1.
+ * The outbox.  The number the next message will have (its Message-ID
+ * holds it; call inside the transaction that adds it), or -1.
  */
-int64_t	store_message_add(struct store *, const char *message_id,
+int64_t	store_message_next(struct store *);
+/*
+ * Adds composed message number `id` (CRLF text) with its recipients,
+ * queued for delivery at `now`.  Returns id, or -1.
+ */
+int64_t	store_message_add(struct store *, int64_t id, const char *message_id,
 	    const char *kind, const char *data, size_t len,
 	    const char *const *rcpts, size_t nrcpts, time_t now);
 

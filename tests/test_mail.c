@@ -512,27 +512,37 @@ test_message_id(void)
 	char a[MAIL_MSGID_MAX], b[MAIL_MSGID_MAX], c[MAIL_MSGID_MAX];
 	char small[20];
 
-	CHECK_INT_EQ(mail_message_id("reminder/A1/T1-2020/step2/kim",
+	CHECK_INT_EQ(mail_message_id("reminder/A1/T1-2020/step2/kim", 7,
 	    "planwatch.example.org", a, sizeof(a)), 0);
-	CHECK_INT_EQ(mail_message_id("reminder/A1/T1-2020/step2/kim",
+	CHECK_INT_EQ(mail_message_id("reminder/A1/T1-2020/step2/kim", 7,
 	    "planwatch.example.org", b, sizeof(b)), 0);
-	CHECK_INT_EQ(mail_message_id("reminder/A1/T1-2020/step3/kim",
+	CHECK_INT_EQ(mail_message_id("reminder/A1/T1-2020/step3/kim", 7,
 	    "planwatch.example.org", c, sizeof(c)), 0);
 	CHECK_STR_EQ(a, b);
 	CHECK(strcmp(a, c) != 0);
-	CHECK_INT_EQ(strlen(a), strlen("pw.@planwatch.example.org") + 32);
-	CHECK(strncmp(a, "pw.", 3) == 0);
+	CHECK_INT_EQ(strlen(a), strlen("pw..@planwatch.example.org") + 12 + 32);
+	CHECK(strncmp(a, "pw.000000000007.", 16) == 0);
 	CHECK(mail_addr_valid(a));
 	/* SHA-256("abc") starts ba7816bf8f01cfea414140de5dae2223. */
-	CHECK_INT_EQ(mail_message_id("abc", "x.example", a, sizeof(a)), 0);
-	CHECK_STR_EQ(a, "pw.ba7816bf8f01cfea414140de5dae2223@x.example");
-	CHECK_INT_EQ(mail_message_id("abc", "x.example", small, sizeof(small)),
+	CHECK_INT_EQ(mail_message_id("abc", 1, "x.example", a, sizeof(a)), 0);
+	CHECK_STR_EQ(a, "pw.000000000001.ba7816bf8f01cfea414140de5dae2223"
+	    "@x.example");
+	/* Later messages sort after earlier ones, as the index wants. */
+	CHECK_INT_EQ(mail_message_id("abc", 0x1000, "x.example", b,
+	    sizeof(b)), 0);
+	CHECK_INT_EQ(mail_message_id("zzz", 0xfff, "x.example", c,
+	    sizeof(c)), 0);
+	CHECK(strcmp(c, b) < 0 && strcmp(a, c) < 0);
+	CHECK_INT_EQ(mail_message_id("abc", -1, "x.example", a, sizeof(a)),
 	    -1);
-	CHECK_INT_EQ(mail_message_id("abc", "bad domain", a, sizeof(a)), -1);
-	CHECK_INT_EQ(mail_message_id("abc", "a@b", a, sizeof(a)), -1);
-	CHECK_INT_EQ(mail_message_id("abc", "x.example\r\nBcc: e@x", a,
+	CHECK_INT_EQ(mail_message_id("abc", 1, "x.example", small,
+	    sizeof(small)), -1);
+	CHECK_INT_EQ(mail_message_id("abc", 1, "bad domain", a, sizeof(a)),
+	    -1);
+	CHECK_INT_EQ(mail_message_id("abc", 1, "a@b", a, sizeof(a)), -1);
+	CHECK_INT_EQ(mail_message_id("abc", 1, "x.example\r\nBcc: e@x", a,
 	    sizeof(a)), -1);
-	CHECK_INT_EQ(mail_message_id("abc", "", a, sizeof(a)), -1);
+	CHECK_INT_EQ(mail_message_id("abc", 1, "", a, sizeof(a)), -1);
 }
 
 static void
