@@ -74,10 +74,13 @@ void	daemon_run_due(struct daemon *);
 /* The context the reports module works in, at the daemon's now. */
 void	daemon_reports_env(struct daemon *, struct reports_env *);
 
+/* Their alerts go out now, an acknowledgement deadline waits (main.c). */
+void	daemon_reports_stored(struct daemon *);
+
 /*
- * Takes one concern report from the spool: 201 with the number once
- * stored, 400 with the reason when refused, 503 when it could not be
- * stored (the sender tries again).
+ * commit.c.  Takes one concern report from the spool: 201 with the
+ * number once stored, 400 with the reason when refused, 503 when it could
+ * not be stored (the sender tries again).
  */
 void	daemon_intake(void *arg, const char *client, const char *json,
 	    size_t len, struct intake_result *out);
@@ -89,6 +92,8 @@ void	daemon_intake(void *arg, const char *client, const char *json,
 struct intake_ticket *daemon_intake_queue(void *arg, const char *client,
 	    const char *json, size_t len, intake_done_cb *done,
 	    void *done_arg);
+/* The uv_check handle that ends each loop turn's group. */
+void	daemon_intake_init(struct daemon *);
 /* Commits and answers the reports queued so far (also at shutdown). */
 void	daemon_intake_flush(struct daemon *);
 

@@ -394,6 +394,7 @@ struct http_conn {
 	int			 waiting;
 	int			 in_queue;	/* inside core->queue() */
 	int			 keep;		/* keep-alive after it */
+	int			 held_eof;	/* the peer closed meanwhile */
 	struct intake_ticket	*ticket;
 	struct buf		 held;
 	/* The request being parsed. */
@@ -877,6 +878,9 @@ report_done(void *arg, struct intake_result *r)
 		http_conn_feed(c, in.s, in.len, c->now);
 		buf_free(&in);
 	}
+	/* The peer closed its side while waiting: it sends no more. */
+	if (c->held_eof && !c->waiting)
+		http_conn_feed(c, NULL, 0, c->now);
 	if (c->resume != NULL)
 		c->resume(c->out_arg);
 }
@@ -956,9 +960,10 @@ http_conn_feed(struct http_conn *c, const char *bytes, size_t n,
 	if (c->waiting) {
 		/* Kept until the answer to the report before went out. */
 		if (n == 0)
-			c->closed = 1;
-		buf_add(&c->held, bytes, n);
-		return c->closed ? -1 : 0;
+			c->held_eof = 1;
+		else
+			buf_add(&c->held, bytes, n);
+		return 0;
 	}
 	if (now_ms >= c->deadline)
 		return http_conn_expire(c, now_ms);
@@ -1245,9 +1250,9 @@ pause_or_arm(struct sconn *sc)
 {
 	uv_stream_t *s = (uv_stream_t *)&sc->tcp;
 
-	if (http_conn_waiting(sc->conn)) {
+	if (http_conn_waiting(sc->conn))
 		uv_timer_stop(&sc->timer);
-	} else
+	else
 		arm_timer(sc);
 	if (sc->reading && (http_conn_waiting(sc->conn) ||
 	    uv_stream_get_write_queue_size(s) >= WRITE_QUEUE_MAX)) {

@@ -2,8 +2,9 @@
  * planwatchd: the daemon's entry point and shell.  It owns the libuv loop
  * and wires the pieces: signals, the control socket, configuration loads
  * and reloads (in the thread pool), the store, the scheduler's timer, the
- * outbox, and the HTTP and spool intake of concern reports.  Everything
- * here is I/O and lifetimes; the decisions live in the pure core modules.
+ * outbox, and the HTTP and spool intake of concern reports (whose group
+ * commit is in commit.c).  Everything here is I/O and lifetimes; the
+ * decisions live in the pure core modules.
  *
  * Lifetimes are paired and torn down in reverse order in main().
  */
@@ -414,188 +415,12 @@ run_reports(struct daemon *d, time_t now)
 	}
 }
 
-/* The answer to a refused report: the field and reason, never a value. */
-static void
-refusal(const struct concern_error *err, struct intake_result *out)
-{
-	char text[256];
-	json_t *j;
-
-	concern_error_format(err, text, sizeof(text));
-	j = json_pack("{s:s, s:s, s:s}", "error", text, "field", err->field,
-	    "reason", err->reason);
-	out->status = 400;
-	out->body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-}
-
-/*
- * The answer to a stored report (id > 0), with a receipt the sender can
- * keep -- it proves what was taken -- or a 503 to try again.
- */
-static void
-answer(time_t now, int64_t id, const char *json, size_t len,
-    struct intake_result *out)
-{
-	char when[17], receipt[65];
-	struct buf b = { 0 };
-	json_t *j;
-
-	if (id <= 0) {
-		j = json_pack("{s:s}", "error", "the report could not be "
-		    "stored; try again later");
-		out->status = 503;
-	} else {
-		calendar_format_local(now, when);
-		buf_printf(&b, "%lld|%s|", (long long)id, when);
-		buf_add(&b, json, len);
-		sha256_hex(b.s, b.len, receipt);
-		buf_free(&b);
-		j = json_pack("{s:I, s:s, s:s}", "number", (json_int_t)id,
-		    "received", when, "receipt", receipt);
-		out->status = 201;
-	}
-	out->body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-}
-
 /* After reports were stored: their alerts go out, a deadline waits. */
-static void
-reports_stored(struct daemon *d)
+void
+daemon_reports_stored(struct daemon *d)
 {
 	outbox_kick(d->outbox);
 	arm(d);
-}
-
-void
-daemon_intake(void *arg, const char *client, const char *json, size_t len,
-    struct intake_result *out)
-{
-	struct daemon *d = arg;
-	struct reports_env env;
-	struct concern_error err;
-	int64_t id;
-	int rc;
-
-	daemon_reports_env(d, &env);
-	rc = reports_submit(&env, client, json, len, &id, &err);
-	if (rc == 1) {
-		refusal(&err, out);
-		return;
-	}
-	answer(env.now, rc == 0 ? id : -1, json, len, out);
-	if (rc == 0)
-		reports_stored(d);
-}
-
-/* A valid report waiting for the group commit. */
-struct intake_pending {
-	struct intake_ticket	 ticket;
-	struct intake_pending	*next;
-	struct reports_item	 item;
-	char			*json;		/* for the receipt */
-	size_t			 len;
-};
-
-static void
-intake_check_cb(uv_check_t *h)
-{
-	daemon_intake_flush(h->data);
-}
-
-struct intake_ticket *
-daemon_intake_queue(void *arg, const char *client, const char *json,
-    size_t len, intake_done_cb *done, void *done_arg)
-{
-	struct daemon *d = arg;
-	struct intake_result res = { 0, NULL };
-	struct concern_error err;
-	struct intake_pending *p = xcalloc(1, sizeof(*p));
-
-	if (reports_parse(d->conf, daemon_now(d), json, len, &p->item.r,
-	    &err) != 0) {
-		free(p);
-		refusal(&err, &res);
-		done(done_arg, &res);
-		return NULL;
-	}
-	p->ticket.done = done;
-	p->ticket.arg = done_arg;
-	p->item.source = xstrdup(client);
-	p->json = xmalloc(len + 1);
-	memcpy(p->json, json, len);
-	p->len = len;
-	if (d->pending == NULL)
-		d->pending_tail = &d->pending;
-	*d->pending_tail = p;
-	d->pending_tail = &p->next;
-	/*
-	 * Committed after this round of I/O: the reports that arrived
-	 * together share one commit, and the loop never waits for more.
-	 */
-	if (!uv_is_active((uv_handle_t *)&d->intake_check))
-		uv_check_start(&d->intake_check, intake_check_cb);
-	return &p->ticket;
-}
-
-/* Stores one list of pending reports in one transaction and answers. */
-static int
-flush_list(struct daemon *d, struct intake_pending *list)
-{
-	struct intake_pending *p, *next;
-	struct reports_item *items;
-	struct reports_env env;
-	size_t n = 0, i;
-	int stored;
-
-	for (p = list; p != NULL; p = p->next)
-		n++;
-	/* A flat copy for reports_store(); the pending entries own it. */
-	items = xcalloc(n, sizeof(*items));
-	for (p = list, i = 0; p != NULL; p = p->next, i++)
-		items[i] = p->item;
-	daemon_reports_env(d, &env);
-	stored = reports_store(&env, items, n);
-	log_debug("intake: %zu report(s) in one transaction, %d stored", n,
-	    stored);
-	for (p = list, i = 0; p != NULL; p = next, i++) {
-		struct intake_result res = { 0, NULL };
-
-		next = p->next;
-		answer(env.now, items[i].number, p->json, p->len, &res);
-		if (p->ticket.done != NULL)
-			p->ticket.done(p->ticket.arg, &res);
-		free(res.body);
-		explicit_bzero(p->json, p->len);
-		free(p->json);
-		free((char *)p->item.source);
-		concern_report_free(&p->item.r);
-		free(p);
-	}
-	free(items);
-	return stored;
-}
-
-void
-daemon_intake_flush(struct daemon *d)
-{
-	struct intake_pending *list;
-	int stored = 0;
-
-	uv_check_stop(&d->intake_check);
-	/*
-	 * An answer lets its connection parse what the client pipelined
-	 * behind it, which may queue more: those are stored now too, as the
-	 * loop would not come back for them without other I/O.
-	 */
-	while ((list = d->pending) != NULL) {
-		d->pending = NULL;
-		if (flush_list(d, list) > 0)
-			stored = 1;
-	}
-	uv_check_stop(&d->intake_check);
-	if (stored)
-		reports_stored(d);
 }
 
 static time_t
@@ -893,8 +718,7 @@ main(int argc, char *argv[])
 	    d.conf->control_group, commands_handle, &d, err, sizeof(err));
 	if (d.control == NULL)
 		fatalx("%s", err);
-	uv_check_init(d.loop, &d.intake_check);
-	d.intake_check.data = &d;
+	daemon_intake_init(&d);
 	if (d.conf->http_enabled && (d.http = http_start(d.loop,
 	    &d.conf->http, daemon_intake_queue, &d, err, sizeof(err))) == NULL)
 		fatalx("http: %s", err);

@@ -1314,6 +1314,20 @@ test_conn_deferred(void)
 	}
 	http_conn_free(c);
 
+	/* The peer shuts its side while its report waits: answered, then closed. */
+	buf_reset(&out);
+	c = http_conn_new(core, 0, out_count, &out);
+	http_conn_set_resume(c, count_resume);
+	CHECK_INT_EQ(http_conn_feed(c, second, strlen(second), 10), 0);
+	CHECK(http_conn_waiting(c));
+	CHECK_INT_EQ(http_conn_feed(c, NULL, 0, 20), 0);
+	CHECK(!http_conn_closed(c));
+	CHECK_INT_EQ(out.len, 0);
+	later_answer(3);
+	CHECK(out.s != NULL && strncmp(out.s, "HTTP/1.1 201 ", 13) == 0);
+	CHECK(http_conn_closed(c));
+	http_conn_free(c);
+
 	/* A connection that goes while its report waits cancels the wait. */
 	c = http_conn_new(core, 0, out_count, &out);
 	CHECK_INT_EQ(http_conn_feed(c, second, strlen(second), 10), 0);
