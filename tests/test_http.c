@@ -436,6 +436,16 @@ raw_send(int fd, const char *s, size_t n)
 	}
 }
 
+/* Appends a raw POST of the good report; `last` asks the server to close. */
+static void
+add_post(struct buf *req, int last)
+{
+	buf_printf(req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n%s\r\n%s", TOKEN, strlen(good_body),
+	    last ? "Connection: close\r\n" : "", good_body);
+}
+
 static int
 has_header(const struct resp *r, const char *h)
 {
@@ -710,10 +720,7 @@ test_keepalive(void)
 	parse_resp(&r1, read_one(fd, 3000));
 	CHECK_INT_EQ(r1.status, 200);
 	CHECK(has_header(&r1, "Connection: keep-alive"));
-	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
-	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", TOKEN,
-	    strlen(good_body), good_body);
+	add_post(&req, 1);
 	raw_send(fd, req.s, req.len);
 	parse_resp(&r2, read_one(fd, 3000));
 	CHECK_INT_EQ(r2.status, 201);
@@ -764,15 +771,9 @@ test_pipelined_reports(void)
 	char *rest, want[32];
 	int fd = connect_raw(), before = calls(), eof;
 
-	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
-	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\n\r\n%s", TOKEN, strlen(good_body),
-	    good_body);
+	add_post(&req, 0);
 	buf_printf(&req, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
-	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
-	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", TOKEN,
-	    strlen(good_body), good_body);
+	add_post(&req, 1);
 	raw_send(fd, req.s, req.len);
 	parse_resp(&r1, read_one(fd, 3000));
 	parse_resp(&r2, read_one(fd, 3000));
@@ -798,10 +799,7 @@ test_pipelined_reports(void)
 	/* Sent, then the sending side shut: the answer still comes. */
 	fd = connect_raw();
 	buf_reset(&req);
-	buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
-	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\n\r\n%s", TOKEN, strlen(good_body),
-	    good_body);
+	add_post(&req, 0);
 	raw_send(fd, req.s, req.len);
 	shutdown(fd, SHUT_WR);
 	parse_resp(&r1, read_until_eof(fd, 3000, &eof));
