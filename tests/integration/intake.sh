@@ -4,8 +4,10 @@
 # report is in the database, the transactions the daemon logs (-v) add
 # up to the reports sent, pipelined reports on one connection are
 # answered in order, a sender that goes away before its answer still
-# has its report stored, and a refusal in the middle of a burst touches
-# no other report.  The Maildir transport takes the alerts.
+# has its report stored, a refusal in the middle of a burst touches no
+# other report, and after a SIGKILL in the middle of a stream every
+# report a sender was given a number for is stored.  The Maildir
+# transport takes the alerts.
 . tests/integration/lib.sh
 setup_conf
 trap finish EXIT
@@ -112,5 +114,47 @@ check "the database holds exactly the 8" [ "$(count)" = $((n + 8)) ]
 check "the logged transactions carried exactly the accepted reports" [ "$(logged)" = "$(count)" ]
 
 # SIGTERM exits cleanly after all this.
+stop_daemon
+check "SIGTERM: exit status 0" [ "$DRC" = 0 ]
+
+# SIGKILL in the middle of a stream of reports from 8 senders: every
+# report a sender was told the number of is in the database with both
+# its alerts (the answer comes only after the commit), and the daemon
+# starts again on the same database.
+check "daemon starts again" start_daemon --test-clock=2026-11-23T09:00
+mkdir -p "$T/kill"
+sender() {	# k: posts reports one after another until refused
+	local i=0
+	while curl -s -o "$T/kill/$1.$i.json" -w '%{http_code}\n' -X POST \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    --data-binary "$(report "Strom $1 $i.")" "$URL" >>"$T/kill/$1.status"; do
+		i=$((i + 1))
+		[ $i -lt 400 ] || break
+	done
+}
+pids=()
+for k in 1 2 3 4 5 6 7 8; do
+	sender "$k" &
+	pids+=($!)
+done
+# Some reports in, then the kill, with reports still arriving.
+wait_for bash -c "[ \$(cat '$T'/kill/*.status 2>/dev/null | grep -c 201) -ge 40 ]"
+kill -KILL "$DPID"
+wait "$DPID" 2>/dev/null
+DPID=
+wait "${pids[@]}"
+answered=$(cat "$T"/kill/*.json 2>/dev/null | grep -o '"number":[0-9]*' | cut -d: -f2 | sort -n)
+check "reports were answered 201 before the kill ($(echo "$answered" | wc -w))" [ "$(echo "$answered" | wc -w)" -ge 40 ]
+check "every number answered is a stored report" /usr/bin/python3 -c '
+import sqlite3, sys
+stored = {r[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM report")}
+answered = [int(x) for x in sys.argv[2].split()]
+sys.exit(0 if answered and all(n in stored for n in answered) else 1)' "$DB" "$answered"
+check "every stored report has its 2 alerts" [ "$(sqlite3 "$DB" "SELECT count(*) FROM report r WHERE (SELECT count(*) FROM report_route WHERE report = r.id) != 2")" = 0 ]
+check "the database is intact" [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ]
+check "the daemon starts on it again" start_daemon --test-clock=2026-11-23T09:00
+st=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data-binary "$(report "Efter.")" "$URL")
+check "and takes reports again" [ "$st" = 201 ]
 stop_daemon
 check "SIGTERM: exit status 0" [ "$DRC" = 0 ]
