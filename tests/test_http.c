@@ -446,6 +446,20 @@ add_post(struct buf *req, int last)
 	    last ? "Connection: close\r\n" : "", good_body);
 }
 
+/* The server closes the connection with nothing more to say. */
+static void
+expect_close(int fd)
+{
+	char *rest;
+	int eof;
+
+	rest = read_until_eof(fd, 3000, &eof);
+	CHECK(eof);
+	CHECK_STR_EQ(rest, "");
+	free(rest);
+	close(fd);
+}
+
 static int
 has_header(const struct resp *r, const char *h)
 {
@@ -713,8 +727,7 @@ test_keepalive(void)
 {
 	struct buf req = { 0 };
 	struct resp r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
-	char *rest;
-	int fd = connect_raw(), before = calls(), eof;
+	int fd = connect_raw(), before = calls();
 
 	raw_send(fd, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 40);
 	parse_resp(&r1, read_one(fd, 3000));
@@ -727,11 +740,7 @@ test_keepalive(void)
 	CHECK(has_header(&r2, "Connection: close"));
 	CHECK_INT_EQ(calls(), before + 1);
 	/* The server closes after the answer the client asked it to. */
-	rest = read_until_eof(fd, 3000, &eof);
-	CHECK(eof);
-	CHECK_STR_EQ(rest, "");
-	free(rest);
-	close(fd);
+	expect_close(fd);
 	resp_free(&r1);
 	resp_free(&r2);
 	buf_free(&req);
@@ -768,7 +777,7 @@ test_pipelined_reports(void)
 {
 	struct buf req = { 0 };
 	struct resp r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
-	char *rest, want[32];
+	char want[32];
 	int fd = connect_raw(), before = calls(), eof;
 
 	add_post(&req, 0);
@@ -787,11 +796,7 @@ test_pipelined_reports(void)
 	snprintf(want, sizeof(want), "{\"number\": %d}\n", before + 2);
 	CHECK_STR_EQ(r3.body, want);
 	CHECK(has_header(&r3, "Connection: close"));
-	rest = read_until_eof(fd, 3000, &eof);
-	CHECK(eof);
-	CHECK_STR_EQ(rest, "");
-	free(rest);
-	close(fd);
+	expect_close(fd);
 	resp_free(&r1);
 	resp_free(&r2);
 	resp_free(&r3);
