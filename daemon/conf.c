@@ -238,18 +238,6 @@ dup_strings(const char **v, size_t n)
 	return r;
 }
 
-static void
-free_strings(char **v, size_t n)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static const char *const org_keys[] = {
 	"committee", "coordinator", "deputy", "roles", "groups", "units", NULL
 };
@@ -563,7 +551,7 @@ load_org(const config_setting_t *root, struct org *o, struct diag *d)
 				    "role id", u->id ? u->id : "?", str);
 		}
 	}
-	free_strings(seen, nseen);
+	strv_free(seen, nseen);
 	index_names(o);
 }
 
@@ -588,14 +576,14 @@ org_free(struct org *o)
 		person_free(r->deputy);
 		free(r->deputy);
 		free(r->reports_to);
-		free_strings(r->aliases, r->naliases);
+		strv_free(r->aliases, r->naliases);
 		free(r->file);
 	}
 	free(o->roles);
 	for (i = 0; i < o->ngroups; i++) {
 		free(o->groups[i].id);
 		free(o->groups[i].name);
-		free_strings(o->groups[i].aliases, o->groups[i].naliases);
+		strv_free(o->groups[i].aliases, o->groups[i].naliases);
 		free(o->groups[i].roles);
 	}
 	free(o->groups);

@@ -740,16 +740,6 @@ split_items(const char *text, const char *const *seps, char ***out)
 	return n;
 }
 
-static void
-free_items(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* A section named somewhere in (folded) text; -1 if none. */
 static int
 section_in(const char *text)
@@ -895,7 +885,7 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 				else
 					a.nfollowup++;
 			}
-			free_items(items, nitem);
+			strv_free(items, nitem);
 			break;
 		default:
 			break;
@@ -1060,7 +1050,7 @@ csv_record(const char **pp, char sep, char ***out, int *line)
 			for (;;) {
 				if (*p == '\0') {
 					buf_free(&f);
-					free_items(v, n);
+					strv_free(v, n);
 					return -1;
 				}
 				if (*p == '"' && p[1] == '"') {
@@ -1326,7 +1316,7 @@ csv_separator(struct imp *im, const char *line)
 			table_free(&t);
 		}
 		if (nc > 0)
-			free_items(cells, (size_t)nc);
+			strv_free(cells, (size_t)nc);
 	}
 	diag_free(&scratch);
 	return sep;
@@ -1369,7 +1359,7 @@ read_csv(struct imp *im, const char *text, char sep)
 			}
 		} else if (t.ok)
 			row(im, &t, cells, (size_t)nc, start);
-		free_items(cells, (size_t)nc);
+		strv_free(cells, (size_t)nc);
 	}
 	table_free(&t);
 }

@@ -518,16 +518,12 @@ plan_find_activity(const struct plan *p, const char *id)
 void
 plan_activity_free(struct activity *a)
 {
-	size_t i;
-
 	if (a == NULL)
 		return;
 	free(a->id);
 	free(a->title);
 	free(a->description);
-	for (i = 0; i < a->nresponsible; i++)
-		free(a->responsible[i]);
-	free(a->responsible);
+	strv_free(a->responsible, a->nresponsible);
 	free(a->schedule_text);
 	free(a->followup);
 }

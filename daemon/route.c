@@ -84,16 +84,6 @@ get_cond(const struct route_rule *r, size_t i)
 	return conds[i];
 }
 
-static void
-free_strings(char **v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* "skola, forskola, ..." for messages. */
 static void
 join_values(struct buf *b, const char *const *v, size_t n)
@@ -352,9 +342,9 @@ route_free(struct routing *rt)
 	if (rt == NULL)
 		return;
 	for (i = 0; i < rt->nrules; i++)
-		free_strings(rt->rules[i].notify, rt->rules[i].nnotify);
+		strv_free(rt->rules[i].notify, rt->rules[i].nnotify);
 	free(rt->rules);
-	free_strings(rt->escalate, rt->nescalate);
+	strv_free(rt->escalate, rt->nescalate);
 	free(rt->file);
 	free(rt);
 }

@@ -230,9 +230,7 @@ rule_free(struct rule *r)
 
 	free(r->id);
 	free(r->file);
-	for (i = 0; i < r->nroles; i++)
-		free(r->roles[i]);
-	free(r->roles);
+	strv_free(r->roles, r->nroles);
 	for (i = 0; i < r->nsteps; i++) {
 		struct rule_step *st = &r->steps[i];
 
@@ -254,9 +252,7 @@ rules_free(struct ruleset *rs)
 	for (i = 0; i < rs->nrules; i++)
 		rule_free(&rs->rules[i]);
 	free(rs->rules);
-	for (i = 0; i < rs->nfiles; i++)
-		free(rs->files[i]);
-	free(rs->files);
+	strv_free(rs->files, rs->nfiles);
 	free(rs);
 }
 

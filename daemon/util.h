@@ -21,6 +21,9 @@ char	*xstrndup(const char *, size_t);
 /* Returns a newly allocated formatted string the caller frees. */
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+/* Frees `n` strings and the array holding them; v may be NULL. */
+void	 strv_free(char **v, size_t n);
+
 /*
  * A growable NUL-terminated byte buffer.  Zero-initialise it
  * (`struct buf b = { 0 };`), append, then take `b.s` (may be NULL when
