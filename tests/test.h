@@ -7,9 +7,11 @@
 #ifndef PLANWATCH_TEST_H
 #define PLANWATCH_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int	test_npassed, test_nfailed, test_cur_failed;
 static const char *test_cur_name;
@@ -63,6 +65,16 @@ test_data_dir(void)
 	const char *d = getenv("TEST_DATA");
 
 	return d ? d : "tests/data";
+}
+
+/* A monotonic clock in milliseconds, for bounded waits in tests. */
+static inline uint64_t
+test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 #endif

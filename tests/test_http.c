@@ -360,15 +360,6 @@ connect_raw(void)
 	return fd;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * Reads from fd until EOF or `limit_ms`; returns what arrived (a string
  * the caller frees) and sets *eof.
@@ -378,13 +369,13 @@ read_until_eof(int fd, int limit_ms, int *eof)
 {
 	struct buf b = { 0 };
 	struct pollfd pfd = { fd, POLLIN, 0 };
-	uint64_t end = now_ms() + (uint64_t)limit_ms;
+	uint64_t end = test_now_ms() + (uint64_t)limit_ms;
 	char chunk[4096];
 	ssize_t n;
 
 	*eof = 0;
-	while (now_ms() < end) {
-		if (poll(&pfd, 1, (int)(end - now_ms())) <= 0)
+	while (test_now_ms() < end) {
+		if (poll(&pfd, 1, (int)(end - test_now_ms())) <= 0)
 			continue;
 		if ((n = read(fd, chunk, sizeof(chunk))) <= 0) {
 			*eof = 1;
@@ -402,14 +393,14 @@ read_one(int fd, int limit_ms)
 {
 	struct buf b = { 0 };
 	struct pollfd pfd = { fd, POLLIN, 0 };
-	uint64_t end = now_ms() + (uint64_t)limit_ms;
+	uint64_t end = test_now_ms() + (uint64_t)limit_ms;
 	char *sep, *cl;
 	long want;
 	ssize_t n;
 	char c;
 
-	while (now_ms() < end) {
-		if (poll(&pfd, 1, (int)(end - now_ms())) <= 0)
+	while (test_now_ms() < end) {
+		if (poll(&pfd, 1, (int)(end - test_now_ms())) <= 0)
 			continue;
 		/* Byte by byte, so the next response stays in the socket. */
 		if ((n = read(fd, &c, 1)) <= 0)
@@ -857,10 +848,10 @@ test_slow_client(void)
 	}
 	/* One byte every 20 ms: each byte arrives well within the limit. */
 	fd = connect_raw();
-	t0 = now_ms();
+	t0 = test_now_ms();
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while (sent < sizeof(req) - 1 && now_ms() - t0 < 3000) {
+	while (sent < sizeof(req) - 1 && test_now_ms() - t0 < 3000) {
 		raw_send(fd, req + sent, 1);
 		sent++;
 		pfd.revents = 0;
@@ -868,7 +859,7 @@ test_slow_client(void)
 			break;
 	}
 	parse_resp(&r, read_until_eof(fd, 3000, &eof));
-	elapsed = now_ms() - t0;
+	elapsed = test_now_ms() - t0;
 	close(fd);
 	CHECK(sent < sizeof(req) - 1);
 	CHECK_INT_EQ(r.status, 408);
@@ -885,10 +876,10 @@ test_slow_client(void)
 	parse_resp(&r, read_one(fd, 3000));
 	CHECK_INT_EQ(r.status, 200);
 	resp_free(&r);
-	t0 = now_ms();
+	t0 = test_now_ms();
 	free(read_until_eof(fd, 3000, &eof));
 	CHECK(eof);
-	CHECK(now_ms() - t0 < 2000);
+	CHECK(test_now_ms() - t0 < 2000);
 	close(fd);
 	CHECK_INT_EQ(calls(), before);
 	server_down();

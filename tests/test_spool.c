@@ -65,15 +65,6 @@ tick_cb(uv_timer_t *t)
 	(void)t;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static char *
 path(const char *sub)
 {
@@ -135,9 +126,9 @@ slurp(const char *sub)
 static int
 run_until(int (*cond)(void), int limit_ms)
 {
-	uint64_t end = now_ms() + (uint64_t)limit_ms;
+	uint64_t end = test_now_ms() + (uint64_t)limit_ms;
 
-	while (!cond() && now_ms() < end)
+	while (!cond() && test_now_ms() < end)
 		uv_run(&loop, UV_RUN_ONCE);
 	return cond();
 }
