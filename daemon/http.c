@@ -844,7 +844,7 @@ static void
 report_done(void *arg, struct intake_result *r)
 {
 	struct http_conn *c = arg;
-	int keep = c->keep, held;
+	const char *extra;
 
 	c->waiting = 0;
 	c->ticket = NULL;
@@ -854,15 +854,14 @@ report_done(void *arg, struct intake_result *r)
 		r->body = NULL;
 		r->status = 500;
 	}
+	extra = r->status == 429 || r->status == 503 ? "Retry-After: 5\r\n" :
+	    NULL;
 	if (r->status >= 400 && r->body == NULL)
 		respond_error(c, r->status, r->status >= 500 ?
-		    "internal error, try again later" : "report refused",
-		    r->status == 429 || r->status == 503 ?
-		    "Retry-After: 5\r\n" : NULL);
+		    "internal error, try again later" : "report refused", extra);
 	else
-		respond(c, r->status, r->body ? r->body : "{}",
-		    r->status == 429 || r->status == 503 ?
-		    "Retry-After: 5\r\n" : NULL, keep && r->status < 400);
+		respond(c, r->status, r->body ? r->body : "{}", extra,
+		    c->keep && r->status < 400);
 	free(r->body);
 	r->body = NULL;
 	if (c->in_queue)
@@ -870,8 +869,7 @@ report_done(void *arg, struct intake_result *r)
 	/* Answered later: go on with what arrived meanwhile. */
 	c->deadline = c->now + c->core->cfg.request_timeout_ms;
 	http_parser_pause(&c->parser, 0);
-	held = c->held.len > 0;
-	if (!c->closed && held) {
+	if (!c->closed && c->held.len > 0) {
 		struct buf in = c->held;
 
 		memset(&c->held, 0, sizeof(c->held));
