@@ -276,10 +276,3 @@ maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
 {
 	return maildir_deliver_batch_at(dir, dv, 1, now, err, errlen);
 }
-
-int
-maildir_deliver(const char *dir, struct delivery *dv, char *err,
-    size_t errlen)
-{
-	return maildir_deliver_at(dir, dv, time(NULL), err, errlen);
-}

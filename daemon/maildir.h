@@ -42,8 +42,4 @@ int	maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
 int	maildir_deliver_batch_at(const char *dir, struct delivery *dv,
 	    size_t n, time_t now, char *err, size_t errlen);
 
-/* maildir_deliver_at(), naming the file after the current time. */
-int	maildir_deliver(const char *dir, struct delivery *dv, char *err,
-	    size_t errlen);
-
 #endif

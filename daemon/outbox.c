@@ -47,6 +47,7 @@ struct job {
 	char			*from;
 	struct job_msg		*msgs;
 	size_t			 nmsgs;
+	time_t			 now;		/* names Maildir files */
 	char			 err[256];
 };
 
@@ -111,7 +112,7 @@ work_cb(uv_work_t *req)
 	if (j->smtp != NULL)
 		smtp_send(j->smtp, dv, j->nmsgs, j->err, sizeof(j->err));
 	else
-		maildir_deliver_batch_at(j->maildir, dv, j->nmsgs, time(NULL),
+		maildir_deliver_batch_at(j->maildir, dv, j->nmsgs, j->now,
 		    j->err, sizeof(j->err));
 	free(dv);
 }
@@ -264,12 +265,13 @@ out:
 }
 
 static struct job *
-job_new(struct outbox *ob)
+job_new(struct outbox *ob, time_t now)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
 	j->ob = ob;
 	j->req.data = j;
+	j->now = now;
 	j->from = xstrdup(ob->c->mail.from);
 	if (ob->c->mail.transport == MAIL_TRANSPORT_SMTP)
 		j->smtp = smtp_ref(ob->smtp);
@@ -417,7 +419,7 @@ take(struct outbox *ob, time_t now, int *n)
 	/* One look at the queue fills every free session. */
 	jobs = xcalloc((size_t)free_sessions, sizeof(*jobs));
 	for (i = 0; i < free_sessions; i++)
-		jobs[i] = job_new(ob);
+		jobs[i] = job_new(ob, now);
 	ob->fill = jobs;
 	ob->nfill = free_sessions;
 	ob->cur = 0;

@@ -318,7 +318,7 @@ test_failures(void)
 	f = fopen(dir, "w");
 	fclose(f);
 	setup(&d, r, to, 2);
-	CHECK_INT_EQ(maildir_deliver(dir, &d, err, sizeof(err)), -1);
+	CHECK_INT_EQ(maildir_deliver_at(dir, &d, time(NULL), err, sizeof(err)), -1);
 	CHECK(strstr(err, "Not a directory") != NULL);
 	CHECK_STR_EQ(delivery_result_name(r[0].result), "tempfail");
 
@@ -329,12 +329,12 @@ test_failures(void)
 
 		snprintf(dir, sizeof(dir), "%s/ro", tmpdir);
 		setup(&d, r, to, 1);
-		CHECK_INT_EQ(maildir_deliver(dir, &d, err, sizeof(err)), 0);
+		CHECK_INT_EQ(maildir_deliver_at(dir, &d, time(NULL), err, sizeof(err)), 0);
 		snprintf(newdir, sizeof(newdir), "%s/new", dir);
 		snprintf(tmpsub, sizeof(tmpsub), "%s/tmp", dir);
 		chmod(newdir, 0500);
 		setup(&d, r, to, 1);
-		CHECK_INT_EQ(maildir_deliver(dir, &d, err, sizeof(err)), -1);
+		CHECK_INT_EQ(maildir_deliver_at(dir, &d, time(NULL), err, sizeof(err)), -1);
 		CHECK(strstr(err, "rename") != NULL);
 		CHECK_STR_EQ(delivery_result_name(r[0].result), "tempfail");
 		/* The half-delivered file was taken back out of tmp/. */
