@@ -4,9 +4,9 @@
  * transaction of its own (daemon_intake).  The HTTP intake uses group
  * commit (daemon_intake_queue): a valid report is queued as it arrives
  * and a refused one answered at once; at the end of the event loop's turn
- * (a uv_check handle) every queued report goes into one transaction, each
- * in a savepoint of its own, and each sender is told its number only
- * after that commit.  A burst of senders thus costs one disk flush, not
+ * (a uv_check handle) every queued report goes into one transaction
+ * (reports_store() says what happens to one that fails), and each sender
+ * is told its number only after that commit.  A burst of senders thus costs one disk flush, not
  * one each, and no sender waits for a later one.
  */
 #include <stdlib.h>

@@ -212,54 +212,87 @@ store_one(const struct reports_env *env, const char *source,
 	return id;
 }
 
+/*
+ * Stores items[0..n) in one transaction.  0 when all were committed; 1
+ * when item *bad could not be stored (everything was rolled back); -1
+ * when the transaction itself failed.  Numbers are set only on 0.
+ */
+static int
+store_batch(const struct reports_env *env, struct reports_item *items,
+    size_t n, size_t *bad)
+{
+	size_t i, k;
+
+	if (store_begin(env->st) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		items[i].number = store_one(env, items[i].source, &items[i].r,
+		    &items[i].nrecipients);
+		if (items[i].number <= 0)
+			break;
+	}
+	if (i == n && store_commit(env->st) == 0)
+		return 0;
+	store_rollback(env->st);
+	for (k = 0; k < n; k++) {
+		items[k].number = -1;
+		items[k].nrecipients = 0;
+	}
+	if (i == n)
+		return -1;
+	*bad = i;
+	return 1;
+}
+
+/*
+ * A report that cannot be stored must not cost the others theirs.  Rather
+ * than a savepoint per report (which copies every page a report touches,
+ * a quarter of the cost of storing it), the batch is tried whole; only
+ * when one item fails are the items before it, it alone, and the items
+ * after it tried again, each group in a transaction of its own.  Returns
+ * how many were stored.
+ */
+static size_t
+store_items(const struct reports_env *env, struct reports_item *items,
+    size_t n)
+{
+	size_t bad = 0;
+
+	if (n == 0)
+		return 0;
+	switch (store_batch(env, items, n, &bad)) {
+	case 0:
+		return n;
+	case -1:
+		return 0;
+	}
+	if (n == 1)
+		return 0;
+	return store_items(env, items, bad) +
+	    store_items(env, items + bad, 1) +
+	    store_items(env, items + bad + 1, n - bad - 1);
+}
+
 int
 reports_store(const struct reports_env *env, struct reports_item *items,
     size_t n)
 {
-	size_t i;
-	int stored = 0;
+	size_t i, stored;
 
 	for (i = 0; i < n; i++) {
 		items[i].number = -1;
 		items[i].nrecipients = 0;
 	}
-	if (n == 0)
-		return 0;
-	if (store_begin(env->st) != 0)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		struct reports_item *it = &items[i];
-
-		if (store_savepoint(env->st) != 0)
-			goto rollback;
-		it->number = store_one(env, it->source, &it->r,
-		    &it->nrecipients);
-		if (it->number > 0 ? store_release(env->st) != 0 :
-		    store_rollback_to(env->st) != 0)
-			goto rollback;
-		if (it->number > 0)
-			stored++;
-		else
-			log_warnx("report: could not be stored; the sender "
-			    "was told to try again");
-	}
-	if (store_commit(env->st) == 0) {
-		for (i = 0; i < n; i++)
-			if (items[i].number > 0)
-				log_info("report: %lld received from %s, "
-				    "routed to %zu recipient(s)",
-				    (long long)items[i].number,
-				    items[i].source, items[i].nrecipients);
-		return stored;
-	}
-rollback:
-	store_rollback(env->st);
-fail:
+	stored = store_items(env, items, n);
 	for (i = 0; i < n; i++)
-		items[i].number = -1;
-	log_warnx("report: %zu report(s) could not be stored; the senders "
-	    "were told to try again", n);
-	return -1;
+		if (items[i].number > 0)
+			log_info("report: %lld received from %s, routed to "
+			    "%zu recipient(s)", (long long)items[i].number,
+			    items[i].source, items[i].nrecipients);
+	if (stored < n)
+		log_warnx("report: %zu of %zu report(s) could not be stored; "
+		    "the senders were told to try again", n - stored, n);
+	return (int)stored;
 }
 
 int

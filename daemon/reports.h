@@ -56,10 +56,10 @@ struct reports_item {
 /*
  * Stores parsed reports with their routes, alerts and audit lines in one
  * transaction -- one commit for all, which is what makes a burst of
- * concurrent reports cheap -- each inside its own savepoint, so that an
- * item that cannot be stored is undone alone.  Sets every item's number.
- * Returns how many were stored, or -1 when the transaction failed and
- * none was.
+ * concurrent reports cheap.  An item that cannot be stored is left out
+ * alone: the batch is then stored again in parts, so the others still
+ * are.  Sets every item's number (-1 for one not stored) and returns how
+ * many were stored.
  */
 int	reports_store(const struct reports_env *, struct reports_item *,
 	    size_t n);

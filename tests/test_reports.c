@@ -1,0 +1,247 @@
+/*
+ * test_reports: storing concern reports in batches (reports.c) against a
+ * real SQLite file.  A report the database refuses -- here a trigger
+ * planted through a second connection -- must be left out alone: every
+ * other report of its batch is stored with its alerts and audit line,
+ * and the refused one leaves nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "concern.h"
+#include "remind.h"
+#include "reports.h"
+#include "store.h"
+#include "util.h"
+
+#include "test.h"
+
+#define NITEMS	6
+
+struct world {
+	char			 dir[64];
+	char			*db;
+	struct config		*c;
+	struct remind_templates	 tpl;
+	struct store		*st;
+};
+
+static int
+world_open(struct world *w)
+{
+	struct diag d = { 0 };
+	char err[256];
+
+	memset(w, 0, sizeof(*w));
+	snprintf(w->dir, sizeof(w->dir), "/tmp/planwatch-reports.XXXXXX");
+	if (mkdtemp(w->dir) == NULL)
+		return -1;
+	w->db = xasprintf("%s/planwatch.db", w->dir);
+	w->c = conf_load("conf/planwatch.conf", &d);
+	if (w->c == NULL ||
+	    remind_templates_load(&w->tpl, w->c->rules_dir, &d) != 0) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		return -1;
+	}
+	diag_free(&d);
+	if ((w->st = store_open(w->db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+world_close(struct world *w)
+{
+	char *p;
+
+	store_close(w->st);
+	remind_templates_free(&w->tpl);
+	conf_free(w->c);
+	if (w->db != NULL) {
+		unlink(w->db);
+		p = xasprintf("%s-wal", w->db);
+		unlink(p);
+		free(p);
+		p = xasprintf("%s-shm", w->db);
+		unlink(p);
+		free(p);
+		p = xasprintf("%s.lock", w->db);
+		unlink(p);
+		free(p);
+	}
+	free(w->db);
+	rmdir(w->dir);
+}
+
+/* Runs one SQL text through a connection of its own. */
+static int
+sql(const struct world *w, const char *text)
+{
+	sqlite3 *db;
+	int rc;
+
+	if (sqlite3_open(w->db, &db) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	rc = sqlite3_exec(db, text, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static long long
+count(const struct world *w, const char *query)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (sqlite3_open(w->db, &db) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, query, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A valid report from `unit`, dated the day before `now`. */
+static int
+parse(const struct world *w, time_t now, const char *unit,
+    struct reports_item *it)
+{
+	struct concern_error err;
+	char json[512], date[16];
+	time_t yesterday = now - 86400;
+	struct tm tm;
+
+	localtime_r(&yesterday, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	snprintf(json, sizeof(json), "{\"event_date\": \"%s\", "
+	    "\"unit\": \"%s\", \"place_type\": \"skola\", "
+	    "\"kind\": \"handelse\", \"milieu\": \"okand\", "
+	    "\"concerns_minor\": true, \"urgency\": \"normal\", "
+	    "\"police_informed\": false, "
+	    "\"social_services_informed\": false, "
+	    "\"description\": \"Klotter vid entren.\"}", date, unit);
+	memset(it, 0, sizeof(*it));
+	it->source = "test";
+	return reports_parse(w->c, now, json, strlen(json), &it->r, &err);
+}
+
+/*
+ * Stores NITEMS reports, those from `refused` (if any) refused by a
+ * trigger; checks what was stored and what was not.
+ */
+static void
+batch(const char *const *units, const char *refused, int nrefused)
+{
+	struct world w;
+	struct reports_item items[NITEMS];
+	struct reports_env env;
+	time_t now = time(NULL);
+	int64_t last = 0;
+	size_t i, alerts = 0;
+	char *trigger;
+	int stored;
+
+	if (world_open(&w) != 0) {
+		TEST_FAIL("cannot set up");
+		world_close(&w);
+		return;
+	}
+	if (refused != NULL) {
+		trigger = xasprintf("CREATE TRIGGER refuse BEFORE INSERT ON "
+		    "report WHEN NEW.unit = '%s' BEGIN SELECT RAISE(ABORT, "
+		    "'refused by the test'); END;", refused);
+		CHECK(sql(&w, trigger) == 0);
+		free(trigger);
+	}
+	for (i = 0; i < NITEMS; i++)
+		CHECK(parse(&w, now, units[i], &items[i]) == 0);
+	env.st = w.st;
+	env.c = w.c;
+	env.tpl = &w.tpl;
+	env.now = now;
+	stored = reports_store(&env, items, NITEMS);
+	CHECK_INT_EQ(stored, NITEMS - nrefused);
+	for (i = 0; i < NITEMS; i++) {
+		if (refused != NULL && strcmp(units[i], refused) == 0) {
+			CHECK_INT_EQ(items[i].number, -1);
+			CHECK_INT_EQ(items[i].nrecipients, 0);
+			continue;
+		}
+		/* Numbers in the order the reports came. */
+		CHECK(items[i].number > last);
+		last = items[i].number;
+		CHECK(items[i].nrecipients >= 2);
+		alerts += items[i].nrecipients;
+	}
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report"),
+	    NITEMS - nrefused);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM audit WHERE action = "
+	    "'report-received'"), NITEMS - nrefused);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM message"), alerts);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM message_rcpt"), alerts);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report_route"), alerts);
+	/* Nothing points at a report that is not there. */
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report_route WHERE "
+	    "report NOT IN (SELECT id FROM report)"), 0);
+	for (i = 0; i < NITEMS; i++)
+		concern_report_free(&items[i].r);
+	world_close(&w);
+}
+
+static void
+test_batch_all_stored(void)
+{
+	static const char *const u[NITEMS] = { "fritid", "kulturhuset",
+	    "aldreomsorg", "integration", "fritid", "administration" };
+
+	batch(u, NULL, 0);
+}
+
+/* One refused report in the middle, at either end, and several. */
+static void
+test_batch_one_refused(void)
+{
+	static const char *const mid[NITEMS] = { "fritid", "kulturhuset",
+	    "aldreomsorg", "integration", "fritid", "administration" };
+	static const char *const ends[NITEMS] = { "aldreomsorg", "fritid",
+	    "kulturhuset", "integration", "administration", "aldreomsorg" };
+	static const char *const many[NITEMS] = { "fritid", "aldreomsorg",
+	    "aldreomsorg", "kulturhuset", "aldreomsorg", "integration" };
+
+	batch(mid, "aldreomsorg", 1);
+	batch(ends, "aldreomsorg", 2);
+	batch(many, "aldreomsorg", 3);
+}
+
+static void
+test_batch_all_refused(void)
+{
+	static const char *const u[NITEMS] = { "fritid", "fritid", "fritid",
+	    "fritid", "fritid", "fritid" };
+
+	batch(u, "fritid", NITEMS);
+}
+
+int
+main(void)
+{
+	TEST_RUN(test_batch_all_stored);
+	TEST_RUN(test_batch_one_refused);
+	TEST_RUN(test_batch_all_refused);
+	return TEST_END("reports");
+}
