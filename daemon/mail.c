@@ -25,6 +25,8 @@
 
 static const char hexdig[] = "0123456789ABCDEF";
 
+static void	qp_encode(struct buf *, const char *, size_t);
+
 /*
  * Length of the well-formed UTF-8 sequence at p (1 to 4), or 0 when it is
  * malformed: a stray continuation byte, a truncated sequence, an overlong
@@ -459,8 +461,8 @@ mail_compose(const struct mail_msg *m, size_t *lenp, const char **reason)
 	struct buf out = { 0 };
 	struct hw h = { { 0 }, 0 };
 	const char *why, *body;
-	char *s, *qp;
-	size_t i, qplen;
+	char *s;
+	size_t i, start;
 
 	if ((why = check_msg(m)) != NULL) {
 		if (reason != NULL)
@@ -524,110 +526,88 @@ mail_compose(const struct mail_msg *m, size_t *lenp, const char **reason)
 	buf_adds(&out, "\r\n");
 
 	body = m->body != NULL ? m->body : "";
-	qp = mail_qp_encode(body, strlen(body), &qplen);
-	buf_add(&out, qp, qplen);
-	if (qplen > 0 && (qplen < 2 || memcmp(qp + qplen - 2, "\r\n", 2) != 0))
+	start = out.len;
+	qp_encode(&out, body, strlen(body));
+	if (out.len > start && (out.len - start < 2 ||
+	    memcmp(out.s + out.len - 2, "\r\n", 2) != 0))
 		buf_adds(&out, "\r\n");
-	free(qp);
 
 	if (lenp != NULL)
 		*lenp = out.len;
 	return buf_take(&out);
 }
 
-/* One encoded character of a body line and where it came from. */
-struct qp_unit {
-	char		s[13];
-	unsigned char	len;
-	size_t		off;
-};
-
-static void
-unit_hex(struct qp_unit *u, const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	u->len = 0;
-	for (i = 0; i < n; i++) {
-		u->s[u->len++] = '=';
-		u->s[u->len++] = hexdig[p[i] >> 4];
-		u->s[u->len++] = hexdig[p[i] & 15];
-	}
-}
-
 /*
  * Encodes one logical line (without its line end) into out, with soft
- * breaks.  The line is first cut into units, one per character, so a soft
- * break can only fall between characters.
+ * breaks.  The line is taken one character at a time (a UTF-8 sequence is
+ * one character), so a soft break can only fall between characters.
  */
 static void
-qp_line(struct buf *out, const unsigned char *p, size_t n,
-    struct qp_unit **vp, size_t *capp)
+qp_line(struct buf *out, const unsigned char *p, size_t n)
 {
-	struct qp_unit *u;
-	size_t i = 0, nu = 0, k, len, pos, limit;
+	static const unsigned char bad[] = { 0xef, 0xbf, 0xbd };
+	const unsigned char *src;
+	size_t i = 0, k, raw, nhex, width, pos = 0;
+	char *o;
 
+	/*
+	 * At most 9 characters (a replaced byte) and a soft break a byte;
+	 * a size that overflows is refused by buf_reserve().
+	 */
+	buf_reserve(out, n > SIZE_MAX / 12 ? SIZE_MAX : 12 * n);
+	o = out->s + out->len;
 	while (i < n) {
-		if (nu == *capp) {
-			*capp = *capp ? *capp * 2 : 128;
-			*vp = xreallocarray(*vp, *capp, sizeof(**vp));
-		}
-		u = &(*vp)[nu++];
-		u->off = i;
+		src = p + i;
+		raw = 1;
 		if ((p[i] >= 0x21 && p[i] <= 0x7e && p[i] != '=') ||
-		    p[i] == ' ' || p[i] == '\t') {
-			u->s[0] = (char)p[i];
-			u->len = 1;
-			i++;
-		} else if (p[i] < 0x80) {
-			unit_hex(u, p + i, 1);
-			i++;
-		} else if ((len = utf8_seq(p + i, n - i)) == 0) {
-			unit_hex(u, (const unsigned char *)"\xef\xbf\xbd", 3);
-			i++;
-		} else {
-			unit_hex(u, p + i, len);
-			i += len;
-		}
-	}
-	/* Transports may strip trailing white space: encode it. */
-	if (nu > 0 && (*vp)[nu - 1].len == 1 &&
-	    ((*vp)[nu - 1].s[0] == ' ' || (*vp)[nu - 1].s[0] == '\t'))
-		unit_hex(&(*vp)[nu - 1], p + (*vp)[nu - 1].off, 1);
-
-	/* At most a soft break per unit besides the units themselves. */
-	buf_reserve(out, nu * (sizeof(u->s) + 3));
-	pos = 0;
-	for (k = 0; k < nu; k++) {
-		u = &(*vp)[k];
+		    p[i] == ' ' || p[i] == '\t')
+			/* Transports may strip trailing white space. */
+			nhex = i + 1 == n && (p[i] == ' ' || p[i] == '\t');
+		else if (p[i] < 0x80)
+			nhex = 1;
+		else if ((raw = utf8_seq(p + i, n - i)) == 0) {
+			src = bad;
+			raw = 1;
+			nhex = 3;
+		} else
+			nhex = raw;
+		width = nhex > 0 ? 3 * nhex : 1;
 		/* Room for the `=` of a soft break unless this ends the line. */
-		limit = k + 1 == nu ? MAIL_QP_WIDTH : MAIL_QP_WIDTH - 1;
-		if (pos > 0 && pos + u->len > limit) {
-			buf_adds(out, "=\r\n");
+		if (pos > 0 && pos + width > (i + raw == n ? MAIL_QP_WIDTH :
+		    MAIL_QP_WIDTH - 1)) {
+			memcpy(o, "=\r\n", 3);
+			o += 3;
 			pos = 0;
 		}
 		/* mbox readers mangle a line starting "From ". */
-		if (pos == 0 && u->len == 1 && u->s[0] == 'F' &&
-		    n - u->off >= 5 && memcmp(p + u->off, "From ", 5) == 0) {
-			buf_adds(out, "=46");
+		if (pos == 0 && width == 1 && p[i] == 'F' && n - i >= 5 &&
+		    memcmp(p + i, "From ", 5) == 0) {
+			memcpy(o, "=46", 3);
+			o += 3;
 			pos = 3;
+			i++;
 			continue;
 		}
-		/* Room was reserved above: no buf_add() per character. */
-		memcpy(out->s + out->len, u->s, u->len);
-		out->len += u->len;
-		out->s[out->len] = '\0';
-		pos += u->len;
+		if (nhex == 0)
+			*o++ = (char)p[i];
+		for (k = 0; k < nhex; k++) {
+			*o++ = '=';
+			*o++ = hexdig[src[k] >> 4];
+			*o++ = hexdig[src[k] & 15];
+		}
+		pos += width;
+		i += raw;
 	}
+	out->len = (size_t)(o - out->s);
+	out->s[out->len] = '\0';
 }
 
-char *
-mail_qp_encode(const char *s, size_t n, size_t *outlen)
+/* Appends the quoted-printable form of s[0..n) to out. */
+static void
+qp_encode(struct buf *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	struct buf out = { 0 };
-	struct qp_unit *v = NULL;
-	size_t cap = 0, i = 0, e, end;
+	size_t i = 0, e, end;
 
 	while (i < n) {
 		const unsigned char *nl = memchr(p + i, '\n', n - i);
@@ -636,13 +616,20 @@ mail_qp_encode(const char *s, size_t n, size_t *outlen)
 		end = e;
 		if (nl != NULL && end > i && p[end - 1] == '\r')
 			end--;
-		qp_line(&out, p + i, end - i, &v, &cap);
+		qp_line(out, p + i, end - i);
 		if (nl == NULL)
 			break;
-		buf_adds(&out, "\r\n");
+		buf_adds(out, "\r\n");
 		i = e + 1;
 	}
-	free(v);
+}
+
+char *
+mail_qp_encode(const char *s, size_t n, size_t *outlen)
+{
+	struct buf out = { 0 };
+
+	qp_encode(&out, s, n);
 	if (outlen != NULL)
 		*outlen = out.len;
 	return buf_take(&out);
