@@ -141,6 +141,32 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	/* It replaces this one, which the planner would otherwise prefer
 	 * and then sort the whole queue. */
 	"DROP INDEX message_rcpt_due;",
+	/*
+	 * 5 -> 6: the same delivery table with its state check written as
+	 * comparisons.  An IN list of more than two constants builds a
+	 * temporary b-tree each time a row is checked -- on every insert and
+	 * every state change, the costliest part of both.  The rows, their
+	 * rowids and the queue index are carried over as they are.
+	 */
+	"CREATE TABLE message_rcpt_new ("
+	"  message INTEGER NOT NULL REFERENCES message(id),"
+	"  addr TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state = 'queued' OR"
+	"    state = 'sending' OR state = 'sent' OR state = 'deferred' OR"
+	"    state = 'failed'),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  last_reply TEXT,"
+	"  reported INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (message, addr));"
+	"INSERT INTO message_rcpt_new (rowid, message, addr, state, attempts,"
+	"  next_attempt, last_reply, reported) SELECT rowid, message, addr,"
+	"  state, attempts, next_attempt, last_reply, reported"
+	"  FROM message_rcpt;"
+	"DROP TABLE message_rcpt;"
+	"ALTER TABLE message_rcpt_new RENAME TO message_rcpt;"
+	"CREATE INDEX message_rcpt_queue ON message_rcpt(next_attempt, message)"
+	"  WHERE state IN ('queued', 'deferred');",
 };
 
 enum stmt {

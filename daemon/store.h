@@ -18,7 +18,7 @@ typedef void store_row_cb(void *arg, int ncols, const char *const *names,
     const char *const *values);
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 /*
  * Opens (creating if needed) the database at `path`, takes the exclusive

@@ -106,3 +106,19 @@ sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version = 99'
 rc=$?
 check "a database newer than the binary is refused" [ $rc -eq 1 ]
 check "with a clear message" grep -q "newer than this planwatchd" "$T/newer.log"
+
+# An older database is migrated in place, its rows kept as they were.
+rm -f "$T/var/planwatch.db" "$T/var/planwatch.db-wal" "$T/var/planwatch.db-shm"
+sqlite3 "$T/var/planwatch.db" <"$TOP/tests/data/store/schema-v5.sql"
+rcpt='SELECT group_concat(rowid || ":" || message || ":" || next_attempt || ":" || addr || ":" ||
+    state || ":" || attempts || ":" || coalesce(last_reply, "") || ":" ||
+    reported, "|") FROM message_rcpt'
+before=$(sqlite3 "$T/var/planwatch.db" "$rcpt")
+check "daemon starts on a version 5 database" start_daemon
+stop_daemon
+check "and says it migrated it" grep -q "migrated schema from version 5 to 6" "$T/daemon.log"
+check "to version 6" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version')" = 6 ]
+check "every delivery row kept, rowids and all" [ "$(sqlite3 "$T/var/planwatch.db" "$rcpt")" = "$before" ]
+check "the migrated database is consistent" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA integrity_check; PRAGMA foreign_key_check')" = ok ]
+check "the state check still refuses an unknown state" bash -c "! sqlite3 '$T/var/planwatch.db' \"UPDATE message_rcpt SET state = 'lost'\" 2>/dev/null"
+check "the queue index came along" grep -q "message_rcpt_queue" <<<"$(sqlite3 "$T/var/planwatch.db" "EXPLAIN QUERY PLAN SELECT message FROM message_rcpt WHERE state IN ('queued', 'deferred') AND next_attempt <= 1 ORDER BY next_attempt, message")"
