@@ -160,6 +160,7 @@ store_one(const struct reports_env *env, const char *source,
 	const struct config *c = env->c;
 	const char **roles = NULL;
 	const struct person **people = NULL;
+	struct template_ctx *t;
 	struct store_report sr;
 	char date[11], key[64];
 	size_t i, n = 0;
@@ -185,24 +186,26 @@ store_one(const struct reports_env *env, const char *source,
 		return -1;
 	n = reports_recipients(c, r, &people, &roles);
 	*nrecipients = n;
+	/* The same report for everyone; only the greeting changes. */
+	t = template_ctx_new();
+	report_ctx(t, c, id, r, sr.ack_due, "");
 	for (i = 0; i < n; i++) {
-		struct template_ctx *t = template_ctx_new();
 		int64_t mid;
 
-		report_ctx(t, c, id, r, sr.ack_due, people[i]->name);
+		template_ctx_set(t, "recipient.name", people[i]->name);
 		/* One message per person: the key names the recipient too. */
 		snprintf(key, sizeof(key), "report|%lld|alert|%zu",
 		    (long long)id, i);
 		mid = remind_queue(env->st, c, env->now, key, "concern-alert",
 		    tpl_for(env, people[i], TEMPLATE_CONCERN_ALERT), t,
 		    people[i]->name, people[i]->email, 0);
-		template_ctx_free(t);
 		if (mid < 0 || store_report_route_add(env->st, id,
 		    people[i]->email, roles[i]) != 0) {
 			id = -1;
 			break;
 		}
 	}
+	template_ctx_free(t);
 	snprintf(key, sizeof(key), "report %lld", (long long)id);
 	if (id > 0 && store_audit(env->st, env->now, source,
 	    "report-received", key) != 0)

@@ -195,6 +195,16 @@ batch(const char *const *units, const char *refused, int nrefused)
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM message"), alerts);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM message_rcpt"), alerts);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report_route"), alerts);
+	/*
+	 * Each alert greets its own recipient: no two bodies alike, not
+	 * even those of one report.
+	 */
+	CHECK_INT_EQ(count(&w, "SELECT count(DISTINCT substr(data, "
+	    "instr(data, char(13, 10, 13, 10)))) FROM message"), alerts);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM message m JOIN "
+	    "message_rcpt r ON r.message = m.id WHERE r.addr = "
+	    "'samordnare@skarpnack.example.org' AND instr(m.data, "
+	    "'Hej Samira Lindqvist,') > 0"), NITEMS - nrefused);
 	/* Nothing points at a report that is not there. */
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report_route WHERE "
 	    "report NOT IN (SELECT id FROM report)"), 0);
