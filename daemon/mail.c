@@ -537,6 +537,10 @@ mail_compose(const struct mail_msg *m, size_t *lenp, const char **reason)
 	return buf_take(&out);
 }
 
+/* A byte quoted-printable writes as itself (but see trailing blanks). */
+#define QP_LITERAL(c)	(((c) >= 0x21 && (c) <= 0x7e && (c) != '=') || \
+	    (c) == ' ' || (c) == '\t')
+
 /*
  * Encodes one logical line (without its line end) into out, with soft
  * breaks.  The line is taken one character at a time (a UTF-8 sequence is
@@ -557,10 +561,30 @@ qp_line(struct buf *out, const unsigned char *p, size_t n)
 	buf_reserve(out, n > SIZE_MAX / 12 ? SIZE_MAX : 12 * n);
 	o = out->s + out->len;
 	while (i < n) {
+		/*
+		 * A run of characters that stand for themselves, short of
+		 * the soft-break column and of the line's last character
+		 * (which has rules of its own), is copied as it is; so is
+		 * anything but an "F" where a line starts.
+		 */
+		if (pos < MAIL_QP_WIDTH - 1 && (pos > 0 || p[i] != 'F')) {
+			size_t j = i, end = i + (MAIL_QP_WIDTH - 1 - pos);
+
+			if (end > n - 1)
+				end = n - 1;
+			while (j < end && QP_LITERAL(p[j]))
+				j++;
+			if (j > i) {
+				memcpy(o, p + i, j - i);
+				o += j - i;
+				pos += j - i;
+				i = j;
+				continue;
+			}
+		}
 		src = p + i;
 		raw = 1;
-		if ((p[i] >= 0x21 && p[i] <= 0x7e && p[i] != '=') ||
-		    p[i] == ' ' || p[i] == '\t')
+		if (QP_LITERAL(p[i]))
 			/* Transports may strip trailing white space. */
 			nhex = i + 1 == n && (p[i] == ' ' || p[i] == '\t');
 		else if (p[i] < 0x80)
