@@ -1,34 +1,43 @@
 /*
  * loadgen: a small HTTP/1.1 load generator for the report intake
- * benchmark (tests/bench/intake.bench).
+ * benchmark (tests/bench/intake.bench), built like wrk: a few threads,
+ * each driving its share of the connections with epoll.
  *
- * Each of N threads keeps one keep-alive connection to 127.0.0.1:PORT and
- * posts the same valid concern report in a loop, one request in flight
- * at a time, until D seconds have passed; the request in flight at the
- * deadline is finished and counted.  Every request is timed from the
- * first byte written to the last byte of the response read, with
- * CLOCK_MONOTONIC.  A connection the server closes (Connection: close,
- * EOF, reset) is reopened and the request counted as an error if no
- * answer came.  At the end it prints one line: accepted (201) requests,
- * accepted per second over the whole run, other statuses, errors, and
- * p50/p99/max latency over every answered request.
+ * Each of N connections is kept alive to 127.0.0.1:PORT and posts the
+ * same valid concern report in a loop, one request in flight at a time,
+ * until D seconds have passed; the request in flight at the deadline is
+ * finished and counted.  Every request is timed from the first byte
+ * written to the last byte of the response read, with CLOCK_MONOTONIC.
+ * A connection the server closes (Connection: close, EOF, reset) is
+ * reopened and the request counted as an error if no answer came.  At
+ * the end it prints one line: accepted (201) requests, accepted per
+ * second over the whole run, other statuses, errors, and p50/p99/max
+ * latency over every answered request.
  *
- * Only loopback: the address is fixed.  Bounded by time: every socket has
- * a 5 s receive and send timeout, so a stuck server ends the run late
- * but ends it.
+ * Two threads (one with a single connection) so that the clients cost
+ * the machine little beside the server they measure; a thread per
+ * connection, as this used to be, spends much of a small machine on
+ * waking threads.
  *
- *	loadgen PORT TOKEN [THREADS [SECONDS]]
+ * Only loopback: the address is fixed.  Bounded by time: a request
+ * unanswered 5 s after the deadline is counted as an error and the run
+ * ends.
+ *
+ *	loadgen PORT TOKEN [CONNECTIONS [SECONDS]]
  */
-#define _POSIX_C_SOURCE 200809L
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,12 +61,25 @@
 #define RESP_MAX	16384
 #define IO_TIMEOUT_S	5
 
+#define MAX_THREADS	2
+
+/* One keep-alive connection and its request in flight. */
+struct conn {
+	int		 fd;
+	size_t		 sent;		/* bytes of the request written */
+	size_t		 have;		/* bytes of the response read */
+	double		 t0;		/* when the request started */
+	char		 buf[RESP_MAX + 1];
+};
+
 struct worker {
 	pthread_t	 thread;
 	int		 port;
 	const char	*req;
 	size_t		 reqlen;
 	double		 deadline;	/* monotonic seconds */
+	struct conn	*conns;
+	int		 nconns;
 	double		*lat;		/* milliseconds, one per answer */
 	size_t		 nlat, caplat;
 	long		 accepted, other, errors, reconnects;
@@ -76,7 +98,6 @@ static int
 dial(int port)
 {
 	struct sockaddr_in sin;
-	struct timeval tv = { IO_TIMEOUT_S, 0 };
 	int fd, one = 1;
 
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
@@ -86,64 +107,36 @@ dial(int port)
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
- * Reads one response: the status line, the headers and Content-Length
- * bytes of body.  Returns the status, or -1 on EOF, error or a response
- * it cannot parse; *close is set when the server said Connection: close.
+ * Looks at the bytes of a response read so far: its length once it is
+ * complete (the status line, the headers and Content-Length bytes of
+ * body), 0 while it is not, -1 when it cannot be parsed.  Sets *status,
+ * and *close_after when the server said Connection: close.
  */
-static int
-read_response(int fd, int *close_after)
+static long
+parse_response(char *buf, size_t have, int *status, int *close_after)
 {
-	char buf[RESP_MAX + 1], *hend, *p, *line;
-	size_t have = 0, need;
+	char *hend, *p, *line, save;
 	long clen = 0;
-	int status;
-	ssize_t r;
+	size_t need;
 
-	*close_after = 0;
-	for (;;) {
-		if (have == RESP_MAX)
-			return -1;
-		if ((r = read(fd, buf + have, RESP_MAX - have)) <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		have += (size_t)r;
-		buf[have] = '\0';
-		if ((hend = strstr(buf, "\r\n\r\n")) != NULL)
-			break;
-	}
-	if (sscanf(buf, "HTTP/1.%*d %d", &status) != 1)
+	buf[have] = '\0';
+	if ((hend = strstr(buf, "\r\n\r\n")) == NULL)
+		return have == RESP_MAX ? -1 : 0;
+	if (sscanf(buf, "HTTP/1.%*d %d", status) != 1)
 		return -1;
-	*hend = '\0';
-	for (line = strstr(buf, "\r\n"); line != NULL;
+	*close_after = 0;
+	save = hend[2];
+	hend[2] = '\0';
+	for (line = strstr(buf, "\r\n"); line != NULL && line < hend;
 	    line = strstr(line, "\r\n")) {
 		line += 2;
 		if (strncasecmp(line, "Content-Length:", 15) == 0)
@@ -155,20 +148,13 @@ read_response(int fd, int *close_after)
 				*close_after = 1;
 		}
 	}
+	hend[2] = save;
 	if (clen < 0 || clen > RESP_MAX)
 		return -1;
 	need = (size_t)(hend + 4 - buf) + (size_t)clen;
-	while (have < need) {
-		if (need > RESP_MAX)
-			return -1;
-		if ((r = read(fd, buf + have, need - have)) <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		have += (size_t)r;
-	}
-	return status;
+	if (need > RESP_MAX)
+		return -1;
+	return have >= need ? (long)need : 0;
 }
 
 static void
@@ -185,43 +171,176 @@ add_latency(struct worker *w, double ms)
 	w->lat[w->nlat++] = ms;
 }
 
-static void *
-worker_run(void *arg)
+/* Writes what is left of the request: 1 done, 0 not yet, -1 error. */
+static int
+send_more(struct worker *w, struct conn *c)
 {
-	struct worker *w = arg;
-	double t0, t1;
-	int fd = -1, status, close_after;
+	ssize_t n;
 
-	while ((t0 = now_s()) < w->deadline) {
-		if (fd == -1 && (fd = dial(w->port)) == -1) {
-			struct timespec ms = { 0, 1000000 };
+	while (c->sent < w->reqlen) {
+		n = write(c->fd, w->req + c->sent, w->reqlen - c->sent);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN ? 0 : -1;
+		}
+		c->sent += (size_t)n;
+	}
+	return 1;
+}
 
+/* Starts the next request on c: 0, or -1 when it cannot. */
+static int
+start(struct worker *w, int ep, struct conn *c)
+{
+	struct epoll_event ev;
+	int rc;
+
+	c->sent = c->have = 0;
+	c->t0 = now_s();
+	if ((rc = send_more(w, c)) == -1)
+		return -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | (rc == 0 ? EPOLLOUT : 0);
+	ev.data.ptr = c;
+	return epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* Opens c's connection (again) and adds it to the set: 0 or -1. */
+static int
+open_conn(struct worker *w, int ep, struct conn *c)
+{
+	struct epoll_event ev;
+
+	if ((c->fd = dial(w->port)) == -1)
+		return -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = c;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) == -1) {
+		close(c->fd);
+		c->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+close_conn(struct conn *c)
+{
+	close(c->fd);	/* also leaves the epoll set */
+	c->fd = -1;
+}
+
+/*
+ * Begins c's next request while there is time, reopening the connection
+ * when it is closed; a connection that cannot be opened is retried after
+ * a millisecond.  Returns 1 when a request is in flight, 0 when c is done.
+ */
+static int
+next(struct worker *w, int ep, struct conn *c)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	while (now_s() < w->deadline) {
+		if (c->fd == -1 && open_conn(w, ep, c) == -1) {
 			w->errors++;
 			nanosleep(&ms, NULL);	/* refused: do not spin */
 			continue;
 		}
-		if (write_all(fd, w->req, w->reqlen) == -1 ||
-		    (status = read_response(fd, &close_after)) == -1) {
-			w->errors++;
-			close(fd);
-			fd = -1;
-			w->reconnects++;
-			continue;
+		if (start(w, ep, c) == 0)
+			return 1;
+		w->errors++;
+		w->reconnects++;
+		close_conn(c);
+	}
+	if (c->fd != -1)
+		close_conn(c);
+	return 0;
+}
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct epoll_event evs[64];
+	int ep, i, n, active = 0, status, close_after;
+	long len;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		perror("loadgen: epoll_create1");
+		exit(1);
+	}
+	for (i = 0; i < w->nconns; i++) {
+		w->conns[i].fd = -1;
+		active += next(w, ep, &w->conns[i]);
+	}
+	while (active > 0) {
+		n = epoll_wait(ep, evs, 64, 1000);
+		if (n == -1 && errno != EINTR) {
+			perror("loadgen: epoll_wait");
+			exit(1);
 		}
-		t1 = now_s();
-		add_latency(w, (t1 - t0) * 1000.0);
-		if (status == 201)
-			w->accepted++;
-		else
-			w->other++;
-		if (close_after) {
-			close(fd);
-			fd = -1;
+		if (now_s() >= w->deadline + IO_TIMEOUT_S) {
+			/* What is still unanswered will not be. */
+			for (i = 0; i < w->nconns; i++)
+				if (w->conns[i].fd != -1) {
+					w->errors++;
+					close_conn(&w->conns[i]);
+				}
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			struct conn *c = evs[i].data.ptr;
+			ssize_t r;
+			int rc;
+
+			if (evs[i].events & EPOLLOUT) {
+				if ((rc = send_more(w, c)) == 1) {
+					struct epoll_event ev;
+
+					memset(&ev, 0, sizeof(ev));
+					ev.events = EPOLLIN;
+					ev.data.ptr = c;
+					rc = epoll_ctl(ep, EPOLL_CTL_MOD, c->fd,
+					    &ev) == 0 ? 0 : -1;
+				}
+				if (rc == -1)
+					goto failed;
+			}
+			if (!(evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+				continue;
+			r = read(c->fd, c->buf + c->have, RESP_MAX - c->have);
+			if (r == -1 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (r <= 0)
+				goto failed;
+			c->have += (size_t)r;
+			len = parse_response(c->buf, c->have, &status,
+			    &close_after);
+			if (len == 0)
+				continue;
+			if (len < 0 || (size_t)len != c->have)
+				goto failed;	/* nothing was asked for more */
+			add_latency(w, (now_s() - c->t0) * 1000.0);
+			if (status == 201)
+				w->accepted++;
+			else
+				w->other++;
+			if (close_after) {
+				close_conn(c);
+				w->reconnects++;
+			}
+			active -= !next(w, ep, c);
+			continue;
+failed:
+			w->errors++;
 			w->reconnects++;
+			close_conn(c);
+			active -= !next(w, ep, c);
 		}
 	}
-	if (fd != -1)
-		close(fd);
+	close(ep);
 	return NULL;
 }
 
@@ -251,27 +370,29 @@ int
 main(int argc, char *argv[])
 {
 	struct worker *w;
+	struct conn *conns;
 	char *req;
 	double start, elapsed, *all;
 	long accepted = 0, other = 0, errors = 0, reconnects = 0;
-	size_t i, n = 0, off = 0;
-	int port, nthreads = 16, seconds = 10, len;
+	size_t n = 0, off = 0;
+	int port, nconns = 16, nthreads, seconds = 10, len, k, given = 0;
 
 	if (argc < 3 || argc > 5) {
-		fprintf(stderr, "usage: loadgen PORT TOKEN [THREADS "
+		fprintf(stderr, "usage: loadgen PORT TOKEN [CONNECTIONS "
 		    "[SECONDS]]\n");
 		return 2;
 	}
 	port = atoi(argv[1]);
 	if (argc > 3)
-		nthreads = atoi(argv[3]);
+		nconns = atoi(argv[3]);
 	if (argc > 4)
 		seconds = atoi(argv[4]);
-	if (port <= 0 || port > 65535 || nthreads < 1 || nthreads > 1024 ||
+	if (port <= 0 || port > 65535 || nconns < 1 || nconns > 1024 ||
 	    seconds < 1 || seconds > 3600) {
-		fprintf(stderr, "loadgen: bad port, threads or seconds\n");
+		fprintf(stderr, "loadgen: bad port, connections or seconds\n");
 		return 2;
 	}
+	nthreads = nconns < MAX_THREADS ? nconns : MAX_THREADS;
 	len = snprintf(NULL, 0, REQUEST, port, argv[2], strlen(BODY), BODY);
 	if (len < 0 || (req = malloc((size_t)len + 1)) == NULL) {
 		perror("loadgen: request");
@@ -279,49 +400,54 @@ main(int argc, char *argv[])
 	}
 	snprintf(req, (size_t)len + 1, REQUEST, port, argv[2], strlen(BODY),
 	    BODY);
-	if ((w = calloc((size_t)nthreads, sizeof(*w))) == NULL) {
+	if ((w = calloc((size_t)nthreads, sizeof(*w))) == NULL ||
+	    (conns = calloc((size_t)nconns, sizeof(*conns))) == NULL) {
 		perror("loadgen: calloc");
 		return 1;
 	}
 	start = now_s();
-	for (i = 0; i < (size_t)nthreads; i++) {
-		w[i].port = port;
-		w[i].req = req;
-		w[i].reqlen = (size_t)len;
-		w[i].deadline = start + seconds;
-		if (pthread_create(&w[i].thread, NULL, worker_run, &w[i])
+	for (k = 0; k < nthreads; k++) {
+		w[k].port = port;
+		w[k].req = req;
+		w[k].reqlen = (size_t)len;
+		w[k].deadline = start + seconds;
+		w[k].conns = conns + given;
+		w[k].nconns = nconns / nthreads + (k < nconns % nthreads);
+		given += w[k].nconns;
+		if (pthread_create(&w[k].thread, NULL, worker_run, &w[k])
 		    != 0) {
 			fprintf(stderr, "loadgen: pthread_create failed\n");
 			return 1;
 		}
 	}
-	for (i = 0; i < (size_t)nthreads; i++) {
-		pthread_join(w[i].thread, NULL);
-		n += w[i].nlat;
+	for (k = 0; k < nthreads; k++) {
+		pthread_join(w[k].thread, NULL);
+		n += w[k].nlat;
 	}
 	elapsed = now_s() - start;
 	if ((all = malloc((n ? n : 1) * sizeof(*all))) == NULL) {
 		perror("loadgen: malloc");
 		return 1;
 	}
-	for (i = 0; i < (size_t)nthreads; i++) {
-		if (w[i].nlat > 0)
-			memcpy(all + off, w[i].lat, w[i].nlat * sizeof(*all));
-		off += w[i].nlat;
-		accepted += w[i].accepted;
-		other += w[i].other;
-		errors += w[i].errors;
-		reconnects += w[i].reconnects;
-		free(w[i].lat);
+	for (k = 0; k < nthreads; k++) {
+		if (w[k].nlat > 0)
+			memcpy(all + off, w[k].lat, w[k].nlat * sizeof(*all));
+		off += w[k].nlat;
+		accepted += w[k].accepted;
+		other += w[k].other;
+		errors += w[k].errors;
+		reconnects += w[k].reconnects;
+		free(w[k].lat);
 	}
 	qsort(all, n, sizeof(*all), cmp_double);
-	printf("loadgen: %d connections, %.2f s: accepted %ld, per second "
-	    "%.1f, other statuses %ld, errors %ld, reconnects %ld; latency "
-	    "ms p50 %.2f p99 %.2f max %.2f\n", nthreads, elapsed, accepted,
-	    (double)accepted / elapsed, other, errors, reconnects,
-	    percentile(all, n, 50), percentile(all, n, 99),
-	    n ? all[n - 1] : 0.0);
+	printf("loadgen: %d connections, %d threads, %.2f s: accepted %ld, "
+	    "per second %.1f, other statuses %ld, errors %ld, reconnects "
+	    "%ld; latency ms p50 %.2f p99 %.2f max %.2f\n", nconns,
+	    nthreads, elapsed, accepted, (double)accepted / elapsed, other,
+	    errors, reconnects, percentile(all, n, 50),
+	    percentile(all, n, 99), n ? all[n - 1] : 0.0);
 	free(all);
+	free(conns);
 	free(w);
 	free(req);
 	return 0;
