@@ -6,8 +6,9 @@
  * and a refused one answered at once; at the end of the event loop's turn
  * (a uv_check handle) every queued report goes into one transaction
  * (reports_store() says what happens to one that fails), and each sender
- * is told its number only after that commit.  A burst of senders thus costs one disk flush, not
- * one each, and no sender waits for a later one.
+ * is told its number only after that commit.  A burst of senders thus
+ * costs one disk flush, not one each, and no sender waits for a later
+ * one.
  */
 #include <stdlib.h>
 #include <string.h>

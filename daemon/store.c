@@ -145,8 +145,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * 5 -> 6: the same delivery table with its state check written as
 	 * comparisons.  An IN list of more than two constants builds a
 	 * temporary b-tree each time a row is checked -- on every insert and
-	 * every state change, the costliest part of both.  The rows, their
-	 * rowids and the queue index are carried over as they are.
+	 * every state change, a large part of the cost of both.  The rows,
+	 * their rowids and the queue index are carried over as they are.
 	 */
 	"CREATE TABLE message_rcpt_new ("
 	"  message INTEGER NOT NULL REFERENCES message(id),"
