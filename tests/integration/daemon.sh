@@ -114,7 +114,10 @@ rcpt='SELECT group_concat(rowid || ":" || message || ":" || next_attempt || ":" 
     state || ":" || attempts || ":" || coalesce(last_reply, "") || ":" ||
     reported, "|") FROM message_rcpt'
 before=$(sqlite3 "$T/var/planwatch.db" "$rcpt")
-check "daemon starts on a version 5 database" start_daemon
+# On the clock of the moment the fixture was written (its reports came in
+# at 2026-11-26 23:45 local time), so their acknowledgement deadlines lie
+# ahead and the daemon adds no escalation rows, whatever today's date is.
+check "daemon starts on a version 5 database" start_daemon --test-clock=2026-11-26T23:50
 stop_daemon
 check "and says it migrated it" grep -q "migrated schema from version 5 to 6" "$T/daemon.log"
 check "to version 6" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version')" = 6 ]

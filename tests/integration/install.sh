@@ -46,5 +46,21 @@ else
 	not_ok "systemd-analyze is missing (package systemd)"
 fi
 
+# A second install, as at an upgrade, keeps what the admin changed and
+# says where the shipped version is; files the admin never had arrive.
+echo '# changed by the admin' >>"$R/etc/planwatch/calendar.conf"
+rm "$R/etc/planwatch/rules/templates/sv/digest.txt"
+make -s install BUILD="$BUILD" DESTDIR="$R" PREFIX=/usr SYSCONFDIR=/etc \
+    LOCALSTATEDIR=/var >"$T/install2.log" 2>&1
+check "make install again succeeds" [ $? -eq 0 ]
+check "it keeps the admin's calendar.conf" grep -q '^# changed by the admin' "$R/etc/planwatch/calendar.conf"
+check "and says where the shipped one is" grep -q "kept /etc/planwatch/calendar.conf; the shipped one is /usr/share/doc/planwatch/examples/calendar.conf" "$T/install2.log"
+check "it says nothing of files the admin did not change" [ "$(grep -c kept "$T/install2.log")" = 1 ]
+check "a file the admin did not have is installed" [ -f "$R/etc/planwatch/rules/templates/sv/digest.txt" ]
+check "the shipped examples are in /usr/share/doc/planwatch/examples" \
+    cmp -s "$R/usr/share/doc/planwatch/examples/planwatch.conf" "$R/etc/planwatch/planwatch.conf"
+check "with the rules and templates" [ -f "$R/usr/share/doc/planwatch/examples/rules/templates/sv/reminder.txt" ]
+
 make -s uninstall BUILD="$BUILD" DESTDIR="$R" PREFIX=/usr >/dev/null 2>&1
 check "make uninstall removes the binaries" [ ! -e "$R/usr/sbin/planwatchd" ]
+check "make uninstall leaves the configuration" [ -f "$R/etc/planwatch/planwatch.conf" ]
