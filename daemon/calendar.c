@@ -11,7 +11,7 @@
  * Local time is the process time zone: calendar_set_zone() sets TZ once and
  * every conversion goes through localtime_r(), never mktime(), because
  * mktime's handling of skipped and repeated local times is not the one
- * DESIGN.md asks for.  The only I/O in this file is the check, in
+ * docs/design.md asks for.  The only I/O in this file is the check, in
  * calendar_set_zone(), that the zone file exists.
  */
 

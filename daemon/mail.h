@@ -1,6 +1,6 @@
 /*
  * mail: composes the RFC 5322 messages planwatch sends.  libesmtp encodes
- * nothing (LIBRARIES.md §1), so everything is written here: RFC 2047
+ * nothing (docs/libraries.md §1), so everything is written here: RFC 2047
  * encoded-words for display names and the subject, a quoted-printable
  * (RFC 2045) UTF-8 body, CRLF line ends, lines folded to 78 characters and
  * a deterministic Message-ID.  The result is 7-bit clean and needs neither

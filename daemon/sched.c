@@ -7,7 +7,7 @@
  * 100 000 activities within a few tens of megabytes and lets the daemon
  * find its next wake-up with a binary search instead of a scan.
  *
- * Day arithmetic follows DESIGN.md: a calendar-day step that lands on a
+ * Day arithmetic follows docs/design.md: a calendar-day step that lands on a
  * non-working day moves to the working day before it when the step is on
  * or before the event (a reminder must not come late), to the one after
  * it when the step is after the event (an overdue notice must not come

@@ -1,6 +1,6 @@
 /*
  * smtp: the SMTP transport, on libesmtp 1.1.0 as Debian 12 ships it.
- * LIBRARIES.md §1 lists what that library really does; this file works
+ * docs/libraries.md §1 lists what that library really does; this file works
  * around each point:
  *
  * - It connects with a blocking connect() and no timeout (134 s against
@@ -217,7 +217,7 @@ tls_context(const struct smtp_config *c, char *err, size_t errlen)
 		    ssl_error(ebuf, sizeof(ebuf), "out of memory"));
 		return NULL;
 	}
-	/* TLS 1.3 sessions stalled in libesmtp 1.1.0 (LIBRARIES.md §1). */
+	/* TLS 1.3 sessions stalled in libesmtp 1.1.0 (docs/libraries.md §1). */
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 	/*
@@ -607,7 +607,7 @@ is_auth_code(int code)
 }
 
 /*
- * The rule of LIBRARIES.md §1 for one recipient: delivered when RCPT
+ * The rule of docs/libraries.md §1 for one recipient: delivered when RCPT
  * and the end of data both got 2xx; a 5xx anywhere on its path is
  * permanent, except the "authenticate first" family at MAIL, which is
  * our configuration's fault and heals when it is fixed; anything else,

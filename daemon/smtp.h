@@ -2,7 +2,7 @@
  * smtp: delivers composed messages to one submission server through
  * libesmtp, with STARTTLS (certificates always verified) and AUTH
  * (PLAIN or LOGIN), and judges each recipient's outcome from the server's
- * replies rather than from libesmtp's return value (LIBRARIES.md §1).
+ * replies rather than from libesmtp's return value (docs/libraries.md §1).
  *
  * The work is blocking: the outbox calls smtp_send() from a worker
  * thread.  A struct smtp holds a copy of the configuration and the one

@@ -5,7 +5,7 @@
  * database from version i to i + 1 and all pending ones run in a single
  * transaction at open, so a crash mid-migration leaves the old version.
  * synchronous=FULL because a notification recorded as generated must
- * survive a power cut, not only a crash (LIBRARIES.md §3).
+ * survive a power cut, not only a crash (docs/libraries.md §3).
  */
 #include <sys/file.h>
 #include <sys/stat.h>

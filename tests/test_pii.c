@@ -3,7 +3,7 @@
  * people write them and of look-alikes that must pass, and against every
  * line of the Skarpnäck plan, a real public document full of years,
  * dates, diary numbers and counts.  The only identity numbers used are
- * DESIGN.md's test numbers.
+ * the published test numbers of docs/design.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
