@@ -75,6 +75,7 @@ import json
 import os
 import pwd
 import re
+import select
 import shutil
 import signal
 import socket
@@ -183,6 +184,22 @@ def man_blocks(path, rel):
         blocks.append(Block(rel, i + 1, info, text, n))
         i = j + 1
     return blocks
+
+
+def nap(seconds):
+    """Sleep.  Not time.sleep(): under `make check-later` libfaketime
+    turns its absolute monotonic deadline into EINVAL."""
+    select.select([], [], [], seconds)
+
+
+def wait_exit(p, seconds):
+    """Wait up to seconds for process p; True when it ended."""
+    end = time.monotonic() + seconds
+    while p.poll() is None:
+        if time.monotonic() > end:
+            return False
+        nap(0.05)
+    return True
 
 
 def free_port():
@@ -356,7 +373,7 @@ class World:
                 return True
             if proc.poll() is not None:
                 return False
-            time.sleep(0.05)
+            nap(0.05)
         return False
 
     def start_daemon(self):
@@ -411,9 +428,7 @@ class World:
         for p, log in self.bg:
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGINT)
-                try:
-                    p.wait(30)
-                except subprocess.TimeoutExpired:
+                if not wait_exit(p, 30):
                     os.killpg(p.pid, signal.SIGKILL)
                     p.wait()
             log.close()
@@ -423,10 +438,9 @@ class World:
         self.stop_background()
         if self.daemon and self.daemon.poll() is None:
             self.daemon.send_signal(signal.SIGTERM)
-            try:
-                self.daemon.wait(30)
-            except subprocess.TimeoutExpired:
+            if not wait_exit(self.daemon, 30):
                 self.daemon.kill()
+                self.daemon.wait()
         if not os.environ.get("PLANWATCH_DOCS_KEEP"):
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -486,10 +500,11 @@ def run_sh(w, b, readme):
     # A reader who changed directory in one example is still there in
     # the next.
     cwdfile = os.path.join(w.dir, ".cwd")
-    r = subprocess.run(["bash", "-e", "-o", "pipefail", "-c",
-                        text + '\npwd > "%s"\n' % cwdfile],
+    # timeout(1), not subprocess's own: see nap().
+    r = subprocess.run(["timeout", "300", "bash", "-e", "-o", "pipefail",
+                        "-c", text + '\npwd > "%s"\n' % cwdfile],
                        cwd=w.cwd, env=w.env, capture_output=True,
-                       text=True, timeout=300)
+                       text=True)
     if r.returncode == 0 and os.path.exists(cwdfile):
         w.cwd = open(cwdfile).read().strip()
     first = b.text.strip().split("\n")[0][:60]
