@@ -152,7 +152,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-built
 
 check-built: all $(TEST_BINS)
-	BUILD=$(BUILD) sh tests/run-tests.sh
+	BUILD=$(BUILD) bash tests/run-tests.sh
 
 # The whole suite with the system clock moved ahead (libfaketime), to show
 # that no test depends on today's date.  The monotonic clock stays real
@@ -180,7 +180,7 @@ bench-built: all
 # $(SYSCONFDIR)/planwatch only where a file is absent: an admin's
 # configuration is never overwritten (as Debian treats conffiles).
 EXAMPLEDIR	= $(PREFIX)/share/doc/planwatch/examples
-STAGE		= $(BUILD)/stage/planwatch
+EX		= $(DESTDIR)$(EXAMPLEDIR)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -191,23 +191,22 @@ install: all
 	install -m 755 $(BUILD)/planwatchctl $(DESTDIR)$(BINDIR)/planwatchctl
 	install -m 644 docs/planwatchd.8 docs/planwatchctl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 docs/*.5 $(DESTDIR)$(MANDIR)/man5/
-	rm -rf $(STAGE) && mkdir -p $(STAGE)/plans $(STAGE)/rules
+	rm -rf $(EX) && mkdir -p $(EX)/plans $(EX)/rules
 	sed -e 's|^state_dir = .*|state_dir = "$(LOCALSTATEDIR)/lib/planwatch";|' \
 	    -e 's|^control_socket = .*|control_socket = "/run/planwatch/control.sock";|' \
 	    -e 's|^rules = .*|rules = "rules";|' \
 	    -e 's|path = "../var/mail"|path = "$(LOCALSTATEDIR)/lib/planwatch/mail"|' \
-	    conf/planwatch.conf > $(STAGE)/planwatch.conf
+	    conf/planwatch.conf > $(EX)/planwatch.conf
 	for f in conf/*.conf; do [ $$f = conf/planwatch.conf ] || \
-	    cp $$f $(STAGE)/; done
-	cp conf/plans/*.conf $(STAGE)/plans/ 2>/dev/null; \
-	cp -R rules/. $(STAGE)/rules/
-	cp -R $(STAGE)/. $(DESTDIR)$(EXAMPLEDIR)/
-	cd $(STAGE) && find . -type f | sort | while read -r f; do \
-	    t="$(DESTDIR)$(SYSCONFDIR)/planwatch/$${f#./}"; \
+	    cp $$f $(EX)/; done
+	cp conf/plans/*.conf $(EX)/plans/ 2>/dev/null; \
+	cp -R rules/. $(EX)/rules/
+	(cd $(EX) && find . -type f | sort) | while read -r f; do \
+	    f=$${f#./}; t="$(DESTDIR)$(SYSCONFDIR)/planwatch/$$f"; \
 	    if [ -e "$$t" ]; then \
-	        cmp -s "$$f" "$$t" || echo "install: kept $(SYSCONFDIR)/planwatch/$${f#./};" \
-	            "the shipped one is $(EXAMPLEDIR)/$${f#./}"; \
-	    else install -D -m 644 "$$f" "$$t"; fi; done
+	        cmp -s "$(EX)/$$f" "$$t" || echo "install: kept $(SYSCONFDIR)/planwatch/$$f;" \
+	            "the shipped one is $(EXAMPLEDIR)/$$f"; \
+	    else install -D -m 644 "$(EX)/$$f" "$$t"; fi; done
 	sed -e 's|/usr/sbin/planwatchd|$(SBINDIR)/planwatchd|' \
 	    systemd/planwatchd.service > $(DESTDIR)$(UNITDIR)/planwatchd.service
 	install -m 644 systemd/planwatch.sysusers \
