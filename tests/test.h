@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int	test_npassed, test_nfailed, test_cur_failed;
 static const char *test_cur_name;
@@ -75,6 +76,44 @@ test_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A scratch directory under /tmp with a database path in it, for tests
+ * against a real SQLite file; test_scratch_close() removes the database,
+ * its WAL, shared-memory and lock files, and the directory.
+ */
+struct test_scratch {
+	char	dir[64];
+	char	db[96];
+};
+
+static inline int
+test_scratch_open(struct test_scratch *t, const char *name)
+{
+	snprintf(t->dir, sizeof(t->dir), "/tmp/planwatch-%s.XXXXXX", name);
+	t->db[0] = '\0';
+	if (mkdtemp(t->dir) == NULL)
+		return -1;
+	snprintf(t->db, sizeof(t->db), "%s/planwatch.db", t->dir);
+	return 0;
+}
+
+static inline void
+test_scratch_close(struct test_scratch *t)
+{
+	static const char *const tails[] = { "", "-wal", "-shm", ".lock" };
+	char p[128];
+	size_t i;
+
+	if (t->db[0] == '\0')
+		return;
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", t->db, tails[i]);
+		unlink(p);
+	}
+	rmdir(t->dir);
+	t->db[0] = '\0';
 }
 
 #endif

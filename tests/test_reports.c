@@ -24,8 +24,8 @@
 #define NITEMS	6
 
 struct world {
-	char			 dir[64];
-	char			*db;
+	struct test_scratch	 tmp;
+	const char		*db;
 	struct config		*c;
 	struct remind_templates	 tpl;
 	struct store		*st;
@@ -38,10 +38,9 @@ world_open(struct world *w)
 	char err[256];
 
 	memset(w, 0, sizeof(*w));
-	snprintf(w->dir, sizeof(w->dir), "/tmp/planwatch-reports.XXXXXX");
-	if (mkdtemp(w->dir) == NULL)
+	if (test_scratch_open(&w->tmp, "reports") != 0)
 		return -1;
-	w->db = xasprintf("%s/planwatch.db", w->dir);
+	w->db = w->tmp.db;
 	w->c = conf_load("conf/planwatch.conf", &d);
 	if (w->c == NULL ||
 	    remind_templates_load(&w->tpl, w->c->rules_dir, &d) != 0) {
@@ -60,25 +59,10 @@ world_open(struct world *w)
 static void
 world_close(struct world *w)
 {
-	char *p;
-
 	store_close(w->st);
 	remind_templates_free(&w->tpl);
 	conf_free(w->c);
-	if (w->db != NULL) {
-		unlink(w->db);
-		p = xasprintf("%s-wal", w->db);
-		unlink(p);
-		free(p);
-		p = xasprintf("%s-shm", w->db);
-		unlink(p);
-		free(p);
-		p = xasprintf("%s.lock", w->db);
-		unlink(p);
-		free(p);
-	}
-	free(w->db);
-	rmdir(w->dir);
+	test_scratch_close(&w->tmp);
 }
 
 /* Runs one SQL text through a connection of its own. */
