@@ -15,9 +15,11 @@
 #include "conf.h"
 #include "control.h"
 #include "daemon.h"
+#include "followup.h"
 #include "concern.h"
 #include "log.h"
 #include "outbox.h"
+#include "remind.h"
 #include "plan.h"
 #include "reports.h"
 #include "rules.h"
@@ -104,19 +106,38 @@ cmd_backup(struct daemon *d, const struct control_peer *peer, json_t *req)
 }
 
 static json_t *
+db_error(void)
+{
+	return control_error("database error; see the daemon's log");
+}
+
+static json_t *
 cmd_plan_list(struct daemon *d, const struct control_peer *peer, json_t *req)
 {
-	return view_plan_list(d->conf, daemon_now(d));
+	struct followups *fs = followups_load(d->store);
+	json_t *r;
+
+	if (fs == NULL)
+		return db_error();
+	r = view_plan_list(d->conf, fs, daemon_now(d));
+	followups_free(fs);
+	return r;
 }
 
 static json_t *
 cmd_plan_show(struct daemon *d, const struct control_peer *peer, json_t *req)
 {
 	const char *id = json_string_value(json_object_get(req, "id"));
+	struct followups *fs;
+	json_t *r;
 
 	if (id == NULL)
 		return control_error("plan show needs an activity id");
-	return view_plan_show(d->conf, id, daemon_now(d));
+	if ((fs = followups_load(d->store)) == NULL)
+		return db_error();
+	r = view_plan_show(d->conf, fs, id, daemon_now(d));
+	followups_free(fs);
+	return r;
 }
 
 static json_t *
@@ -146,57 +167,6 @@ local_json(time_t t)
 	return json_string(when);
 }
 
-/* upcoming: what the scheduler will send, by the scheduler's own code. */
-struct upcoming {
-	struct daemon	*d;
-	const char	*role;
-	json_t		*rows;
-};
-
-static int
-reported_cb(void *arg, const char *activity, const char *occurrence)
-{
-	struct upcoming *u = arg;
-
-	return store_followup_get(u->d->store, activity, occurrence, NULL,
-	    0) == 1;
-}
-
-static int
-upcoming_cb(void *arg, const struct sched *s, const struct sched_entry *e)
-{
-	struct upcoming *u = arg;
-	struct sched_recipients rs = { 0 };
-	struct sched_item it;
-	char rule[256];
-	size_t i;
-
-	sched_item(s, e, &it);
-	if (it.activity != NULL && it.activity->status != ACTIVITY_ACTIVE)
-		return 0;
-	snprintf(rule, sizeof(rule), "%s/%s#%d", it.rule->id, it.step->id,
-	    it.rep);
-	sched_recipients(s, e, &rs);
-	for (i = 0; i < rs.n; i++) {
-		const struct sched_recipient *r = &rs.v[i];
-		const char *role = r->role ? r->role->id :
-		    r->person == &u->d->conf->org.coordinator ? "coordinator" :
-		    "deputy";
-
-		if (u->role != NULL && strcmp(u->role, role) != 0)
-			continue;
-		json_array_append_new(u->rows, json_pack(
-		    "{s:o, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-		    "when", local_json(it.due), "at", (json_int_t)it.due,
-		    "rule", rule, "template", it.step->template,
-		    "activity", it.target, "occurrence", it.occurrence,
-		    "as", r->cc ? "cc" : "to", "role", role,
-		    "name", r->person->name, "email", r->person->email));
-	}
-	sched_recipients_free(&rs);
-	return 0;
-}
-
 static json_t *
 cmd_upcoming(struct daemon *d, const struct control_peer *peer, json_t *req)
 {
@@ -206,9 +176,11 @@ cmd_upcoming(struct daemon *d, const struct control_peer *peer, json_t *req)
 	    json_integer_value(days_j) : 30;
 	struct ruleset *rs = NULL;
 	struct sched *s = d->sched;
-	struct upcoming u;
+	struct remind_templates tpl;
+	struct diag tdiag = { 0 };
 	time_t from = daemon_now(d);
-	int day;
+	json_t *rows;
+	int day, own = 0;
 
 	if (days < 1 || days > 3660)
 		return control_error("days must be from 1 to 3660");
@@ -237,17 +209,26 @@ cmd_upcoming(struct daemon *d, const struct control_peer *peer, json_t *req)
 		diag_free(&diag);
 		s = sched_build(d->conf, rs);
 	}
-	u.d = d;
-	u.role = reqstr(req, "role");
-	u.rows = json_array();
-	sched_each(s, from, from + (time_t)days * 86400, reported_cb,
-	    upcoming_cb, &u);
+	/*
+	 * The messages themselves, by the code that will write them; an
+	 * edit's own templates when its directory has them.
+	 */
+	if (dir != NULL && remind_templates_load(&tpl, dir, &tdiag) == 0)
+		own = 1;
+	diag_free(&tdiag);
+	rows = remind_preview(d->store, d->conf, s, own ? &tpl : &d->tpl,
+	    from, from + (time_t)days * 86400, daemon_now(d),
+	    reqstr(req, "role"));
+	if (own)
+		remind_templates_free(&tpl);
 	if (rs != NULL) {
 		sched_free(s);
 		rules_free(rs);
 	}
+	if (rows == NULL)
+		return db_error();
 	return json_pack("{s:b, s:o, s:I, s:o}", "ok", 1, "from",
-	    local_json(from), "days", (json_int_t)days, "upcoming", u.rows);
+	    local_json(from), "days", (json_int_t)days, "messages", rows);
 }
 
 static void
@@ -303,8 +284,19 @@ cmd_outbox_retry(struct daemon *d, const struct control_peer *peer,
 	char obj[32];
 	int n;
 
+	if (json_is_true(json_object_get(req, "failed"))) {
+		if ((n = store_outbox_retry_failed(d->store,
+		    daemon_now(d))) < 0)
+			return db_error();
+		snprintf(obj, sizeof(obj), "%d failed", n);
+		store_audit(d->store, daemon_now(d), peer->user, "outbox-retry",
+		    obj);
+		daemon_run_due(d);
+		return json_pack("{s:b, s:i}", "ok", 1, "requeued", n);
+	}
 	if (!json_is_integer(id))
-		return control_error("outbox retry needs a message id");
+		return control_error("outbox retry needs a message id or "
+		    "--failed");
 	n = store_outbox_retry(d->store, json_integer_value(id),
 	    daemon_now(d));
 	if (n < 0)
@@ -319,153 +311,92 @@ cmd_outbox_retry(struct daemon *d, const struct control_peer *peer,
 	return json_pack("{s:b, s:i}", "ok", 1, "requeued", n);
 }
 
-/* An activity and where it lives. */
-static const struct activity *
-find_activity(const struct config *c, const char *id, const struct plan **pl)
+/* The caller as the follow-up service sees it. */
+static void
+ctl_caller(const struct daemon *d, const struct control_peer *peer,
+    struct followup_caller *fc)
 {
-	size_t p;
-
-	for (p = 0; p < c->nplans; p++) {
-		const struct activity *a = plan_find_activity(&c->plans[p], id);
-
-		if (a != NULL) {
-			*pl = &c->plans[p];
-			return a;
-		}
-	}
-	return NULL;
+	fc->person = org_person_by_user(&d->conf->org, peer->user);
+	fc->actor = peer->user;
+	fc->channel = FOLLOWUP_CHANNEL_CTL;
 }
 
-/*
- * Every occurrence an activity is followed up at, as the scheduler names
- * them: its checkpoints, and "deadline DATE" or "end DATE".
- */
-static size_t
-occurrences(const struct config *c, const struct plan *pl,
-    const struct activity *a, char (*out)[32], int *due, size_t max)
+static json_t *
+followup_reply(struct daemon *d, int rc, const struct followup_result *res,
+    const char *activity, const char *status)
 {
-	struct checkpoint *cps;
-	size_t n = 0, ncp, i;
-	char date[11];
+	json_t *parts;
+	size_t i;
 
-	if (a->schedule.kind != SCHEDULE_ONGOING && n < max) {
-		calendar_format(a->schedule.date, date);
-		snprintf(out[n], sizeof(out[n]), "%s %s",
-		    a->schedule.kind == SCHEDULE_DUE ? "deadline" : "end", date);
-		due[n++] = a->schedule.date;
-	}
-	cps = plan_checkpoints(pl, a, &c->cal, &ncp);
-	for (i = 0; i < ncp && n < max; i++) {
-		calendar_checkpoint_format(cps[i], out[n], sizeof(out[n]));
-		due[n++] = calendar_checkpoint_due(&c->cal, cps[i]);
-	}
-	free(cps);
-	return n;
+	if (rc == FOLLOWUP_REFUSED)
+		return control_error("%s", res->message);
+	if (rc != FOLLOWUP_RECORDED)
+		return db_error();
+	parts = json_array();
+	for (i = 0; i < res->nparts; i++)
+		json_array_append_new(parts, json_string(res->parts[i]->id));
+	/* What it stopped or restarted takes effect at once. */
+	daemon_run_due(d);
+	return json_pack("{s:b, s:s, s:s, s:s, s:o, s:b}", "ok", 1,
+	    "activity", activity, "occurrence", res->occurrence, "status",
+	    status, "parts", parts, "on_behalf", res->on_behalf);
 }
 
 static json_t *
 cmd_followup(struct daemon *d, const struct control_peer *peer, json_t *req)
 {
-	static const char *const statuses[] = {
-		"done", "on-track", "delayed", "cancelled"
-	};
-	const char *id = reqstr(req, "activity"), *cp = reqstr(req, "checkpoint");
-	const char *status = reqstr(req, "status"), *comment;
-	const struct person *who;
-	const struct activity *a;
-	const struct plan *pl = NULL;
-	struct checkpoint c;
-	char occ[64][32], want[32], obj[128], actor[160];
-	int due[64];
-	size_t n, i;
+	struct followup_caller fc;
+	struct followup_report r;
+	struct followup_result res;
+	int rc;
 
-	if (id == NULL || cp == NULL || status == NULL)
+	memset(&r, 0, sizeof(r));
+	r.activity = reqstr(req, "activity");
+	r.occurrence = reqstr(req, "checkpoint");
+	r.status = reqstr(req, "status");
+	r.comment = reqstr(req, "comment");
+	r.part = reqstr(req, "for");
+	if (r.activity == NULL || r.occurrence == NULL || r.status == NULL)
 		return control_error("followup needs an activity, a checkpoint "
 		    "and a status");
-	for (i = 0; i < nitems(statuses); i++)
-		if (strcmp(status, statuses[i]) == 0)
-			break;
-	if (i == nitems(statuses))
-		return control_error("status must be done, on-track, delayed "
-		    "or cancelled");
-	if ((a = find_activity(d->conf, id, &pl)) == NULL)
-		return control_error("no activity '%s'", id);
-	n = occurrences(d->conf, pl, a, occ, due, nitems(occ));
-	if (calendar_parse_checkpoint(cp, pl->year, &c) == 0)
-		calendar_checkpoint_format(c, want, sizeof(want));
-	else
-		snprintf(want, sizeof(want), "%s", cp);
-	for (i = 0; i < n; i++)
-		if (strcmp(occ[i], want) == 0 || (strncmp(occ[i], want,
-		    strlen(want)) == 0 && occ[i][strlen(want)] == ' '))
-			break;
-	if (i == n) {
-		struct buf b = { 0 };
-		size_t k;
-		json_t *r;
+	ctl_caller(d, peer, &fc);
+	rc = followup_record(d->store, d->conf, daemon_now(d), &fc, &r, &res);
+	return followup_reply(d, rc, &res, r.activity, r.status);
+}
 
-		for (k = 0; k < n; k++)
-			buf_printf(&b, "%s%s", k ? ", " : "", occ[k]);
-		r = control_error("activity '%s' is not followed up at '%s'; "
-		    "it is at: %s", id, cp, b.s ? b.s : "nothing");
-		buf_free(&b);
-		return r;
-	}
-	comment = reqstr(req, "comment");
-	who = org_person_by_user(&d->conf->org, peer->user);
-	if (who != NULL)
-		snprintf(actor, sizeof(actor), "%s (%s)", peer->user, who->name);
-	else
-		snprintf(actor, sizeof(actor), "%s", peer->user);
-	if (store_followup_add(d->store, id, occ[i], status, comment, actor,
-	    daemon_now(d)) != 0)
-		return control_error("database error; see the daemon's log");
-	snprintf(obj, sizeof(obj), "%s %s %s", id, occ[i], status);
-	store_audit(d->store, daemon_now(d), peer->user, "followup", obj);
-	log_info("followup: %s %s: %s by %s", id, occ[i], status, peer->user);
-	return json_pack("{s:b, s:s, s:s, s:s, s:s}", "ok", 1, "activity", id,
-	    "occurrence", occ[i], "status", status, "by", actor);
+static json_t *
+cmd_followup_reopen(struct daemon *d, const struct control_peer *peer,
+    json_t *req)
+{
+	struct followup_caller fc;
+	struct followup_result res;
+	const char *id = reqstr(req, "activity");
+	int rc;
+
+	if (id == NULL)
+		return control_error("followup reopen needs an activity");
+	ctl_caller(d, peer, &fc);
+	rc = followup_reopen(d->store, d->conf, daemon_now(d), &fc, id,
+	    reqstr(req, "for"), &res);
+	return followup_reply(d, rc, &res, id, "reopened");
 }
 
 static json_t *
 cmd_followup_list(struct daemon *d, const struct control_peer *peer,
     json_t *req)
 {
-	int missing_only = json_is_true(json_object_get(req, "missing"));
-	int today, minute;
-	json_t *rows = json_array();
-	size_t p, a, i, n;
+	const char *role = reqstr(req, "role");
+	struct followups *fs;
+	json_t *r;
 
-	calendar_utc_to_local(daemon_now(d), &today, &minute);
-	for (p = 0; p < d->conf->nplans; p++) {
-		const struct plan *pl = &d->conf->plans[p];
-
-		for (a = 0; a < pl->nactivities; a++) {
-			const struct activity *act = &pl->activities[a];
-			char occ[64][32], st[32], date[11];
-			int due[64], got;
-			const char *state;
-
-			if (act->status != ACTIVITY_ACTIVE)
-				continue;
-			n = occurrences(d->conf, pl, act, occ, due,
-			    nitems(occ));
-			for (i = 0; i < n; i++) {
-				got = store_followup_get(d->store, act->id,
-				    occ[i], st, sizeof(st));
-				state = got == 1 ? st : due[i] < today ?
-				    "missing" : "open";
-				if (missing_only && strcmp(state, "missing"))
-					continue;
-				calendar_format(due[i], date);
-				json_array_append_new(rows, json_pack(
-				    "{s:s, s:s, s:s, s:s}", "activity",
-				    act->id, "occurrence", occ[i], "due", date,
-				    "state", state));
-			}
-		}
-	}
-	return json_pack("{s:b, s:o}", "ok", 1, "followups", rows);
+	if (role != NULL && org_role(&d->conf->org, role) == NULL)
+		return control_error("no role '%s' in the organisation", role);
+	if ((fs = followups_load(d->store)) == NULL)
+		return db_error();
+	r = view_followups(d->conf, fs, daemon_now(d), role,
+	    json_is_true(json_object_get(req, "missing")));
+	followups_free(fs);
+	return r;
 }
 
 /* The next instant the test clock must stop at: a due entry or a retry. */
@@ -870,6 +801,7 @@ static const struct command {
 	{ "outbox-retry", cmd_outbox_retry },
 	{ "followup",	cmd_followup },
 	{ "followup-list", cmd_followup_list },
+	{ "followup-reopen", cmd_followup_reopen },
 	{ "time",	cmd_time },
 	{ "report-submit", cmd_report_submit },
 	{ "report-list", cmd_report_list },

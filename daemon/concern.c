@@ -41,6 +41,34 @@ const char *const concern_urgency_names[CONCERN_NURGENCIES] = {
 	"normal", "akut"
 };
 
+const char *const concern_place_labels[2][CONCERN_NPLACES] = {
+	{ "skola", "f\xc3\xb6rskola", "fritidsg\xc3\xa5rd",
+	  "\xc3\xa4ldreboende", "socialtj\xc3\xa4nst",
+	  "offentlig milj\xc3\xb6", "digital milj\xc3\xb6", "annan plats" },
+	{ "school", "preschool", "youth centre", "care home for older people",
+	  "social services", "public place", "online", "other place" }
+};
+
+const char *const concern_kind_labels[2][CONCERN_NKINDS] = {
+	{ "oro f\xc3\xb6r en person", "h\xc3\xa4ndelse",
+	  "klotter eller symboler", "propaganda", "rekrytering",
+	  "hot eller v\xc3\xa5ld" },
+	{ "concern about a person", "incident", "graffiti or symbols",
+	  "propaganda", "recruitment", "threats or violence" }
+};
+
+const char *const concern_milieu_labels[2][CONCERN_NMILIEUS] = {
+	{ "autonoma milj\xc3\xb6n", "vit makt-milj\xc3\xb6n",
+	  "islamistiska milj\xc3\xb6n", "ok\xc3\xa4nd" },
+	{ "autonomous milieu", "white power milieu", "islamist milieu",
+	  "unknown" }
+};
+
+const char *const concern_urgency_labels[2][CONCERN_NURGENCIES] = {
+	{ "normal", "br\xc3\xa5" "dskande" },
+	{ "normal", "urgent" }
+};
+
 enum field_type {
 	FT_STRING,
 	FT_BOOL

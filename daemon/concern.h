@@ -64,6 +64,15 @@ extern const char *const concern_milieu_names[CONCERN_NMILIEUS];
 extern const char *const concern_urgency_names[CONCERN_NURGENCIES];
 
 /*
+ * The same values as a reader says them, for messages: [0] Swedish ("vit
+ * makt-miljön", "fritidsgård"), [1] English.
+ */
+extern const char *const concern_place_labels[2][CONCERN_NPLACES];
+extern const char *const concern_kind_labels[2][CONCERN_NKINDS];
+extern const char *const concern_milieu_labels[2][CONCERN_NMILIEUS];
+extern const char *const concern_urgency_labels[2][CONCERN_NURGENCIES];
+
+/*
  * The allowed values of an enumerated field by its JSON name
  * ("place_type", "kind", "milieu", "urgency"): returns the table and sets
  * *n, or NULL for any other name.

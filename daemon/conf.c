@@ -1150,11 +1150,13 @@ mail_free(struct mail_conf *m)
 void
 conf_template_names(const char **names)
 {
-	int k;
+	int k, n = 0;
 
+	/* Only the kinds of item a step makes; the others are whole messages. */
 	for (k = 0; k < TEMPLATE_NKINDS; k++)
-		names[k] = template_kinds[k].name;
-	names[k] = NULL;
+		if (template_kinds[k].step)
+			names[n++] = template_kinds[k].name;
+	names[n] = NULL;
 }
 
 static void

@@ -185,7 +185,8 @@ const struct person *org_person_by_user(const struct org *, const char *user);
  * error in `d`.
  */
 char	*conf_socket_path(const char *path, struct diag *d);
-/* The template names rules may use, NULL-terminated (TEMPLATE_NKINDS + 1). */
+/* The template names a rule step may use (reminder, overdue, escalation,
+ * revision), NULL-terminated; room for TEMPLATE_NKINDS + 1. */
 void	conf_template_names(const char **names);
 
 #endif

@@ -54,14 +54,19 @@ usage(void)
 	    "                          plan document -> plan file (no daemon)\n"
 	    "  calendar YEAR           checkpoints and non-working days\n"
 	    "  upcoming [--from DATE] [--days N] [--role R] [--rules DIR]\n"
-	    "                          what will be sent, when, to whom\n"
+	    "                          the messages that will be sent: when,\n"
+	    "                          to whom, with which items\n"
 	    "  ledger [--activity ID]  notifications generated\n"
 	    "  outbox [--failed]       messages and their delivery state\n"
-	    "  outbox retry ID         requeue a message's failed recipients\n"
-	    "  followup ACTIVITY CHECKPOINT --status S [--comment TEXT]\n"
-	    "                          report back (done, on-track, delayed,\n"
-	    "                          cancelled); stops that ladder\n"
-	    "  followup list [--missing]  every checkpoint's state\n"
+	    "  outbox retry ID|--failed  requeue a message's failed recipients,\n"
+	    "                          or every failed one\n"
+	    "  followup ACTIVITY CHECKPOINT --status S [--for WHO]\n"
+	    "           [--comment TEXT] report back (done, on-track, delayed,\n"
+	    "                          cancelled); ends that part's reminders\n"
+	    "  followup reopen ACTIVITY [--for WHO]  reopen a cancelled or\n"
+	    "                          completed activity (coordinator)\n"
+	    "  followup list [--role R] [--missing]  every follow-up: who\n"
+	    "                          reported what, who is missing\n"
 	    "  report submit FILE|-    submit a concern report (JSON)\n"
 	    "  report list [--open]    reports you may see\n"
 	    "  report show N           one report (the description: coordinator\n"
@@ -333,6 +338,66 @@ print_roles(json_t *roles, int width)
 	buf_free(&b);
 }
 
+/* A part's state in Swedish, as the tables show it. */
+static const char *
+state_sv(const char *state)
+{
+	static const char *const names[][2] = {
+		{ "reported", "rapporterad" },
+		{ "partial", "delvis rapporterad" },
+		{ "missing", "saknas" },
+		{ "open", "kommande" },
+		{ "closed", "avslutad" },
+		{ "completed", "genomf\xc3\xb6rd" },
+		{ "cancelled", "avbruten" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(names); i++)
+		if (strcmp(state, names[i][0]) == 0)
+			return names[i][1];
+	return state;
+}
+
+/*
+ * One occurrence of `followup list` and `plan show`: its name, due date
+ * and state, then for each part who reported what, when, on whose behalf,
+ * with which comment -- or who is missing.
+ */
+static void
+print_occurrence(json_t *o, const char *indent)
+{
+	json_t *parts = json_object_get(o, "parts"), *p;
+	size_t i, n = json_array_size(parts);
+
+	printf("%s", indent);
+	pad(str(o, "name"), 26);
+	printf(" %s  %s\n", str(o, "due"), state_sv(str(o, "state")));
+	json_array_foreach(parts, i, p) {
+		printf("%s    ", indent);
+		if (n > 1 || strcmp(str(p, "state"), "reported") != 0)
+			printf("%s: ", *str(p, "people") ? str(p, "people") :
+			    "(ingen)");
+		if (json_is_string(json_object_get(p, "status"))) {
+			printf("%s %s av %s", str(p, "status_sv"),
+			    str(p, "reported_at"), str(p, "reported_by"));
+			if (json_is_string(json_object_get(p,
+			    "on_behalf_of")))
+				printf(" f\xc3\xb6r %s", str(p, "on_behalf_of"));
+			if (strcmp(str(p, "channel"), "planwatchctl") != 0)
+				printf(" (%s)", str(p, "channel"));
+			if (strcmp(str(p, "state"), "reported") != 0)
+				printf(" (%s %s)", strcmp(str(p, "occurrence"),
+				    str(o, "occurrence")) == 0 ? "vid" :
+				    "sedan", str(p, "occurrence"));
+			if (json_is_string(json_object_get(p, "comment")))
+				printf(": \"%s\"", str(p, "comment"));
+			putchar('\n');
+		} else
+			printf("%s\n", state_sv(str(p, "state")));
+	}
+}
+
 static int
 cmd_plan_list(void)
 {
@@ -346,8 +411,8 @@ cmd_plan_list(void)
 	if (json_out)
 		return print_json(r);
 	acts = json_object_get(r, "activities");
-	printf("%-18s %-15s %-30s %-18s %-8s %s\n", "ID", "SECTION",
-	    "RESPONSIBLE", "SCHEDULE", "FOLLOWUP", "DUE");
+	printf("%-18s %-15s %-30s %-18s %-10s %-8s %s\n", "ID", "SECTION",
+	    "RESPONSIBLE", "SCHEDULE", "STATUS", "FOLLOWUP", "DUE");
 	json_array_foreach(acts, i, a) {
 		const char *mark = "";
 
@@ -364,6 +429,8 @@ cmd_plan_list(void)
 		print_roles(json_object_get(a, "responsible_ids"), 30);
 		putchar(' ');
 		pad(str(json_object_get(a, "schedule"), "text"), 18);
+		putchar(' ');
+		pad(str(a, "status_sv"), 10);
 		printf(" %-8s %s%s\n",
 		    json_is_object(next) ? str(next, "name") : "-",
 		    json_is_object(next) ? str(next, "due") : "-", mark);
@@ -400,12 +467,12 @@ cmd_plan_show(const char *id)
 	printf("\nschedule     %s\nends         %s\nstatus       %s\n"
 	    "follow-up    ", str(json_object_get(a, "schedule"), "text"),
 	    json_is_string(json_object_get(a, "end")) ? str(a, "end") : "-",
-	    str(a, "status"));
+	    str(a, "status_sv"));
 	json_array_foreach(json_object_get(a, "followup"), i, v)
 		printf("%s%s", i ? "; " : "", json_string_value(v));
-	printf("\ncheckpoints\n");
-	json_array_foreach(json_object_get(a, "checkpoints"), i, v)
-		printf("  %-8s due %s\n", str(v, "name"), str(v, "due"));
+	printf("\nfollow-ups\n");
+	json_array_foreach(json_object_get(a, "followups"), i, v)
+		print_occurrence(v, "  ");
 	json_decref(r);
 	return 0;
 }
@@ -624,12 +691,22 @@ cmd_upcoming(int argc, char **argv)
 		return 1;
 	if (json_out)
 		return print_json(r);
-	json_array_foreach(json_object_get(r, "upcoming"), i, v)
-		printf("%s  %-28s %-18s %-22s %s %s <%s>\n", str(v, "when"),
-		    str(v, "rule"), str(v, "activity"), str(v, "occurrence"),
-		    str(v, "as"), str(v, "name"), str(v, "email"));
+	json_array_foreach(json_object_get(r, "messages"), i, v) {
+		json_t *items = json_object_get(v, "items"), *it;
+		size_t k;
+
+		printf("%s  %s <%s>  %s, %zu item(s)%s\n  \"%s\"\n",
+		    str(v, "when"), str(v, "name"), str(v, "email"),
+		    str(v, "template"), json_array_size(items),
+		    json_is_true(json_object_get(v, "late")) ? ", late" : "",
+		    str(v, "subject"));
+		json_array_foreach(items, k, it)
+			printf("    %-28s %-18s %-22s %s\n", str(it, "rule"),
+			    str(it, "activity"), str(it, "occurrence"),
+			    str(it, "as"));
+	}
 	printf("%zu message(s) from %s within %lld day(s)\n",
-	    json_array_size(json_object_get(r, "upcoming")), str(r, "from"),
+	    json_array_size(json_object_get(r, "messages")), str(r, "from"),
 	    num(r, "days"));
 	json_decref(r);
 	return 0;
@@ -653,12 +730,19 @@ cmd_ledger(int argc, char **argv)
 	if (json_out)
 		return print_json(r);
 	json_array_foreach(json_object_get(r, "ledger"), i, v) {
-		printf("%-6s %s  %-28s %-18s %-22s %s%s\n", str(v, "id"),
+		printf("%-6s %s  %-28s %-18s %-22s %s%s", str(v, "id"),
 		    str(v, "due"),
 		    str(v, "rule"), str(v, "activity"), str(v, "occurrence"),
 		    str(v, "recipient"), strcmp(str(v, "late"), "2") == 0 ?
 		    " (missed: in the summary)" : strcmp(str(v, "late"), "1")
 		    == 0 ? " (late)" : "");
+		if (json_is_string(json_object_get(v, "dropped")))
+			printf(" (not sent: %s)", str(v, "dropped"));
+		else if (json_is_string(json_object_get(v, "message")))
+			printf(" in message %s", str(v, "message"));
+		else
+			printf(" (waiting)");
+		putchar('\n');
 	}
 	printf("%zu notification(s)\n",
 	    json_array_size(json_object_get(r, "ledger")));
@@ -674,10 +758,14 @@ cmd_outbox(int argc, char **argv)
 	size_t i;
 
 	if (argc >= 2 && strcmp(argv[1], "retry") == 0) {
-		if (argc != 3 || parse_int64(argv[2], &id) != 0)
+		if (argc == 3 && strcmp(argv[2], "--failed") == 0)
+			r = request(json_pack("{s:s, s:b}", "cmd",
+			    "outbox-retry", "failed", 1));
+		else if (argc != 3 || parse_int64(argv[2], &id) != 0)
 			usage();
-		r = request(json_pack("{s:s, s:I}", "cmd", "outbox-retry",
-		    "id", (json_int_t)id));
+		else
+			r = request(json_pack("{s:s, s:I}", "cmd",
+			    "outbox-retry", "id", (json_int_t)id));
 		if (failed(r))
 			return 1;
 		if (json_out)
@@ -707,23 +795,54 @@ cmd_outbox(int argc, char **argv)
 static int
 cmd_followup(int argc, char **argv)
 {
-	static const char *const valued[] = { "--status", "--comment", NULL };
+	static const char *const valued[] = {
+		"--status", "--comment", "--for", NULL
+	};
+	const char *who;
 	json_t *req, *r, *v;
 	size_t i;
 
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
-		check_opts(argc, argv, 2, NULL, (const char *const[]){
-		    "--missing", NULL });
-		r = request(json_pack("{s:s, s:b}", "cmd", "followup-list",
-		    "missing", has_flag(argc, argv, 2, "--missing")));
+		const char *role, *last = "";
+
+		check_opts(argc, argv, 2, (const char *const[]){ "--role",
+		    NULL }, (const char *const[]){ "--missing", NULL });
+		req = json_pack("{s:s, s:b}", "cmd", "followup-list",
+		    "missing", has_flag(argc, argv, 2, "--missing"));
+		if ((role = opt_value(argc, argv, 2, "--role")) != NULL)
+			json_object_set_new(req, "role", json_string(role));
+		r = request(req);
 		if (failed(r))
 			return 1;
 		if (json_out)
 			return print_json(r);
-		json_array_foreach(json_object_get(r, "followups"), i, v)
-			printf("%-18s %-22s due %s  %s\n", str(v, "activity"),
-			    str(v, "occurrence"), str(v, "due"),
-			    str(v, "state"));
+		json_array_foreach(json_object_get(r, "followups"), i, v) {
+			if (strcmp(last, str(v, "activity")) != 0)
+				printf("%s  %s\n", str(v, "activity"),
+				    str(v, "title"));
+			last = str(v, "activity");
+			print_occurrence(v, "  ");
+		}
+		printf("%zu follow-up(s) as of %s\n",
+		    json_array_size(json_object_get(r, "followups")),
+		    str(r, "today"));
+		json_decref(r);
+		return 0;
+	}
+	if (argc >= 3 && strcmp(argv[1], "reopen") == 0 && argv[2][0] != '-') {
+		check_opts(argc, argv, 3, (const char *const[]){ "--for",
+		    NULL }, NULL);
+		req = json_pack("{s:s, s:s}", "cmd", "followup-reopen",
+		    "activity", argv[2]);
+		if ((who = opt_value(argc, argv, 3, "--for")) != NULL)
+			json_object_set_new(req, "for", json_string(who));
+		r = request(req);
+		if (failed(r))
+			return 1;
+		if (json_out)
+			return print_json(r);
+		printf("%s reopened: its reminders go on\n",
+		    str(r, "activity"));
 		json_decref(r);
 		return 0;
 	}
@@ -738,13 +857,21 @@ cmd_followup(int argc, char **argv)
 	if (opt_value(argc, argv, 3, "--comment"))
 		json_object_set_new(req, "comment",
 		    json_string(opt_value(argc, argv, 3, "--comment")));
+	if ((who = opt_value(argc, argv, 3, "--for")) != NULL)
+		json_object_set_new(req, "for", json_string(who));
 	r = request(req);
 	if (failed(r))
 		return 1;
 	if (json_out)
 		return print_json(r);
-	printf("%s %s: %s, recorded for %s\n", str(r, "activity"),
-	    str(r, "occurrence"), str(r, "status"), str(r, "by"));
+	printf("%s %s: %s recorded", str(r, "activity"), str(r, "occurrence"),
+	    str(r, "status"));
+	v = json_object_get(r, "parts");
+	for (i = 0; i < json_array_size(v); i++)
+		printf("%s%s", i ? ", " : json_is_true(json_object_get(r,
+		    "on_behalf")) ? " on behalf of " : " for ",
+		    json_string_value(json_array_get(v, i)));
+	putchar('\n');
 	json_decref(r);
 	return 0;
 }

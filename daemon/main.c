@@ -475,11 +475,10 @@ daemon_run_due(struct daemon *d)
 		}
 		if (stats.generated > 0)
 			log_info("scheduler: %d notification(s) generated, %d "
-			    "late, %d past the lateness summarised, %d "
-			    "message(s) queued", stats.generated, stats.late,
-			    stats.missed, stats.messages);
+			    "late, %d past the lateness summarised",
+			    stats.generated, stats.late, stats.missed);
 	}
-	if (remind_digests(d->store, d->conf, &d->tpl, now) < 0)
+	if (remind_flush(d->store, d->conf, &d->tpl, now) < 0)
 		uv_timer_start(&d->retry, retry_cb, 60 * 1000, 0);
 	run_reports(d, now);
 	outbox_kick(d->outbox);

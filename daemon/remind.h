@@ -1,15 +1,25 @@
 /*
- * remind: the shell step that turns due schedule entries into
- * notifications.  For every entry due in a window it writes, in one
- * transaction, a ledger row per recipient (whose UNIQUE key makes it
- * happen once, ever) and the composed message in the outbox.  What fell
- * due long ago (past the configured lateness) is not sent one by one: the
- * coordinator gets one summary instead.
+ * remind: the service that turns due schedule entries into
+ * notifications and notifications into messages.
+ *
+ * remind_run() writes, for every entry due in a window and every person
+ * whose part of it is still open, a ledger row (whose UNIQUE key makes it
+ * happen once, ever) that waits for its send instant: the entry's own
+ * instant, or its rule's daily or weekly digest, or for the coordinator
+ * and the deputy their summary.  What fell due long ago (past the
+ * configured lateness) is not sent one by one: the coordinator gets one
+ * summary instead.  remind_flush() then makes one message per person of
+ * everything waiting for them: each activity and occurrence once, its
+ * figures as of the moment it is written, without what was reported
+ * meanwhile and without reminders whose event has passed.
+ * remind_preview() predicts the same messages with the same code.
  */
 #ifndef PLANWATCH_REMIND_H
 #define PLANWATCH_REMIND_H
 
 #include <time.h>
+
+#include <jansson.h>
 
 #include "conf.h"
 #include "sched.h"
@@ -28,17 +38,19 @@ void	remind_templates_free(struct remind_templates *);
 
 struct remind_stats {
 	int	generated;	/* new ledger rows */
-	int	late;		/* of which sent late */
+	int	late;		/* of which late */
 	int	missed;		/* past the lateness, in the summary */
-	int	messages;	/* outbox messages written */
+	int	messages;	/* outbox messages written (the summary) */
 };
 
 /*
- * Generates everything due in (from, to] as seen at `now` (to <= now).
- * Entries due before now - c->lateness go into one summary to the
- * coordinator; those due before now are marked late.  Already generated
- * keys are skipped.  Records `to` as the scheduler's progress in the same
- * transaction.  Returns 0 or -1 (nothing of the window is kept then).
+ * Generates everything due in (from, to] as seen at `now` (to <= now):
+ * a ledger row per entry and person whose part is still open, waiting
+ * for remind_flush().  Entries due before now - c->lateness go into one
+ * summary to the coordinator at once; those due before now are marked
+ * late.  Already generated keys are skipped.  Records `to` as the
+ * scheduler's progress in the same transaction.  Returns 0 or -1
+ * (nothing of the window is kept then).
  */
 int	remind_run(struct store *, const struct config *, const struct sched *,
 	    const struct remind_templates *, time_t from, time_t to, time_t now,
@@ -56,14 +68,31 @@ int64_t	remind_queue(struct store *, const struct config *, time_t now,
 	    const char *to_addr, int late);
 
 /*
- * Sends every digest due at `now`: each recipient's waiting notifications
- * of one digest instant become one message (never an empty one).
- * Returns the number of messages or -1 (nothing kept then).
+ * Writes the messages of every notification waiting with a send instant
+ * at or before `now`: one per person (and one summary for the
+ * coordinator or the deputy in that capacity), never an empty one.
+ * Notifications whose part was reported meanwhile, whose activity was
+ * closed or removed, or whose event passed before a reminder could go
+ * out are dropped with the reason.  Returns the number of messages, or -1
+ * (nothing kept then).
  */
-int	remind_digests(struct store *, const struct config *,
+int	remind_flush(struct store *, const struct config *,
 	    const struct remind_templates *, time_t now);
-/* When the next waiting digest is due, or 0 when none waits. */
+/* When the next waiting notification is due, or 0 when none waits. */
 time_t	remind_digest_next(struct store *);
+
+/*
+ * The messages remind_run() and remind_flush() will write with send
+ * instants in [from, to), as seen at `now` with the reports recorded so
+ * far: who gets them, when, with which template and subject, and their
+ * items.  With `role` only those to people of that role id (or
+ * "coordinator", "deputy").  `s` may be a schedule of other rules (a
+ * preview of an edit).  Returns a JSON array the caller owns, or NULL
+ * when the database failed.
+ */
+json_t	*remind_preview(struct store *, const struct config *,
+	    const struct sched *, const struct remind_templates *, time_t from,
+	    time_t to, time_t now, const char *role);
 
 /* The store key under which the scheduler's progress is kept. */
 #define REMIND_PROGRESS_KEY	"sched.processed_until"

@@ -109,16 +109,54 @@ report_ctx(struct template_ctx *t, const struct config *c, int64_t id,
 	calendar_format(r->event_date, date);
 	template_ctx_set(t, "report.date", date);
 	template_ctx_set(t, "report.unit", unit_name(c, r->unit));
-	template_ctx_set(t, "report.place_type",
-	    concern_place_names[r->place_type]);
-	template_ctx_set(t, "report.kind", concern_kind_names[r->kind]);
-	template_ctx_set(t, "report.milieu", concern_milieu_names[r->milieu]);
-	template_ctx_set(t, "report.urgency",
-	    concern_urgency_names[r->urgency]);
 	template_ctx_set(t, "report.urgent",
 	    r->urgency == CONCERN_URGENCY_AKUT ? "1" : "");
 	calendar_format_local(ack_due, when);
 	template_ctx_set(t, "report.ack_due", when);
+}
+
+/*
+ * What depends on the reader: the words in their language, and the
+ * capacity they get the report in (the coordinator, the deputy, or a
+ * role: only the first two read and acknowledge reports).
+ */
+static void
+reader_ctx(struct template_ctx *t, const struct config *c,
+    const struct concern_report *r, const struct person *p,
+    const char *route)
+{
+	static const char *const yes_no[2][2] = {
+		{ "nej", "ja" }, { "no", "yes" }
+	};
+	int en = p->lang != NULL && strcmp(p->lang, "en") == 0;
+	int coord = strcmp(route, ROUTE_COORDINATOR) == 0;
+	int deputy = strcmp(route, ROUTE_DEPUTY) == 0;
+	const struct role *role = org_role(&c->org, route);
+	const char *as = coord ? (en ? "coordinator" : "samordnare") :
+	    deputy ? (en ? "deputy coordinator" :
+	    "ers\xc3\xa4ttare f\xc3\xb6r samordnaren") :
+	    role != NULL ? role->name : route;
+
+	template_ctx_set(t, "recipient.name", p->name);
+	template_ctx_set(t, "report.place_type",
+	    concern_place_labels[en][r->place_type]);
+	template_ctx_set(t, "report.kind", concern_kind_labels[en][r->kind]);
+	template_ctx_set(t, "report.milieu",
+	    concern_milieu_labels[en][r->milieu]);
+	template_ctx_set(t, "report.urgency",
+	    concern_urgency_labels[en][r->urgency]);
+	template_ctx_set(t, "report.minor",
+	    yes_no[en][r->concerns_minor != 0]);
+	template_ctx_set(t, "report.police_informed",
+	    yes_no[en][r->police_informed != 0]);
+	template_ctx_set(t, "report.social_services_informed",
+	    yes_no[en][r->social_services_informed != 0]);
+	template_ctx_set(t, "recipient.role", as);
+	template_ctx_set(t, "escalation.to", as);
+	template_ctx_set(t, "as.coordinator", coord ? "1" : "");
+	template_ctx_set(t, "as.deputy", deputy ? "1" : "");
+	template_ctx_set(t, "as.head", !coord && !deputy ? "1" : "");
+	template_ctx_set(t, "may_ack", coord || deputy ? "1" : "");
 }
 
 static const struct template *
@@ -192,7 +230,7 @@ store_one(const struct reports_env *env, const char *source,
 	for (i = 0; i < n; i++) {
 		int64_t mid;
 
-		template_ctx_set(t, "recipient.name", people[i]->name);
+		reader_ctx(t, c, r, people[i], roles[i]);
 		/* One message per person: the key names the recipient too. */
 		snprintf(key, sizeof(key), "report|%lld|alert|%zu",
 		    (long long)id, i);
@@ -380,6 +418,10 @@ report_row_cb(void *arg, int ncols, const char *const *names,
 			    concern_urgency_names, CONCERN_NURGENCIES, v);
 		else if (strcmp(names[k], "concerns_minor") == 0)
 			rr->r.concerns_minor = atoi(v);
+		else if (strcmp(names[k], "police_informed") == 0)
+			rr->r.police_informed = atoi(v);
+		else if (strcmp(names[k], "social_services_informed") == 0)
+			rr->r.social_services_informed = atoi(v);
 	}
 }
 
@@ -451,9 +493,9 @@ reports_escalate(const struct reports_env *env)
 
 			report_ctx(t, c, e->id, &rr.r, rr.ack_due,
 			    people[k]->name);
+			reader_ctx(t, c, &rr.r, people[k], roles[k]);
 			calendar_format_local(rr.received, when);
 			template_ctx_set(t, "report.received", when);
-			template_ctx_set(t, "escalation.to", people[k]->name);
 			snprintf(key, sizeof(key), "report|%lld|escalation|%d|%zu",
 			    (long long)e->id, e->level, k);
 			if (remind_queue(env->st, c, env->now, key,

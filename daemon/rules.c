@@ -28,7 +28,9 @@ static const char *const event_names[RULE_EVENT_NKINDS] = {
 	"deadline", "end", "checkpoint", "revision"
 };
 
-static const char *const file_keys[] = { "defaults", "rules", NULL };
+static const char *const file_keys[] = {
+	"defaults", "coordinator_digest", "rules", NULL
+};
 static const char *const defaults_keys[] = {
 	"time", "digest", "workdays_only", NULL
 };
@@ -493,10 +495,14 @@ parse_step(const config_setting_t *g, struct rule *r, struct rule_step *st,
 		st->template = xstrdup(s);
 	} else
 		bad++;
+	/*
+	 * A report ends the ladder unless the step says otherwise; nothing
+	 * ever reports a plan's revision, so nothing would stop that one.
+	 */
+	st->while_not_reported = !(r->events & (1u << RULE_EVENT_REVISION));
 	if ((b = cfg_get_bool(g, "while_not_reported", 0,
 	    &st->while_not_reported, d)) < 0)
 		bad++;
-	/* Nothing ever reports a plan's revision, so nothing would stop it. */
 	if (b == 1 && st->while_not_reported &&
 	    (r->events & (1u << RULE_EVENT_REVISION))) {
 		cfg_error(d, config_setting_get_member(g,
@@ -771,9 +777,32 @@ parse_rule(const config_setting_t *g, struct ruleset *rs,
 		check_ladder(steps, r, d, &bad);
 }
 
+/*
+ * The top-level `coordinator_digest`: how the coordinator and the deputy
+ * get their items.  One file of the set may give it.
+ */
+static void
+load_coordinator_digest(struct ruleset *rs, const config_setting_t *root,
+    const char *path, int minute, struct diag *d, char **where)
+{
+	const config_setting_t *at;
+	const char *s;
+
+	if (cfg_get_string(root, "coordinator_digest", 0, &s, d) != 1)
+		return;
+	at = config_setting_get_member(root, "coordinator_digest");
+	if (*where != NULL) {
+		cfg_error(d, at, "coordinator_digest is set in %s already: "
+		    "give it in one rule file", *where);
+		return;
+	}
+	if (get_digest(at, s, minute, &rs->coordinator_digest, d) == 0)
+		*where = xasprintf("%s:%d", path, cfg_line(at));
+}
+
 static void
 load_file(struct ruleset *rs, const char *path, const struct config *c,
-    const char *const *templates, struct diag *d)
+    const char *const *templates, struct diag *d, char **cd_where)
 {
 	config_t cf;
 	const config_setting_t *root, *dg, *list;
@@ -811,6 +840,7 @@ load_file(struct ruleset *rs, const char *path, const struct config *c,
 			}
 		}
 	}
+	load_coordinator_digest(rs, root, path, df.minute, d, cd_where);
 	list = config_setting_get_member(root, "rules");
 	if (list == NULL)
 		cfg_warn(d, root, "no 'rules' in a rule file");
@@ -824,6 +854,16 @@ load_file(struct ruleset *rs, const char *path, const struct config *c,
 			    rs, &df, path, c, templates, d);
 	}
 	config_destroy(&cf);
+}
+
+static struct ruleset *
+new_ruleset(void)
+{
+	struct ruleset *rs = xcalloc(1, sizeof(*rs));
+
+	rs->coordinator_digest.mode = RULE_DIGEST_DAILY;
+	rs->coordinator_digest.minute = DEFAULT_MINUTE;
+	return rs;
 }
 
 static struct ruleset *
@@ -843,10 +883,12 @@ struct ruleset *
 rules_load_file(const char *path, const struct config *c,
     const char *const *templates, struct diag *d)
 {
-	struct ruleset *rs = xcalloc(1, sizeof(*rs));
+	struct ruleset *rs = new_ruleset();
 	size_t before = d->nerrors;
+	char *where = NULL;
 
-	load_file(rs, path, c, templates, d);
+	load_file(rs, path, c, templates, d, &where);
+	free(where);
 	return finish(rs, before, d);
 }
 
@@ -854,9 +896,9 @@ struct ruleset *
 rules_load_dir(const char *dir, const struct config *c,
     const char *const *templates, struct diag *d)
 {
-	struct ruleset *rs = xcalloc(1, sizeof(*rs));
+	struct ruleset *rs = new_ruleset();
 	size_t before = d->nerrors, n, i;
-	char **paths;
+	char **paths, *where = NULL;
 
 	/* routing.conf is the concern routing, loaded by route.c. */
 	if ((paths = cfg_conf_files(dir, "routing.conf", &n)) == NULL) {
@@ -866,9 +908,10 @@ rules_load_dir(const char *dir, const struct config *c,
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		load_file(rs, paths[i], c, templates, d);
+		load_file(rs, paths[i], c, templates, d, &where);
 		free(paths[i]);
 	}
 	free(paths);
+	free(where);
 	return finish(rs, before, d);
 }

@@ -83,6 +83,12 @@ struct rule_step {
 	struct rule_recipient	*cc;
 	size_t			 ncc;
 	char			*template;
+	/*
+	 * Stops once the person's part of the occurrence is reported (or
+	 * the activity is completed or cancelled).  The default; a step
+	 * opts out with `while_not_reported = false`.  Always 0 for a
+	 * revision, which nothing reports.
+	 */
 	int			 while_not_reported;
 	int			 minute;	/* send time, 0-1439 */
 	struct rule_offset	 every;		/* repeat interval */
@@ -111,6 +117,12 @@ struct ruleset {
 	size_t		 nsteps;	/* over all rules */
 	char		**files;	/* the files read, in load order */
 	size_t		 nfiles;
+	/*
+	 * When the coordinator and the deputy get what the rules send them
+	 * in that capacity: one summary per digest instant (default "daily
+	 * 08:00"), set by at most one file's `coordinator_digest`.
+	 */
+	struct rule_digest coordinator_digest;
 };
 
 /*

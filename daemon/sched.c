@@ -128,17 +128,56 @@ resolve(const struct config *c, const struct rule_recipient *in, size_t n,
 	}
 }
 
+static const char *const as_names[SCHED_AS_NKINDS] = {
+	"responsible", "reports_to", "coordinator", "deputy", "role"
+};
+
+const char *
+sched_as_name(enum sched_as as)
+{
+	return (unsigned)as < SCHED_AS_NKINDS ? as_names[as] : "?";
+}
+
+int
+sched_as_lookup(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < SCHED_AS_NKINDS; i++)
+		if (strcmp(as_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Part k of an activity; the last bit stands for every part after it. */
+static uint64_t
+part_bit(size_t k)
+{
+	return (uint64_t)1 << (k < SCHED_MAX_PARTS ? k : SCHED_MAX_PARTS - 1);
+}
+
+static uint64_t
+all_parts(const struct activity_roles *ar)
+{
+	if (ar == NULL || ar->nroles == 0)
+		return 0;
+	return ar->nroles >= SCHED_MAX_PARTS ? ~(uint64_t)0 :
+	    ((uint64_t)1 << ar->nroles) - 1;
+}
+
 static void
 add_person(struct sched_recipients *out, const struct person *p,
-    const struct role *role, int cc)
+    const struct role *role, int cc, enum sched_as as, uint64_t parts)
 {
 	size_t i;
 
 	if (p == NULL || p->email == NULL)
 		return;
 	for (i = 0; i < out->n; i++)
-		if (strcasecmp(out->v[i].person->email, p->email) == 0)
+		if (strcasecmp(out->v[i].person->email, p->email) == 0) {
+			out->v[i].parts |= parts;
 			return;
+		}
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 8;
 		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
@@ -146,50 +185,59 @@ add_person(struct sched_recipients *out, const struct person *p,
 	out->v[out->n].person = p;
 	out->v[out->n].role = role;
 	out->v[out->n].cc = cc;
+	out->v[out->n].as = as;
+	out->v[out->n].parts = parts;
 	out->n++;
 }
 
 static void
-add_role(struct sched_recipients *out, const struct role *r, int cc)
+add_role(struct sched_recipients *out, const struct role *r, int cc,
+    enum sched_as as, uint64_t parts)
 {
 	size_t i;
 
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->npeople; i++)
-		add_person(out, &r->people[i], r, cc);
+		add_person(out, &r->people[i], r, cc, as, parts);
 }
 
 static void
 expand(const struct config *c, const struct who *w, size_t n,
     const struct activity_roles *ar, int cc, struct sched_recipients *out)
 {
+	uint64_t all = all_parts(ar);
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		switch (w[i].who) {
 		case RULE_WHO_RESPONSIBLE:
 			for (k = 0; ar != NULL && k < ar->nroles; k++)
-				add_role(out, ar->roles[k], cc);
+				add_role(out, ar->roles[k], cc,
+				    SCHED_AS_RESPONSIBLE, part_bit(k));
 			break;
 		case RULE_WHO_REPORTS_TO:
 			for (k = 0; ar != NULL && k < ar->nroles; k++)
 				if (ar->roles[k]->reports_to != NULL)
 					add_role(out, org_role(&c->org,
-					    ar->roles[k]->reports_to), cc);
+					    ar->roles[k]->reports_to), cc,
+					    SCHED_AS_REPORTS_TO, part_bit(k));
 			break;
 		case RULE_WHO_COORDINATOR:
-			add_person(out, &c->org.coordinator, NULL, cc);
+			add_person(out, &c->org.coordinator, NULL, cc,
+			    SCHED_AS_COORDINATOR, all);
 			break;
 		case RULE_WHO_DEPUTY:
-			add_person(out, &c->org.deputy, NULL, cc);
+			add_person(out, &c->org.deputy, NULL, cc,
+			    SCHED_AS_DEPUTY, all);
 			break;
 		case RULE_WHO_ROLE:
-			add_role(out, w[i].role, cc);
+			add_role(out, w[i].role, cc, SCHED_AS_ROLE, all);
 			break;
 		case RULE_WHO_GROUP:
 			for (k = 0; k < w[i].group->nroles; k++)
-				add_role(out, w[i].group->roles[k], cc);
+				add_role(out, w[i].group->roles[k], cc,
+				    SCHED_AS_ROLE, all);
 			break;
 		}
 	}
@@ -574,6 +622,12 @@ sched_free(struct sched *s)
 	free(s);
 }
 
+const struct ruleset *
+sched_ruleset(const struct sched *s)
+{
+	return s->rs;
+}
+
 size_t
 sched_count(const struct sched *s)
 {
@@ -669,37 +723,28 @@ sched_item(const struct sched *s, const struct sched_entry *e,
 }
 
 int
-sched_each(const struct sched *s, time_t from, time_t to,
-    sched_reported_cb reported, sched_each_cb cb, void *arg)
+sched_each(const struct sched *s, time_t from, time_t to, sched_each_cb cb,
+    void *arg)
 {
-	struct sched_item it;
 	size_t i;
 	int rc;
 
 	for (i = sched_lower_bound(s, from); i < s->n && s->v[i].due < to;
-	    i++) {
-		const struct sched_entry *e = &s->v[i];
-
-		if (reported != NULL &&
-		    s->steps[B_STEP(e->bits)].step->while_not_reported) {
-			sched_item(s, e, &it);
-			if (it.activity != NULL &&
-			    reported(arg, it.target, it.occurrence))
-				continue;
-		}
-		if ((rc = cb(arg, s, e)) != 0)
+	    i++)
+		if ((rc = cb(arg, s, &s->v[i])) != 0)
 			return rc;
-	}
 	return 0;
 }
 
 size_t
 sched_recipients(const struct sched *s, const struct sched_entry *e,
-    struct sched_recipients *out)
+    sched_settled_cb settled, void *arg, struct sched_recipients *out)
 {
 	const struct gstep *g = &s->steps[B_STEP(e->bits)];
 	const struct activity_roles *ar = NULL;
 	struct sched_item it;
+	uint64_t open = 0, asked = 0, bit;
+	size_t i, k, kept;
 
 	if (B_EVENT(e->bits) != RULE_EVENT_REVISION) {
 		sched_item(s, e, &it);
@@ -708,7 +753,35 @@ sched_recipients(const struct sched *s, const struct sched_entry *e,
 	out->n = 0;
 	expand(s->c, g->to, g->nto, ar, 0, out);
 	expand(s->c, g->cc, g->ncc, ar, 1, out);
-	return out->n;
+	if (settled == NULL || ar == NULL || !g->step->while_not_reported)
+		return out->n;
+	/*
+	 * A person's ladder goes on while any part they are told about is
+	 * open.  Each part is asked about once per entry.
+	 */
+	for (i = 0, kept = 0; i < out->n; i++) {
+		int live;
+
+		if (ar->nroles == 0)
+			live = !settled(arg, &it, NULL);
+		else {
+			for (k = 0; k < ar->nroles; k++) {
+				bit = part_bit(k);
+				if (!(out->v[i].parts & bit))
+					continue;
+				if (!(asked & bit)) {
+					asked |= bit;
+					if (!settled(arg, &it, ar->roles[k]))
+						open |= bit;
+				}
+			}
+			live = (out->v[i].parts & open) != 0;
+		}
+		if (live)
+			out->v[kept++] = out->v[i];
+	}
+	out->n = kept;
+	return kept;
 }
 
 void
@@ -773,4 +846,35 @@ sched_digest_time(const struct calendar *cal, const struct rule_digest *dg,
 		t = calendar_local_to_utc(calendar_workday_on_or_after(cal, d),
 		    dg->minute);
 	return t;
+}
+
+void
+sched_occurrence_label(const char *occ, int en, char *out, size_t len)
+{
+	static const char *const kind_sv[CHECKPOINT_NKINDS] = {
+		"Tertialrapport 1", "Tertialrapport 2",
+		"Verksamhetsber\xc3\xa4ttelse"
+	};
+	static const char *const kind_en[CHECKPOINT_NKINDS] = {
+		"Tertial report 1", "Tertial report 2", "Annual report"
+	};
+	struct checkpoint cp;
+	char inner[64];
+
+	if (strncmp(occ, "revision ", 9) == 0) {
+		sched_occurrence_label(occ + 9, en, inner, sizeof(inner));
+		snprintf(out, len, en ? "revision of the plan (%s)" :
+		    "revidering av handlingsplanen (%s)", inner);
+	} else if (strncmp(occ, "deadline ", 9) == 0)
+		snprintf(out, len, "%s %s", en ? "end date" : "slutdatum",
+		    occ + 9);
+	else if (strncmp(occ, "end ", 4) == 0)
+		snprintf(out, len, "%s %s", en ? "end date" : "slutdatum",
+		    occ + 4);
+	else if (calendar_parse_checkpoint(occ, CALENDAR_NODATE, &cp) == 0 &&
+	    (unsigned)cp.kind < CHECKPOINT_NKINDS)
+		snprintf(out, len, "%s %d", (en ? kind_en : kind_sv)[cp.kind],
+		    cp.year);
+	else
+		snprintf(out, len, "%s", occ);
 }

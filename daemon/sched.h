@@ -52,6 +52,8 @@ struct sched;
  * with sched_free().
  */
 struct sched *sched_build(const struct config *c, const struct ruleset *rs);
+/* The ruleset a schedule was built from (borrowed). */
+const struct ruleset *sched_ruleset(const struct sched *);
 /* Frees a schedule (not what it borrows); NULL is fine. */
 void	sched_free(struct sched *);
 
@@ -67,25 +69,17 @@ size_t	sched_lower_bound(const struct sched *, time_t t);
  */
 time_t	sched_next(const struct sched *, time_t after);
 
-/*
- * Whether an activity's occurrence ("T1 2020", "deadline 2019-09-01",
- * "end 2019-12-31") has been reported: non-zero stops the remaining
- * `while_not_reported` steps of its ladders.
- */
-typedef int (*sched_reported_cb)(void *arg, const char *activity_id,
-	    const char *occurrence);
 /* Called for each entry; a non-zero return stops the enumeration. */
 typedef int (*sched_each_cb)(void *arg, const struct sched *,
 	    const struct sched_entry *);
 
 /*
- * Calls `cb` for each entry due in [from, to), in due order.  When
- * `reported` is not NULL, entries of `while_not_reported` steps whose
- * occurrence it says is reported are skipped.  Both callbacks get `arg`.
- * Returns 0, or the first non-zero value `cb` returned.
+ * Calls `cb` for each entry due in [from, to), in due order, with `arg`.
+ * Returns 0, or the first non-zero value `cb` returned.  Whether anyone
+ * still needs an entry is decided per recipient: see sched_recipients().
  */
 int	sched_each(const struct sched *, time_t from, time_t to,
-	    sched_reported_cb reported, sched_each_cb cb, void *arg);
+	    sched_each_cb cb, void *arg);
 
 /* An entry spelled out.  Pointers are into the config and the ruleset. */
 struct sched_item {
@@ -113,12 +107,44 @@ struct sched_item {
 void	sched_item(const struct sched *, const struct sched_entry *,
 	    struct sched_item *);
 
+/*
+ * The capacity a person gets an entry in, which decides how a message
+ * addresses them: as the responsible for their part, as the head a
+ * responsible role reports to, as the coordinator or the deputy, or as a
+ * role the rule names.
+ */
+enum sched_as {
+	SCHED_AS_RESPONSIBLE,
+	SCHED_AS_REPORTS_TO,
+	SCHED_AS_COORDINATOR,
+	SCHED_AS_DEPUTY,
+	SCHED_AS_ROLE,
+	SCHED_AS_NKINDS
+};
+
+/* "responsible", "reports_to", "coordinator", "deputy", "role". */
+const char *sched_as_name(enum sched_as);
+/* The capacity named so, or -1. */
+int	sched_as_lookup(const char *);
+
+/* An activity's responsible roles are its parts; at most this many. */
+#define SCHED_MAX_PARTS	64
+
 /* One person an entry goes to; `cc` when only in copy. */
 struct sched_recipient {
 	const struct person	*person;
 	const struct role	*role;	/* through which role; NULL for the
 					   coordinator and deputy */
 	int			 cc;
+	enum sched_as		 as;
+	/*
+	 * The parts of the activity the person's item is about, bit k for
+	 * the activity's roles->roles[k]: their own role as responsible,
+	 * the roles reporting to theirs as head, every part otherwise.  0
+	 * for a revision and for an activity without resolved roles (the
+	 * whole occurrence is one part).
+	 */
+	uint64_t		 parts;
 };
 
 /*
@@ -133,12 +159,24 @@ struct sched_recipients {
 };
 
 /*
+ * Whether one part of an occurrence needs no more reminders: it was
+ * reported, or the activity was completed or cancelled for it.  `part`
+ * is one of it->roles->roles[], or NULL when the activity has no
+ * resolved roles and the occurrence is one whole.
+ */
+typedef int (*sched_settled_cb)(void *arg, const struct sched_item *it,
+	    const struct role *part);
+
+/*
  * Expands an entry's recipients to people, `to` first, then `cc`, each
  * person once (by e-mail address, case-insensitively; `to` wins over
- * `cc`).  Replaces the list's contents; returns the number of people.
+ * `cc`, the first capacity wins and the parts add up).  When `settled`
+ * is not NULL and the entry's step stops on a report, a person all of
+ * whose parts are settled is left out: their ladder has ended.  Replaces
+ * the list's contents; returns the number of people.
  */
 size_t	sched_recipients(const struct sched *, const struct sched_entry *,
-	    struct sched_recipients *);
+	    sched_settled_cb settled, void *arg, struct sched_recipients *);
 void	sched_recipients_free(struct sched_recipients *);
 
 /*
@@ -158,6 +196,17 @@ void	sched_key(const struct sched *, const struct sched_entry *,
  */
 void	sched_format(const struct sched *, const struct sched_entry *,
 	    const struct sched_recipient *, struct buf *);
+
+/*
+ * An occurrence as a reader calls it, into `out`: "T1 2020" is
+ * "Tertialrapport 1 2020" ("Tertial report 1 2020" in English), "VB 2019"
+ * "Verksamhetsberättelse 2019" ("Annual report 2019"), "deadline
+ * 2019-09-01" and "end 2022-12-31" "slutdatum ..." ("end date ..."),
+ * "revision T1 2020" "revidering av handlingsplanen (Tertialrapport 1
+ * 2020)".  Anything else is copied.  `en` selects English.
+ */
+void	sched_occurrence_label(const char *occurrence, int en, char *out,
+	    size_t len);
 
 /*
  * When a notification due at `due` goes out under a digest: NONE, at

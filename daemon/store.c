@@ -167,6 +167,52 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE message_rcpt_new RENAME TO message_rcpt;"
 	"CREATE INDEX message_rcpt_queue ON message_rcpt(next_attempt, message)"
 	"  WHERE state IN ('queued', 'deferred');",
+	/*
+	 * 6 -> 7: follow-ups by part (the responsible role reported for;
+	 * NULL for the whole occurrence), with on whose behalf, through
+	 * which channel and under which adoption of the plan, and the
+	 * coordinator's reopenings ('reopened', occurrence '').  Every
+	 * notification now waits, without a message, until its send
+	 * instant (digest_at), so that all of a person's items of one
+	 * instant become one message; it keeps what that message needs
+	 * (the template, the capacity, the parts, the event date) and why
+	 * it was dropped unsent (reported meanwhile, past its event).
+	 * Rows and ids are carried over as they are.
+	 */
+	"CREATE TABLE followup_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  activity TEXT NOT NULL,"
+	"  occurrence TEXT NOT NULL,"
+	"  part TEXT,"
+	"  status TEXT NOT NULL CHECK (status = 'done' OR"
+	"    status = 'on-track' OR status = 'delayed' OR"
+	"    status = 'cancelled' OR status = 'reopened'),"
+	"  comment TEXT,"
+	"  reported_by TEXT NOT NULL,"
+	"  on_behalf_of TEXT,"
+	"  channel TEXT NOT NULL DEFAULT 'planwatchctl',"
+	"  plan_adopted TEXT,"
+	"  reported_at INTEGER NOT NULL);"
+	"INSERT INTO followup_new (id, activity, occurrence, status, comment,"
+	"  reported_by, reported_at) SELECT id, activity, occurrence, status,"
+	"  comment, reported_by, reported_at FROM followup;"
+	"DROP TABLE followup;"
+	"ALTER TABLE followup_new RENAME TO followup;"
+	"CREATE INDEX followup_key ON followup(activity, occurrence);"
+	"ALTER TABLE notification ADD COLUMN kind TEXT;"
+	"ALTER TABLE notification ADD COLUMN capacity TEXT;"
+	"ALTER TABLE notification ADD COLUMN parts TEXT;"
+	"ALTER TABLE notification ADD COLUMN event_date TEXT;"
+	"ALTER TABLE notification ADD COLUMN until_reported INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE notification ADD COLUMN before_event INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE notification ADD COLUMN dropped TEXT;"
+	"DROP INDEX notification_digest;"
+	"CREATE INDEX notification_pending ON notification(digest_at)"
+	"  WHERE message IS NULL AND dropped IS NULL AND digest_at IS NOT NULL;"
+	"CREATE INDEX notification_message ON notification(message)"
+	"  WHERE message IS NOT NULL;",
 };
 
 enum stmt {
@@ -187,17 +233,20 @@ enum stmt {
 	ST_KV_SET,
 	ST_NOTE_ADD,
 	ST_NOTE_SET_MSG,
+	ST_NOTE_DROP,
+	ST_NOTE_ITEMS,
 	ST_DIGEST_DUE,
 	ST_DIGEST_NEXT,
 	ST_MSG_NEXT,
 	ST_MSG_ADD,
 	ST_RCPT_ADD,
 	ST_FOLLOWUP_ADD,
-	ST_FOLLOWUP_GET,
+	ST_FOLLOWUP_ALL,
 	ST_RCPT_DUE,
 	ST_RCPT_SET,
 	ST_RCPT_RESET,
 	ST_RCPT_RETRY,
+	ST_RCPT_RETRY_FAILED,
 	ST_LEDGER,
 	ST_OUTBOX,
 	ST_COUNT_NOTE,
@@ -250,26 +299,34 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	[ST_NOTE_ADD] = "INSERT OR IGNORE INTO notification (key, rule, "
 	    "activity, occurrence, recipient, due_at, generated_at, late, "
-	    "digest_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    "digest_at, kind, capacity, parts, event_date, until_reported, "
+	    "before_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, ?14, ?15)",
 	[ST_DIGEST_DUE] = "SELECT id, rule, activity, occurrence, recipient, "
-	    "due_at, digest_at, late FROM notification WHERE message IS NULL "
-	    "AND digest_at IS NOT NULL AND digest_at <= ?1 "
-	    "ORDER BY recipient, digest_at, due_at, id",
+	    "due_at, digest_at, late, kind, capacity, parts, event_date, "
+	    "until_reported, before_event FROM notification WHERE message IS "
+	    "NULL AND dropped IS NULL AND digest_at IS NOT NULL AND "
+	    "digest_at <= ?1 ORDER BY recipient, digest_at, due_at, id",
 	[ST_DIGEST_NEXT] = "SELECT min(digest_at) FROM notification "
-	    "WHERE message IS NULL AND digest_at IS NOT NULL",
+	    "WHERE message IS NULL AND dropped IS NULL AND digest_at IS NOT NULL",
 	[ST_NOTE_SET_MSG] = "UPDATE notification SET message = ?2 "
 	    "WHERE id = ?1",
+	[ST_NOTE_DROP] = "UPDATE notification SET dropped = ?2 WHERE id = ?1",
+	[ST_NOTE_ITEMS] = "SELECT id, rule, activity, occurrence, recipient, "
+	    "kind, capacity, parts FROM notification WHERE message = ?1 "
+	    "ORDER BY id",
 	[ST_MSG_NEXT] = "SELECT coalesce(max(id), 0) + 1 FROM message",
 	[ST_MSG_ADD] = "INSERT INTO message (id, message_id, kind, created_at, "
 	    "data) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_RCPT_ADD] = "INSERT OR IGNORE INTO message_rcpt (message, addr, "
 	    "next_attempt) VALUES (?1, ?2, ?3)",
 	[ST_FOLLOWUP_ADD] = "INSERT INTO followup (activity, occurrence, "
-	    "status, comment, reported_by, reported_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_FOLLOWUP_GET] = "SELECT status, comment, reported_by, reported_at "
-	    "FROM followup WHERE activity = ?1 AND occurrence = ?2 "
-	    "ORDER BY id DESC LIMIT 1",
+	    "part, status, comment, reported_by, on_behalf_of, channel, "
+	    "plan_adopted, reported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10)",
+	[ST_FOLLOWUP_ALL] = "SELECT id, activity, occurrence, part, status, "
+	    "comment, reported_by, on_behalf_of, channel, plan_adopted, "
+	    "reported_at FROM followup ORDER BY activity, id",
 	[ST_RCPT_DUE] = "SELECT m.id, m.message_id, r.addr, r.attempts, "
 	    "m.created_at FROM message_rcpt r JOIN message m ON m.id = r.message "
 	    "WHERE r.state IN ('queued', 'deferred') AND r.next_attempt <= ?1 "
@@ -281,8 +338,11 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	[ST_RCPT_RETRY] = "UPDATE message_rcpt SET state = 'queued', "
 	    "next_attempt = ?2, reported = 0 WHERE message = ?1 "
 	    "AND state IN ('failed', 'deferred')",
+	[ST_RCPT_RETRY_FAILED] = "UPDATE message_rcpt SET state = 'queued', "
+	    "next_attempt = ?1, reported = 0 WHERE state = 'failed'",
 	[ST_LEDGER] = "SELECT n.id, n.rule, n.activity, n.occurrence, "
-	    "n.recipient, n.due_at, n.generated_at, n.late, m.message_id "
+	    "n.recipient, n.due_at, n.generated_at, n.late, n.digest_at, "
+	    "n.capacity, n.dropped, n.message, m.message_id "
 	    "FROM notification n LEFT JOIN message m ON m.id = n.message "
 	    "WHERE ?1 IS NULL OR n.activity = ?1 ORDER BY n.due_at, n.id",
 	[ST_OUTBOX] = "SELECT m.id, m.message_id, m.kind, m.created_at, r.addr, "
@@ -362,6 +422,8 @@ struct store {
 	int		 lockfd;
 	char		*path;
 };
+
+static int	rows(struct store *, sqlite3_stmt *, store_row_cb *, void *);
 
 /* Runs a prepared statement that returns no rows, then resets it. */
 static int
@@ -718,28 +780,61 @@ store_kv_set(struct store *s, const char *key, int64_t value)
 	return step_done(s, st);
 }
 
+static void
+bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v != NULL)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int64_t
-store_notification_add(struct store *s, const char *key, const char *rule,
-    const char *activity, const char *occurrence, const char *recipient,
-    time_t due, time_t now, int late, time_t digest_at)
+store_notification_add(struct store *s, const struct store_note *n)
 {
 	sqlite3_stmt *st = s->st[ST_NOTE_ADD];
 
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, activity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, occurrence, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, recipient, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)due);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
-	sqlite3_bind_int(st, 8, late);
-	if (digest_at != 0)
-		sqlite3_bind_int64(st, 9, (sqlite3_int64)digest_at);
+	sqlite3_bind_text(st, 1, n->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, n->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, n->activity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, n->occurrence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, n->recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)n->due);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)n->now);
+	sqlite3_bind_int(st, 8, n->late);
+	if (n->send_at != 0)
+		sqlite3_bind_int64(st, 9, (sqlite3_int64)n->send_at);
+	bind_text_or_null(st, 10, n->kind);
+	bind_text_or_null(st, 11, n->capacity);
+	bind_text_or_null(st, 12, n->parts);
+	bind_text_or_null(st, 13, n->event_date);
+	sqlite3_bind_int(st, 14, n->until_reported);
+	sqlite3_bind_int(st, 15, n->before_event);
 	if (step_done(s, st) != 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
 		return 0;
 	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_notification_drop(struct store *s, int64_t id, const char *why)
+{
+	sqlite3_stmt *st = s->st[ST_NOTE_DROP];
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+int
+store_message_items(struct store *s, int64_t message, store_row_cb *fn,
+    void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_NOTE_ITEMS];
+
+	sqlite3_bind_int64(st, 1, message);
+	return rows(s, st, fn, arg);
 }
 
 int
@@ -785,41 +880,27 @@ store_message_add(struct store *s, int64_t id, const char *message_id,
 }
 
 int
-store_followup_add(struct store *s, const char *activity,
-    const char *occurrence, const char *status, const char *comment,
-    const char *who, time_t now)
+store_followup_add(struct store *s, const struct store_followup *f)
 {
 	sqlite3_stmt *st = s->st[ST_FOLLOWUP_ADD];
 
-	sqlite3_bind_text(st, 1, activity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-	if (comment != NULL)
-		sqlite3_bind_text(st, 4, comment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, who, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 1, f->activity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->occurrence, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, f->part);
+	sqlite3_bind_text(st, 4, f->status, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 5, f->comment);
+	sqlite3_bind_text(st, 6, f->reported_by, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 7, f->on_behalf_of);
+	sqlite3_bind_text(st, 8, f->channel, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 9, f->plan_adopted);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)f->at);
 	return step_done(s, st);
 }
 
 int
-store_followup_get(struct store *s, const char *activity,
-    const char *occurrence, char *status, size_t len)
+store_followups(struct store *s, store_row_cb *fn, void *arg)
 {
-	sqlite3_stmt *st = s->st[ST_FOLLOWUP_GET];
-	int rc;
-
-	sqlite3_bind_text(st, 1, activity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && status != NULL)
-		snprintf(status, len, "%s", sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_warnx("store: followup: %s", sqlite3_errmsg(s->db));
-		return -1;
-	}
-	return rc == SQLITE_ROW;
+	return rows(s, s->st[ST_FOLLOWUP_ALL], fn, arg);
 }
 
 int
@@ -909,6 +990,17 @@ store_outbox_retry(struct store *s, int64_t message, time_t now)
 
 	sqlite3_bind_int64(st, 1, message);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st) != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int
+store_outbox_retry_failed(struct store *s, time_t now)
+{
+	sqlite3_stmt *st = s->st[ST_RCPT_RETRY_FAILED];
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	if (step_done(s, st) != 0)
 		return -1;
 	return sqlite3_changes(s->db);
@@ -1176,7 +1268,7 @@ store_report_stats(struct store *s, const char *by, const char *from,
 }
 
 int
-store_digests_due(struct store *s, time_t now, store_row_cb *fn, void *arg)
+store_pending_due(struct store *s, time_t now, store_row_cb *fn, void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_DIGEST_DUE];
 

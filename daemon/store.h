@@ -18,7 +18,7 @@ typedef void store_row_cb(void *arg, int ncols, const char *const *names,
     const char *const *values);
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 /*
  * Opens (creating if needed) the database at `path`, takes the exclusive
@@ -78,22 +78,51 @@ int	store_rollback_to(struct store *);
 int	store_kv_get(struct store *, const char *key, int64_t *value);
 int	store_kv_set(struct store *, const char *key, int64_t value);
 
+/* A notification as generated; strings are borrowed. */
+struct store_note {
+	const char	*key;		/* UNIQUE: generated once, ever */
+	const char	*rule;		/* "checkpoint/28d#0" */
+	const char	*activity;	/* or the plan, for a revision */
+	const char	*occurrence;
+	const char	*recipient;	/* e-mail address */
+	time_t		 due;
+	time_t		 now;
+	int		 late;		/* 0, 1 late, 2 missed (summary) */
+	time_t		 send_at;	/* when its message goes out; 0 none */
+	const char	*kind;		/* template name */
+	const char	*capacity;	/* sched_as_name() */
+	const char	*parts;		/* role ids, space separated; or NULL */
+	const char	*event_date;	/* YYYY-MM-DD */
+	int		 until_reported; /* a report drops it */
+	int		 before_event;	/* dropped when not sent by its event */
+};
+
 /*
- * The ledger.  Adds a notification unless its key exists.  `digest_at` is
- * when a digest will carry it (0: it gets a message of its own now).
- * Returns the new row id (> 0), 0 when the key was there already, -1 on
- * error.
+ * The ledger.  Adds a notification unless its key exists.  It waits,
+ * without a message, until its send_at.  Returns the new row id (> 0), 0
+ * when the key was there already, -1 on error.
  */
-int64_t	store_notification_add(struct store *, const char *key,
-	    const char *rule, const char *activity, const char *occurrence,
-	    const char *recipient, time_t due, time_t now, int late,
-	    time_t digest_at);
-/* Notifications waiting for a digest due at `now`, by recipient. */
-int	store_digests_due(struct store *, time_t now, store_row_cb *, void *);
-/* The earliest waiting digest: 1 and *next, 0 when none waits. */
+int64_t	store_notification_add(struct store *, const struct store_note *);
+/*
+ * Notifications waiting for their message with send_at <= `now`, by
+ * recipient, send_at, due; columns id, rule, activity, occurrence,
+ * recipient, due_at, digest_at (the send instant), late, kind, capacity,
+ * parts, event_date, until_reported, before_event.
+ */
+int	store_pending_due(struct store *, time_t now, store_row_cb *, void *);
+/* The earliest send instant waiting: 1 and *next, 0 when none waits. */
 int	store_digest_next(struct store *, time_t *next);
 int	store_notification_set_message(struct store *, int64_t id,
 	    int64_t message);
+/* Marks a waiting notification as never to be sent, with the reason. */
+int	store_notification_drop(struct store *, int64_t id, const char *why);
+/*
+ * The notifications message `message` carried, oldest first: columns id,
+ * rule, activity, occurrence, recipient, kind, capacity, parts.  These
+ * are the message's items (one per activity and occurrence).
+ */
+int	store_message_items(struct store *, int64_t message, store_row_cb *,
+	    void *);
 
 /*
  * The outbox.  The number the next message will have (its Message-ID
@@ -108,14 +137,29 @@ int64_t	store_message_add(struct store *, int64_t id, const char *message_id,
 	    const char *kind, const char *data, size_t len,
 	    const char *const *rcpts, size_t nrcpts, time_t now);
 
-/* Records a follow-up report of an activity at one occurrence. */
-int	store_followup_add(struct store *, const char *activity,
-	    const char *occurrence, const char *status, const char *comment,
-	    const char *who, time_t now);
-/* 1 when the occurrence has a follow-up report, 0 when not, -1 on error;
- * the newest status goes to `status` (may be NULL). */
-int	store_followup_get(struct store *, const char *activity,
-	    const char *occurrence, char *status, size_t len);
+/* A follow-up row; strings are borrowed. */
+struct store_followup {
+	const char	*activity;
+	const char	*occurrence;	/* "" for a reopening */
+	const char	*part;		/* role id; NULL: the whole occurrence */
+	const char	*status;	/* done on-track delayed cancelled
+					   reopened */
+	const char	*comment;	/* may be NULL */
+	const char	*reported_by;	/* "user (Name)" */
+	const char	*on_behalf_of;	/* NULL when the reporter's own */
+	const char	*channel;	/* "planwatchctl", "web" */
+	const char	*plan_adopted;	/* the plan's adoption, YYYY-MM-DD */
+	time_t		 at;
+};
+
+/* Records a follow-up report (or a reopening).  0 or -1. */
+int	store_followup_add(struct store *, const struct store_followup *);
+/*
+ * Every follow-up row, by activity and then in the order recorded:
+ * columns id, activity, occurrence, part, status, comment, reported_by,
+ * on_behalf_of, channel, plan_adopted, reported_at.
+ */
+int	store_followups(struct store *, store_row_cb *, void *);
 
 struct store_rcpt {
 	int64_t		 message;
@@ -138,6 +182,8 @@ int	store_rcpt_set(struct store *, int64_t message, const char *addr,
 int	store_outbox_recover(struct store *);
 /* Requeues a message's failed and deferred recipients; number changed. */
 int	store_outbox_retry(struct store *, int64_t message, time_t now);
+/* Requeues every failed recipient of every message; number changed. */
+int	store_outbox_retry_failed(struct store *, time_t now);
 
 
 /* Marks one recipient as handed to a transport. */

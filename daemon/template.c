@@ -26,36 +26,38 @@
 	"recipient.name", "committee", "coordinator.name",		\
 	"coordinator.email", "late", "scheduled"
 
-#define ACTIVITY_VARS							\
-	"plan.id", "plan.title", "activity.id", "activity.title",	\
-	"activity.section", "activity.responsible", "checkpoint.id",	\
-	"checkpoint.name", "checkpoint.due", "followup.link"
+/* What a reminder message says as a whole. */
+#define MESSAGE_VARS							\
+	"count", "overdue_count", "first_due", "period",		\
+	"recipient.role"
+
+/* The capacity an item (or a message) reaches its recipient in. */
+#define AS_VARS(P)							\
+	P "as.responsible", P "as.reports_to", P "as.coordinator",	\
+	P "as.deputy", P "as.role"
+
+/* One item of a reminder message, with prefix P ("" or "item."). */
+#define ITEM_VARS(P)							\
+	AS_VARS(P), P "number", P "kind", P "reminder", P "overdue",	\
+	P "escalation", P "revision", P "role", P "plan.id",		\
+	P "plan.title", P "plan.adopted", P "revision.due",		\
+	P "activity.id", P "activity.title", P "activity.section",	\
+	P "activity.responsible", P "checkpoint.id", P "checkpoint.name",\
+	P "checkpoint.due", P "days_left", P "days_overdue",		\
+	P "due_in", P "overdue_by",					\
+	P "responsible.name", P "responsible.email", P "missing",	\
+	P "reported", P "followup.link", P "followup.command"
 
 #define REPORT_VARS							\
 	"report.id", "report.date", "report.unit", "report.place_type",	\
 	"report.kind", "report.milieu", "report.urgency",		\
-	"report.urgent", "report.ack_due", "report.link"
+	"report.urgent", "report.minor", "report.police_informed",	\
+	"report.social_services_informed", "report.ack_due",		\
+	"report.link", "recipient.role", "as.coordinator", "as.deputy",	\
+	"as.head", "may_ack"
 
-const char *const template_vars_reminder[] = {
-	COMMON_VARS, ACTIVITY_VARS, "days_left", NULL
-};
-const char *const template_vars_overdue[] = {
-	COMMON_VARS, ACTIVITY_VARS, "days_overdue", NULL
-};
-const char *const template_vars_escalation[] = {
-	COMMON_VARS, ACTIVITY_VARS, "days_overdue", "responsible.name",
-	"responsible.email", NULL
-};
-const char *const template_vars_digest[] = {
-	COMMON_VARS, "period", "count", "overdue_count",
-	"item.plan.title", "item.activity.id", "item.activity.title",
-	"item.activity.responsible", "item.checkpoint.id",
-	"item.checkpoint.name", "item.checkpoint.due", "item.days_left",
-	"item.days_overdue", "item.overdue", NULL
-};
-const char *const template_vars_revision[] = {
-	COMMON_VARS, "plan.id", "plan.title", "plan.adopted", "revision.due",
-	"days_left", NULL
+const char *const template_vars_reminders[] = {
+	COMMON_VARS, MESSAGE_VARS, ITEM_VARS(""), ITEM_VARS("item."), NULL
 };
 const char *const template_vars_missed_summary[] = {
 	COMMON_VARS, "count", "down.from", "down.until", "lateness.days",
@@ -78,25 +80,35 @@ const char *const template_lists_items[] = { "items", NULL };
 const char *const template_lists_none[] = { NULL };
 
 const struct template_kind_info template_kinds[TEMPLATE_NKINDS] = {
-	[TEMPLATE_REMINDER] = { "reminder", template_vars_reminder,
-	    template_lists_none },
-	[TEMPLATE_OVERDUE] = { "overdue", template_vars_overdue,
-	    template_lists_none },
-	[TEMPLATE_ESCALATION] = { "escalation", template_vars_escalation,
-	    template_lists_none },
-	[TEMPLATE_DIGEST] = { "digest", template_vars_digest,
-	    template_lists_items },
-	[TEMPLATE_REVISION] = { "revision", template_vars_revision,
-	    template_lists_none },
+	[TEMPLATE_REMINDER] = { "reminder", template_vars_reminders,
+	    template_lists_items, 1 },
+	[TEMPLATE_OVERDUE] = { "overdue", template_vars_reminders,
+	    template_lists_items, 1 },
+	[TEMPLATE_ESCALATION] = { "escalation", template_vars_reminders,
+	    template_lists_items, 1 },
+	[TEMPLATE_REVISION] = { "revision", template_vars_reminders,
+	    template_lists_items, 1 },
+	[TEMPLATE_DIGEST] = { "digest", template_vars_reminders,
+	    template_lists_items, 0 },
+	[TEMPLATE_COORDINATOR_SUMMARY] = { "coordinator-summary",
+	    template_vars_reminders, template_lists_items, 0 },
 	[TEMPLATE_MISSED_SUMMARY] = { "missed-summary",
-	    template_vars_missed_summary, template_lists_items },
+	    template_vars_missed_summary, template_lists_items, 0 },
 	[TEMPLATE_CONCERN_ALERT] = { "concern-alert",
-	    template_vars_concern_alert, template_lists_none },
+	    template_vars_concern_alert, template_lists_none, 0 },
 	[TEMPLATE_CONCERN_ESCALATION] = { "concern-escalation",
-	    template_vars_concern_escalation, template_lists_none },
+	    template_vars_concern_escalation, template_lists_none, 0 },
 	[TEMPLATE_DELIVERY_FAILURES] = { "delivery-failures",
-	    template_vars_delivery_failures, template_lists_items },
+	    template_vars_delivery_failures, template_lists_items, 0 },
 };
+
+int
+template_kind_is_reminder(enum template_kind k)
+{
+	return k == TEMPLATE_REMINDER || k == TEMPLATE_OVERDUE ||
+	    k == TEMPLATE_ESCALATION || k == TEMPLATE_REVISION ||
+	    k == TEMPLATE_DIGEST || k == TEMPLATE_COORDINATOR_SUMMARY;
+}
 
 int
 template_kind_lookup(const char *name)
@@ -817,79 +829,168 @@ sample_common(struct template_ctx *c)
 	template_ctx_set(c, "coordinator.name", "Alex Samordnare");
 	template_ctx_set(c, "coordinator.email", "samordnare@skarpnack.example.org");
 	template_ctx_set(c, "late", "");
-	template_ctx_set(c, "scheduled", "2020-04-02 08:00");
+	template_ctx_set(c, "scheduled", "2020-04-16 08:00");
 }
 
+static const char *const sample_as[] = {
+	"responsible", "reports_to", "coordinator", "deputy", "role"
+};
+
 static void
-sample_activity(struct template_ctx *c, const char *prefix, int n)
+sample_flags(struct template_ctx *c, const char *prefix, const char *as)
+{
+	size_t i;
+	char *k;
+
+	for (i = 0; i < nitems(sample_as); i++) {
+		k = xasprintf("%sas.%s", prefix, sample_as[i]);
+		template_ctx_set(c, k, strcmp(as, sample_as[i]) == 0 ? "1" :
+		    "");
+		free(k);
+	}
+}
+
+static const char *
+sample_role(const char *as, int en)
+{
+	if (strcmp(as, "reports_to") == 0)
+		return "Stadsdelsdirektör";
+	if (strcmp(as, "coordinator") == 0)
+		return en ? "coordinator" : "samordnare";
+	if (strcmp(as, "deputy") == 0)
+		return en ? "deputy coordinator" : "ersättare för samordnaren";
+	if (strcmp(as, "role") == 0)
+		return "Avdelningschef Äldreomsorg";
+	return "Avdelningschef Förebyggande arbete och kultur";
+}
+
+/*
+ * Item n of a reminder message as `prefix` ("" or "item."): kind `kind`
+ * (a template name) for a recipient in capacity `as`.
+ */
+static void
+sample_item(struct template_ctx *c, const char *prefix, int n,
+    const char *kind, const char *as, int en)
 {
 	static const char *titles[] = {
+		"Föräldrastöd förebyggande",
+		"Kulturhuset i Skarpnäck",
 		"Utbildning om våldsbejakande extremism för medarbetare",
-		"Kartläggning av mötesplatser för unga",
-		"Information till föreningar om villkor för bidrag",
 	};
 	static const char *roles[] = {
 		"Avdelningschef Förebyggande arbete och kultur",
-		"Avdelningschef Individ- och familjeomsorg",
+		"Avdelningschef Förebyggande arbete och kultur",
 		"Respektive avdelningschef",
 	};
+	int overdue = strcmp(kind, "overdue") == 0 ||
+	    strcmp(kind, "escalation") == 0;
+	int revision = strcmp(kind, "revision") == 0;
 	char *k;
 
 #define S(name, ...) do {						\
 	k = xasprintf("%s%s", prefix, name);				\
-	template_ctx_setf(c, k, __VA_ARGS__);					\
+	template_ctx_setf(c, k, __VA_ARGS__);				\
 	free(k);							\
 } while (0)
-	S("plan.id", "%s", "vbe-2019");
-	S("plan.title", "%s", "Handlingsplan mot våldsbejakande extremism "
-	    "2019–2022");
-	S("activity.id", "A%d", 3 + n);
-	S("activity.title", "%s", titles[n % 3]);
-	S("activity.section", "%s", "förebyggande");
-	S("activity.responsible", "%s", roles[n % 3]);
-	S("checkpoint.id", "T1-%d", 2020 + n);
-	S("checkpoint.name", "Tertialrapport 1 %d", 2020 + n);
-	S("checkpoint.due", "%d-04-30", 2020 + n);
-	S("days_left", "%d", 7 * (n + 1));
-	S("days_overdue", "%d", n + 1);
+	sample_flags(c, prefix, as);
+	S("number", "%d", n + 1);
+	S("kind", "%s", kind);
+	S("reminder", "%s", strcmp(kind, "reminder") == 0 ? "1" : "");
+	S("overdue", "%s", strcmp(kind, "overdue") == 0 ? "1" : "");
+	S("escalation", "%s", strcmp(kind, "escalation") == 0 ? "1" : "");
+	S("revision", "%s", revision ? "1" : "");
+	S("role", "%s", sample_role(as, en));
+	S("plan.id", "%s", "skarpnack-2019");
+	S("plan.title", "%s", "Handlingsplan mot våldsbejakande extremism");
+	S("plan.adopted", "%s", "2019-05-15");
+	S("revision.due", "%s", "2020-05-14");
+	S("activity.id", "%s", revision ? "" : n == 2 ? "skarpnack-2019-21" :
+	    n == 1 ? "skarpnack-2019-07" : "skarpnack-2019-01");
+	S("activity.title", "%s", revision ? "" : titles[n % 3]);
+	S("activity.section", "%s", revision ? "" : en ? "preventive" :
+	    "förebyggande");
+	S("activity.responsible", "%s", revision ? "" : roles[n % 3]);
+	S("checkpoint.id", "%s", revision ? "revision T1 2020" : n == 1 ?
+	    "T2 2019" : "T1 2020");
+	if (en)
+		S("checkpoint.name", "%s", revision ? "revision of the plan "
+		    "(Tertial report 1 2020)" : n == 1 ?
+		    "Tertial report 2 2019" : "Tertial report 1 2020");
+	else
+		S("checkpoint.name", "%s", revision ? "revidering av "
+		    "handlingsplanen (Tertialrapport 1 2020)" : n == 1 ?
+		    "Tertialrapport 2 2019" : "Tertialrapport 1 2020");
+	S("checkpoint.due", "%s", n == 1 ? "2019-09-15" : "2020-05-14");
+	S("days_left", "%d", overdue ? (n == 1 ? -214 : -3) : 28);
+	S("days_overdue", "%d", overdue ? (n == 1 ? 214 : 3) : -28);
+	S("due_in", "%s", overdue ? "" : en ? "in 28 days" : "om 28 dagar");
+	S("overdue_by", "%s%s", overdue ? (n == 1 ? "214" : "3") : "",
+	    overdue ? (en ? " days" : " dagar") : "");
+	S("responsible.name", "%s", revision ? "" : n == 2 ?
+	    "Birgitta Nyström, Peter Wallin" : "Johan Ek");
+	S("responsible.email", "%s", revision ? "" : n == 2 ?
+	    "aldreomsorg.chef@skarpnack.example.org, "
+	    "administration.chef@skarpnack.example.org" :
+	    "forebyggande.chef@skarpnack.example.org");
+	S("missing", "%s", revision ? "" : n == 2 ?
+	    "Birgitta Nyström <aldreomsorg.chef@skarpnack.example.org>, "
+	    "Peter Wallin <administration.chef@skarpnack.example.org>" :
+	    "Johan Ek <forebyggande.chef@skarpnack.example.org>");
+	S("reported", "%s", n != 2 ? "" : en ? "Johan Ek (done 2020-05-04), "
+	    "Amir Haddad (on track 2020-05-11)" : "Johan Ek (genomförd "
+	    "2020-05-04), Amir Haddad (pågår enligt plan 2020-05-11)");
+	S("followup.link", "%s", "");
+	S("followup.command", "%s", revision ? "" : n == 2 ?
+	    "planwatchctl followup skarpnack-2019-21 \"T1 2020\" --status "
+	    "done --for bnystrom" : n == 1 ? "planwatchctl followup "
+	    "skarpnack-2019-07 \"T2 2019\" --status done" : "planwatchctl "
+	    "followup skarpnack-2019-01 \"T1 2020\" --status done --for jek");
 #undef S
 }
 
 struct template_ctx *
-template_sample_ctx(enum template_kind kind)
+template_sample_ctx_as(enum template_kind kind, const char *as, int en)
 {
+	static const char *const mix[] = { "reminder", "overdue", "reminder" };
 	struct template_ctx *c = template_ctx_new(), *it;
-	int i;
+	const char *ik;
+	int i, n;
 
 	sample_common(c);
-	switch (kind) {
-	case TEMPLATE_REMINDER:
-	case TEMPLATE_OVERDUE:
-	case TEMPLATE_ESCALATION:
-		sample_activity(c, "", 0);
-		template_ctx_set(c, "followup.link", "");
-		template_ctx_set(c, "responsible.name", "Robin Enhetschef");
-		template_ctx_set(c, "responsible.email",
-		    "robin.enhetschef@skarpnack.example.org");
-		break;
-	case TEMPLATE_DIGEST:
-		template_ctx_set(c, "period", "vecka 16, 2020");
-		template_ctx_set(c, "count", "3");
-		template_ctx_set(c, "overdue_count", "1");
-		for (i = 0; i < 3; i++) {
+	if (template_kind_is_reminder(kind)) {
+		for (i = 0; as != NULL && i < (int)nitems(sample_as); i++)
+			if (strcmp(as, sample_as[i]) == 0)
+				break;
+		if (as == NULL || i == (int)nitems(sample_as))
+			as = "responsible";
+		/* A summary goes to the coordinator or the deputy only. */
+		if (kind == TEMPLATE_COORDINATOR_SUMMARY &&
+		    strcmp(as, "deputy") != 0)
+			as = "coordinator";
+		n = kind == TEMPLATE_DIGEST ||
+		    kind == TEMPLATE_COORDINATOR_SUMMARY ? 3 : 1;
+		for (i = 0; i < n; i++) {
+			ik = n == 1 ? template_kinds[kind].name :
+			    strcmp(as, "reports_to") == 0 ||
+			    kind == TEMPLATE_COORDINATOR_SUMMARY ? (i == 1 ?
+			    "escalation" : "overdue") : mix[i];
 			it = template_ctx_list_add(c, "items");
-			sample_activity(it, "", i);
-			template_ctx_set(it, "overdue", i == 2 ? "1" : "");
+			sample_item(it, "", i, ik, as, en);
+			if (i == 0)
+				sample_item(c, "", i, ik, as, en);
 		}
-		break;
-	case TEMPLATE_REVISION:
-		template_ctx_set(c, "plan.id", "vbe-2019");
-		template_ctx_set(c, "plan.title", "Handlingsplan mot våldsbejakande "
-		    "extremism 2019–2022");
-		template_ctx_set(c, "plan.adopted", "2019-05-15");
-		template_ctx_set(c, "revision.due", "2020-05-15");
-		template_ctx_set(c, "days_left", "28");
-		break;
+		template_ctx_set_int(c, "count", n);
+		template_ctx_set(c, "overdue_count", n == 1 ?
+		    (strcmp(template_kinds[kind].name, "overdue") == 0 ||
+		    kind == TEMPLATE_ESCALATION ? "1" : "0") :
+		    kind == TEMPLATE_COORDINATOR_SUMMARY ||
+		    strcmp(as, "reports_to") == 0 ? "3" : "1");
+		template_ctx_set(c, "first_due", "2019-09-15");
+		template_ctx_set(c, "period", "2020-04-16");
+		template_ctx_set(c, "recipient.role", sample_role(as, en));
+		return c;
+	}
+	switch (kind) {
 	case TEMPLATE_MISSED_SUMMARY:
 		template_ctx_set(c, "count", "3");
 		template_ctx_set(c, "down.from", "2020-04-01 17:10");
@@ -897,26 +998,57 @@ template_sample_ctx(enum template_kind kind)
 		template_ctx_set(c, "lateness.days", "2");
 		for (i = 0; i < 3; i++) {
 			it = template_ctx_list_add(c, "items");
-			sample_activity(it, "", i);
-			template_ctx_set(it, "kind", i == 1 ? "overdue" : "reminder");
-			template_ctx_set(it, "recipient.name", "Kim Exempelsson");
-			template_ctx_setf(it, "scheduled", "2020-04-0%d 08:00", 2 + i);
+			template_ctx_set(it, "kind", i == 1 ? "overdue" :
+			    "reminder");
+			template_ctx_set(it, "recipient.name", "Johan Ek");
+			template_ctx_setf(it, "activity.id", "skarpnack-2019-0%d",
+			    i + 1);
+			template_ctx_set(it, "activity.title", i == 1 ?
+			    "Föräldramottagningen" : "Föräldrastöd förebyggande");
+			template_ctx_set(it, "checkpoint.name", en ?
+			    "Tertial report 1 2020" : "Tertialrapport 1 2020");
+			template_ctx_set(it, "checkpoint.due", "2020-05-14");
+			template_ctx_setf(it, "scheduled", "2020-04-0%d 08:00",
+			    2 + i);
 		}
 		break;
 	case TEMPLATE_CONCERN_ALERT:
 	case TEMPLATE_CONCERN_ESCALATION:
+		if (as == NULL || (strcmp(as, "deputy") != 0 &&
+		    strcmp(as, "head") != 0))
+			as = "coordinator";
 		template_ctx_set(c, "report.id", "17");
 		template_ctx_set(c, "report.date", "2020-03-12");
-		template_ctx_set(c, "report.unit", "Fritidsgården Skarpnäck");
-		template_ctx_set(c, "report.place_type", "fritidsgård");
+		template_ctx_set(c, "report.unit", "Öppen fritidsverksamhet");
+		template_ctx_set(c, "report.place_type", en ? "youth centre" :
+		    "fritidsgård");
 		template_ctx_set(c, "report.kind", "propaganda");
-		template_ctx_set(c, "report.milieu", "vit makt");
-		template_ctx_set(c, "report.urgency", "brådskande");
+		template_ctx_set(c, "report.milieu", en ? "white power milieu" :
+		    "vit makt-miljön");
+		template_ctx_set(c, "report.urgency", en ? "urgent" :
+		    "brådskande");
 		template_ctx_set(c, "report.urgent", "1");
+		template_ctx_set(c, "report.minor", en ? "yes" : "ja");
+		template_ctx_set(c, "report.police_informed", en ? "no" : "nej");
+		template_ctx_set(c, "report.social_services_informed", en ?
+		    "yes" : "ja");
 		template_ctx_set(c, "report.ack_due", "2020-03-13 12:00");
 		template_ctx_set(c, "report.link", "");
 		template_ctx_set(c, "report.received", "2020-03-12 14:05");
-		template_ctx_set(c, "escalation.to", "Stadsdelsdirektör");
+		template_ctx_set(c, "as.coordinator",
+		    strcmp(as, "coordinator") == 0 ? "1" : "");
+		template_ctx_set(c, "as.deputy", strcmp(as, "deputy") == 0 ?
+		    "1" : "");
+		template_ctx_set(c, "as.head", strcmp(as, "head") == 0 ?
+		    "1" : "");
+		template_ctx_set(c, "may_ack", strcmp(as, "head") != 0 ?
+		    "1" : "");
+		template_ctx_set(c, "recipient.role", strcmp(as, "head") == 0 ?
+		    (kind == TEMPLATE_CONCERN_ESCALATION ? "Stadsdelsdirektör" :
+		    "Avdelningschef Förebyggande arbete och kultur") :
+		    sample_role(as, en));
+		template_ctx_set(c, "escalation.to", template_ctx_get(c,
+		    "recipient.role"));
 		break;
 	case TEMPLATE_DELIVERY_FAILURES:
 		template_ctx_set(c, "period", "2020-04-08");
@@ -936,10 +1068,16 @@ template_sample_ctx(enum template_kind kind)
 			template_ctx_set(it, "permanent", i == 0 ? "1" : "");
 		}
 		break;
-	case TEMPLATE_NKINDS:
+	default:
 		break;
 	}
 	return c;
+}
+
+struct template_ctx *
+template_sample_ctx(enum template_kind kind)
+{
+	return template_sample_ctx_as(kind, NULL, 0);
 }
 
 static int

@@ -21,13 +21,20 @@
 
 #include "util.h"
 
-/* The message kinds planwatch sends, one template file each per language. */
+/*
+ * The message kinds planwatch sends, one template file each per language.
+ * The first four are also the kinds of item a rule step makes: a message
+ * with one item is written with its kind's template, one with several
+ * items with digest.txt, and what goes to the coordinator or the deputy
+ * in that capacity with coordinator-summary.txt.
+ */
 enum template_kind {
 	TEMPLATE_REMINDER,		/* reminder.txt */
 	TEMPLATE_OVERDUE,		/* overdue.txt */
 	TEMPLATE_ESCALATION,		/* escalation.txt */
-	TEMPLATE_DIGEST,		/* digest.txt */
 	TEMPLATE_REVISION,		/* revision.txt */
+	TEMPLATE_DIGEST,		/* digest.txt */
+	TEMPLATE_COORDINATOR_SUMMARY,	/* coordinator-summary.txt */
 	TEMPLATE_MISSED_SUMMARY,	/* missed-summary.txt */
 	TEMPLATE_CONCERN_ALERT,		/* concern-alert.txt */
 	TEMPLATE_CONCERN_ESCALATION,	/* concern-escalation.txt */
@@ -44,16 +51,19 @@ struct template_kind_info {
 	const char		*name;		/* file name without ".txt" */
 	const char *const	*vars;
 	const char *const	*lists;
+	int			 step;		/* a rule step may name it */
 };
 
 extern const struct template_kind_info template_kinds[TEMPLATE_NKINDS];
 
-/* The documented placeholder sets (docs/templates.md lists them too). */
-extern const char *const template_vars_reminder[];
-extern const char *const template_vars_overdue[];
-extern const char *const template_vars_escalation[];
-extern const char *const template_vars_digest[];
-extern const char *const template_vars_revision[];
+/*
+ * The documented placeholder sets (docs/templates.md lists them too).
+ * Every reminder kind (reminder, overdue, escalation, revision, digest,
+ * coordinator-summary) has the same set: the message's values, and each
+ * item's both as item.NAME in the `items` list and, for the message's
+ * first item, as NAME.
+ */
+extern const char *const template_vars_reminders[];
 extern const char *const template_vars_missed_summary[];
 extern const char *const template_vars_concern_alert[];
 extern const char *const template_vars_concern_escalation[];
@@ -127,6 +137,18 @@ char	*template_render(const struct template *,
  * templates (`planwatchd -n`) and for previews.  The caller frees it.
  */
 struct template_ctx *template_sample_ctx(enum template_kind);
+/*
+ * The same for a recipient in one capacity: for the reminder kinds
+ * "responsible", "reports_to", "coordinator", "deputy" or "role"; for the
+ * concern kinds "coordinator", "deputy" or "head" (a unit head, or whoever
+ * an escalation goes to).  NULL or another name gives the first.  With
+ * `en` the values planwatch words itself (checkpoint names, statuses,
+ * report labels) are in English, as an English reader gets them.
+ */
+struct template_ctx *template_sample_ctx_as(enum template_kind,
+	    const char *as, int en);
+/* Whether a kind is one of the reminder kinds listed above. */
+int	 template_kind_is_reminder(enum template_kind);
 
 /*
  * Checks every language directory under `dir` (each subdirectory holding

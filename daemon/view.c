@@ -10,7 +10,9 @@
 
 #include "calendar.h"
 #include "conf.h"
+#include "followup.h"
 #include "plan.h"
+#include "sched.h"
 #include "util.h"
 #include "view.h"
 
@@ -62,14 +64,190 @@ checkpoint_json(struct checkpoint cp, const struct calendar *cal)
 }
 
 static json_t *
-activity_json(const struct config *c, size_t p, size_t a, int today,
-    int full)
+local_json(time_t t)
+{
+	char when[17];
+
+	calendar_format_local(t, when);
+	return json_string(when);
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+people_json(const struct role *r)
+{
+	struct buf b = { 0 };
+	json_t *j;
+	size_t i;
+
+	for (i = 0; r != NULL && i < r->npeople; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", r->people[i].name);
+	j = json_string(b.s ? b.s : "");
+	buf_free(&b);
+	return j;
+}
+
+/* One part of an occurrence: "reported", "completed", "cancelled",
+ * "missing" (past due) or "open". */
+static json_t *
+part_json(const struct followups *fs, const struct plan *pl,
+    const struct activity *a, const struct role *r, const char *occ,
+    int due, int today, const char **state)
+{
+	const char *id = r != NULL ? r->id : NULL;
+	const struct followup_row *row = followups_find(fs, a->id, occ, id);
+	enum followup_closed closed = FOLLOWUP_OPEN;
+	json_t *j;
+
+	if (row == NULL)
+		closed = followups_closed(fs, pl, a, id, &row);
+	*state = row != NULL && closed == FOLLOWUP_OPEN ? "reported" :
+	    closed == FOLLOWUP_COMPLETED ? "completed" :
+	    closed == FOLLOWUP_CANCELLED ? "cancelled" :
+	    due < today ? "missing" : "open";
+	j = json_pack("{s:o, s:o, s:o, s:s}", "role", str_or_null(id),
+	    "role_name", r != NULL ? json_string(r->name) : json_null(),
+	    "people", people_json(r), "state", *state);
+	if (row != NULL) {
+		json_object_set_new(j, "status", json_string(row->status));
+		json_object_set_new(j, "status_sv", json_string(
+		    followup_status_label(row->status, 0)));
+		json_object_set_new(j, "occurrence", json_string(
+		    row->occurrence));
+		json_object_set_new(j, "reported_by", json_string(
+		    row->reported_by));
+		json_object_set_new(j, "reported_at", local_json(row->at));
+		json_object_set_new(j, "on_behalf_of",
+		    str_or_null(row->on_behalf_of));
+		json_object_set_new(j, "channel", json_string(row->channel));
+		json_object_set_new(j, "comment", str_or_null(row->comment));
+	}
+	return j;
+}
+
+/*
+ * One occurrence with its parts (only `role`'s when given); NULL when
+ * `missing_only` and nothing is missing.
+ */
+static json_t *
+occurrence_json(const struct config *c, const struct followups *fs,
+    size_t p, size_t a, const char *occ, int due, int today,
+    const char *role, int missing_only)
+{
+	const struct plan *pl = &c->plans[p];
+	const struct activity *act = &pl->activities[a];
+	const struct activity_roles *ar = &c->roles[p][a];
+	json_t *parts = json_array(), *missing = json_array(), *j;
+	const char *st, *state;
+	char label[96], date[11];
+	size_t k, n = 0, nrep = 0, nmiss = 0, nclosed = 0;
+
+	for (k = 0; k < (ar->nroles ? ar->nroles : 1); k++) {
+		const struct role *r = ar->nroles ? ar->roles[k] : NULL;
+
+		if (role != NULL && (r == NULL || strcmp(r->id, role) != 0))
+			continue;
+		json_array_append_new(parts, part_json(fs, pl, act, r, occ,
+		    due, today, &st));
+		n++;
+		if (strcmp(st, "reported") == 0)
+			nrep++;
+		else if (strcmp(st, "missing") == 0) {
+			nmiss++;
+			json_array_append_new(missing, people_json(r));
+		} else if (strcmp(st, "open") != 0)
+			nclosed++;
+	}
+	if (n == 0 || (missing_only && nmiss == 0)) {
+		json_decref(parts);
+		json_decref(missing);
+		return NULL;
+	}
+	state = nrep + nclosed == n ? (nrep > 0 ? "reported" : "closed") :
+	    nrep + nclosed > 0 ? "partial" : nmiss > 0 ? "missing" : "open";
+	sched_occurrence_label(occ, 0, label, sizeof(label));
+	calendar_format(due, date);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
+	    "activity", act->id, "title", act->title, "plan", pl->id,
+	    "occurrence", occ, "name", label, "due", date, "state", state,
+	    "parts", parts, "missing", missing);
+	return j;
+}
+
+/* The follow-ups of activity (p, a) into `out`. */
+static void
+followups_of(const struct config *c, const struct followups *fs, size_t p,
+    size_t a, int today, const char *role, int missing_only, json_t *out)
+{
+	const struct plan *pl = &c->plans[p];
+	char occ[64][32];
+	int due[64];
+	size_t n, i;
+	json_t *j;
+
+	n = followup_occurrences(c, pl, &pl->activities[a], occ, due,
+	    nitems(occ));
+	for (i = 0; i < n; i++)
+		if ((j = occurrence_json(c, fs, p, a, occ[i], due[i], today,
+		    role, missing_only)) != NULL)
+			json_array_append_new(out, j);
+}
+
+/*
+ * What the reports make of an activity as a whole: "done" or
+ * "cancelled" once every part is, else the plan file's status.
+ */
+static const char *
+reported_status(const struct config *c, const struct followups *fs,
+    size_t p, size_t a, json_t **closed)
+{
+	const struct plan *pl = &c->plans[p];
+	const struct activity *act = &pl->activities[a];
+	const struct activity_roles *ar = &c->roles[p][a];
+	size_t k, n = ar->nroles ? ar->nroles : 1, ndone = 0, ncanc = 0;
+
+	*closed = json_array();
+	if (act->status != ACTIVITY_ACTIVE)
+		return plan_status_name(act->status);
+	for (k = 0; k < n; k++) {
+		const struct role *r = ar->nroles ? ar->roles[k] : NULL;
+		const struct followup_row *why;
+		enum followup_closed s = followups_closed(fs, pl, act,
+		    r ? r->id : NULL, &why);
+
+		if (s == FOLLOWUP_OPEN)
+			continue;
+		if (s == FOLLOWUP_COMPLETED)
+			ndone++;
+		else
+			ncanc++;
+		json_array_append_new(*closed, json_pack("{s:o, s:s, s:s, "
+		    "s:o, s:o}", "role", str_or_null(r ? r->id : NULL),
+		    "status", s == FOLLOWUP_COMPLETED ? "done" : "cancelled",
+		    "reported_by", why->reported_by, "reported_at",
+		    local_json(why->at), "comment", str_or_null(why->comment)));
+	}
+	if (ndone + ncanc < n)
+		return "active";
+	return ncanc == n ? "cancelled" : "done";
+}
+
+static json_t *
+activity_json(const struct config *c, const struct followups *fs, size_t p,
+    size_t a, int today, int full)
 {
 	const struct plan *pl = &c->plans[p];
 	const struct activity *act = &pl->activities[a];
 	struct checkpoint *cps;
 	size_t ncp, i;
 	json_t *j, *list, *resp, *ids, *next = json_null(), *last = json_null();
+	json_t *closed;
+	const char *status;
 
 	cps = plan_checkpoints(pl, act, &c->cal, &ncp);
 	list = json_array();
@@ -93,8 +271,9 @@ activity_json(const struct config *c, size_t p, size_t a, int today,
 		json_array_append_new(ids, json_string(kind == 1 ? r->id :
 		    kind == 2 ? g->id : act->responsible[i]));
 	}
+	status = reported_status(c, fs, p, a, &closed);
 	j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:s}",
+	    "s:s, s:s, s:s, s:o}",
 	    "id", act->id,
 	    "plan", pl->id,
 	    "section", plan_section_name(act->section),
@@ -105,7 +284,11 @@ activity_json(const struct config *c, size_t p, size_t a, int today,
 	    "schedule", schedule_json(act),
 	    "next_checkpoint", next,
 	    "last_checkpoint", last,
-	    "status", plan_status_name(act->status));
+	    "status", status,
+	    "status_sv", strcmp(status, "active") == 0 ? "aktiv" :
+	    followup_status_label(status, 0),
+	    "plan_status", plan_status_name(act->status),
+	    "closed", closed);
 	if (full) {
 		json_t *fu = json_array();
 		struct buf b = { 0 };
@@ -124,6 +307,9 @@ activity_json(const struct config *c, size_t p, size_t a, int today,
 		    act, &c->cal)));
 		json_object_set_new(j, "file", json_string(pl->file));
 		json_object_set_new(j, "line", json_integer(act->line));
+		fu = json_array();
+		followups_of(c, fs, p, a, today, NULL, 0, fu);
+		json_object_set_new(j, "followups", fu);
 	} else
 		json_decref(list);
 	return j;
@@ -139,7 +325,8 @@ today_of(time_t now)
 }
 
 json_t *
-view_plan_list(const struct config *c, time_t now)
+view_plan_list(const struct config *c, const struct followups *fs,
+    time_t now)
 {
 	json_t *v = json_array();
 	size_t p, a;
@@ -147,14 +334,15 @@ view_plan_list(const struct config *c, time_t now)
 
 	for (p = 0; p < c->nplans; p++)
 		for (a = 0; a < c->plans[p].nactivities; a++)
-			json_array_append_new(v, activity_json(c, p, a, today,
-			    0));
+			json_array_append_new(v, activity_json(c, fs, p, a,
+			    today, 0));
 	return json_pack("{s:b, s:o, s:o}", "ok", 1, "today",
 	    date_json(today), "activities", v);
 }
 
 json_t *
-view_plan_show(const struct config *c, const char *id, time_t now)
+view_plan_show(const struct config *c, const struct followups *fs,
+    const char *id, time_t now)
 {
 	size_t p, a;
 
@@ -162,10 +350,27 @@ view_plan_show(const struct config *c, const char *id, time_t now)
 		for (a = 0; a < c->plans[p].nactivities; a++)
 			if (strcmp(c->plans[p].activities[a].id, id) == 0)
 				return json_pack("{s:b, s:o}", "ok", 1,
-				    "activity", activity_json(c, p, a,
+				    "activity", activity_json(c, fs, p, a,
 				    today_of(now), 1));
 	return json_pack("{s:b, s:s}", "ok", 0, "error",
 	    "no activity with that id");
+}
+
+json_t *
+view_followups(const struct config *c, const struct followups *fs,
+    time_t now, const char *role, int missing_only)
+{
+	json_t *rows = json_array();
+	int today = today_of(now);
+	size_t p, a;
+
+	for (p = 0; p < c->nplans; p++)
+		for (a = 0; a < c->plans[p].nactivities; a++)
+			if (c->plans[p].activities[a].status == ACTIVITY_ACTIVE)
+				followups_of(c, fs, p, a, today, role,
+				    missing_only, rows);
+	return json_pack("{s:b, s:o, s:o}", "ok", 1, "today", date_json(today),
+	    "followups", rows);
 }
 
 json_t *

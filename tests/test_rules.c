@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "rules.h"
@@ -97,6 +98,9 @@ test_shipped(void)
 		goto out;
 	CHECK_INT_EQ(rs->nrules, 3);
 	CHECK_INT_EQ(rs->nfiles, 1);
+	/* The coordinator's items: one summary a working day at 08:00. */
+	CHECK_INT_EQ(rs->coordinator_digest.mode, RULE_DIGEST_DAILY);
+	CHECK_INT_EQ(rs->coordinator_digest.minute, 8 * 60);
 
 	/* Tertial and annual checkpoints: 28 d, 7 d, 1 wd before, ... */
 	CHECK((r = find_rule(rs, "checkpoint")) != NULL);
@@ -107,9 +111,9 @@ test_shipped(void)
 		CHECK_INT_EQ(r->digest.mode, RULE_DIGEST_NONE);
 		s = ladder_text(r);
 		CHECK_STR_EQ(s,
-		    "28d:-28d:responsible::reminder:0:0800 "
-		    "7d:-7d:responsible::reminder:0:0800 "
-		    "1wd:-1wd:responsible::reminder:0:0800 "
+		    "28d:-28d:responsible::reminder:1:0800 "
+		    "7d:-7d:responsible::reminder:1:0800 "
+		    "1wd:-1wd:responsible::reminder:1:0800 "
 		    "overdue:+1wd:responsible:coordinator:overdue:1:0800 "
 		    "escalation:+5wd:coordinator,reports_to::escalation:1:0800");
 		free(s);
@@ -121,8 +125,8 @@ test_shipped(void)
 		    (1u << RULE_EVENT_END));
 		s = ladder_text(r);
 		CHECK_STR_EQ(s,
-		    "7d:-7d:responsible::reminder:0:0800 "
-		    "1wd:-1wd:responsible::reminder:0:0800 "
+		    "7d:-7d:responsible::reminder:1:0800 "
+		    "1wd:-1wd:responsible::reminder:1:0800 "
 		    "overdue:+1wd:responsible:coordinator:overdue:1:0800 "
 		    "escalation:+5wd:coordinator,reports_to::escalation:1:0800");
 		free(s);
@@ -137,6 +141,59 @@ test_shipped(void)
 		    "2w:-14d:coordinator::revision:0:0800");
 		free(s);
 	}
+out:
+	rules_free(rs);
+	conf_free(c);
+	diag_free(&d);
+}
+
+/*
+ * A report ends every step by default; a step opts out with
+ * while_not_reported = false; a revision, which nothing reports, never
+ * stops.  Without coordinator_digest the coordinator gets a daily summary
+ * at 08:00; a file may set another.
+ */
+static void
+test_defaults(void)
+{
+	static const char text[] =
+	    "coordinator_digest = \"weekly fredag 09:30\";\n"
+	    "rules = (\n"
+	    "  { id = \"a\"; event = \"checkpoint\"; steps = (\n"
+	    "    { id = \"one\"; offset = \"-7d\"; to = \"responsible\";\n"
+	    "      template = \"reminder\"; },\n"
+	    "    { id = \"two\"; offset = \"+1d\"; to = \"responsible\";\n"
+	    "      template = \"overdue\"; while_not_reported = false; } ); },\n"
+	    "  { id = \"r\"; event = \"revision\"; steps = (\n"
+	    "    { offset = \"-7d\"; to = \"coordinator\";\n"
+	    "      template = \"revision\"; } ); }\n"
+	    ");\n";
+	char path[] = "/tmp/planwatch-rules-XXXXXX";
+	struct diag d = { 0 };
+	struct config *c = shipped_config();
+	struct ruleset *rs = NULL;
+	FILE *fp;
+	int fd;
+
+	CHECK(c != NULL);
+	if (c == NULL || (fd = mkstemp(path)) == -1)
+		goto out;
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+	rs = rules_load_file(path, c, templates, &d);
+	unlink(path);
+	if (d.n > 0)
+		diag_print(&d, stderr);
+	CHECK(rs != NULL);
+	if (rs == NULL)
+		goto out;
+	CHECK_INT_EQ(rs->rules[0].steps[0].while_not_reported, 1);
+	CHECK_INT_EQ(rs->rules[0].steps[1].while_not_reported, 0);
+	CHECK_INT_EQ(rs->rules[1].steps[0].while_not_reported, 0);
+	CHECK_INT_EQ(rs->coordinator_digest.mode, RULE_DIGEST_WEEKLY);
+	CHECK_INT_EQ(rs->coordinator_digest.weekday, 5);
+	CHECK_INT_EQ(rs->coordinator_digest.minute, 9 * 60 + 30);
 out:
 	rules_free(rs);
 	conf_free(c);
@@ -349,6 +406,7 @@ int
 main(void)
 {
 	TEST_RUN(test_shipped);
+	TEST_RUN(test_defaults);
 	TEST_RUN(test_golden);
 	TEST_RUN(test_skips_routing);
 	TEST_RUN(test_offsets);

@@ -5,7 +5,7 @@
  * it, then read the diff), plus what the golden file rests on checked
  * programmatically: working days only, Tertialrapport 1 2020 on the right
  * days, the group fanning out.  Then daylight saving, repeats, filters,
- * the reported predicate, sched_next() against sched_each(), key
+ * who a report stops, occurrence names, sched_next() against sched_each(), key
  * uniqueness and stability, and digests.
  */
 #include <sys/stat.h>
@@ -77,7 +77,7 @@ listing(const struct sched *s, time_t from, time_t to)
 
 	for (i = sched_lower_bound(s, from); i < sched_count(s) &&
 	    sched_entry(s, i)->due < to; i++) {
-		sched_recipients(s, sched_entry(s, i), &r);
+		sched_recipients(s, sched_entry(s, i), NULL, NULL, &r);
 		for (k = 0; k < r.n; k++) {
 			sched_format(s, sched_entry(s, i), &r.v[k], &b);
 			buf_addc(&b, '\n');
@@ -165,7 +165,7 @@ collect_cb(void *arg, const struct sched *s, const struct sched_entry *e)
 	calendar_format_local(e->due, when);
 	buf_printf(&c->out, "%s %s %s:", when, it.step->id,
 	    it.rule->id);
-	sched_recipients(s, e, &r);
+	sched_recipients(s, e, NULL, NULL, &r);
 	for (k = 0; k < r.n; k++)
 		buf_printf(&c->out, " %s%s", r.v[k].cc ? "cc:" : "",
 		    r.v[k].person->email);
@@ -201,7 +201,7 @@ test_t1_2020(void)
 	c.target = "skarpnack-2019-20";
 	c.occurrence = "T1 2020";
 	sched_each(w.s, local(2019, 5, 15, 0, 0), local(2020, 7, 1, 0, 0),
-	    NULL, collect_cb, &c);
+	    collect_cb, &c);
 	want = xasprintf(
 	    "2020-04-16 08:00 28d checkpoint:%s\n"
 	    "2020-05-07 08:00 7d checkpoint:%s\n"
@@ -219,25 +219,13 @@ test_t1_2020(void)
 	/* The plan's revision (T1 2020): the coordinator, 6 and 2 weeks. */
 	memset(&c, 0, sizeof(c));
 	c.target = "skarpnack-2019";
-	sched_each(w.s, 0, SCHED_NEVER, NULL, collect_cb, &c);
+	sched_each(w.s, 0, SCHED_NEVER, collect_cb, &c);
 	CHECK_STR_EQ(c.out.s,
 	    "2020-04-02 08:00 6w revision: samordnare@skarpnack.example.org\n"
 	    "2020-04-30 08:00 2w revision: samordnare@skarpnack.example.org\n");
 	buf_free(&c.out);
 out:
 	world_free(&w);
-}
-
-/*
- * The reported predicate stops only while_not_reported steps, and only of
- * the occurrence it names.
- */
-static int
-reported_cb(void *arg, const char *activity, const char *occurrence)
-{
-	(void)arg;
-	return strcmp(activity, "skarpnack-2019-20") == 0 &&
-	    strcmp(occurrence, "T1 2020") == 0;
 }
 
 static int
@@ -253,31 +241,141 @@ count_cb(void *arg, const struct sched *s, const struct sched_entry *e)
 	return 0;
 }
 
-static void
-test_reported(void)
+/* Parts settled: the roles listed in `arg` at T1 2020 of activity 20. */
+static int
+settled_cb(void *arg, const struct sched_item *it, const struct role *part)
 {
+	const char *const *ids = arg;
+
+	if (strcmp(it->target, "skarpnack-2019-20") != 0 ||
+	    strcmp(it->occurrence, "T1 2020") != 0 || part == NULL)
+		return 0;
+	for (; *ids != NULL; ids++)
+		if (strcmp(*ids, part->id) == 0)
+			return 1;
+	return 0;
+}
+
+struct settled {
+	const char *const	*ids;
+	struct buf		 out;
+};
+
+/* "step: email/as/parts ..." per entry of activity 20 at T1 2020. */
+static int
+settled_walk_cb(void *arg, const struct sched *s, const struct sched_entry *e)
+{
+	struct settled *st = arg;
+	struct sched_recipients r = { 0 };
+	struct sched_item it;
+	size_t k;
+
+	sched_item(s, e, &it);
+	if (strcmp(it.target, "skarpnack-2019-20") != 0 ||
+	    strcmp(it.occurrence, "T1 2020") != 0)
+		return 0;
+	buf_printf(&st->out, "%s:", it.step->id);
+	sched_recipients(s, e, settled_cb, (void *)st->ids, &r);
+	for (k = 0; k < r.n; k++)
+		buf_printf(&st->out, " %.*s/%s/%llx",
+		    (int)strcspn(r.v[k].person->email, "@"),
+		    r.v[k].person->email, sched_as_name(r.v[k].as),
+		    (unsigned long long)r.v[k].parts);
+	buf_addc(&st->out, '\n');
+	sched_recipients_free(&r);
+	return 0;
+}
+
+/*
+ * A report ends a person's ladder for the parts it covers, before and
+ * after the due date.  Activity 20 is "Respektive avdelningschef": four
+ * parts (bits 1, 2, 4, 8 in the group's order), all reporting to the
+ * stadsdelsdirektör.  When the head of individ- och familjestöd has
+ * reported, their own steps stop; the coordinator's and the director's
+ * go on for the others.  When all four have, nothing of the occurrence
+ * goes out; other activities are untouched.
+ */
+static void
+test_settled(void)
+{
+	static const char *const none[] = { NULL };
+	static const char *const ifo[] = { "avdelningschef-ifo", NULL };
+	static const char *const all[] = {
+		"avdelningschef-forebyggande", "avdelningschef-ifo",
+		"avdelningschef-aldreomsorg", "avdelningschef-administration",
+		NULL
+	};
+	const char *heads = " forebyggande.chef/responsible/1"
+	    " ifo.chef/responsible/2 aldreomsorg.chef/responsible/4"
+	    " administration.chef/responsible/8";
+	const char *three = " forebyggande.chef/responsible/1"
+	    " aldreomsorg.chef/responsible/4"
+	    " administration.chef/responsible/8";
 	struct world w;
+	struct settled st = { 0 };
 	struct collect c = { 0 };
+	char *want;
 
 	CHECK(world_load(&w, "conf/planwatch.conf", NULL) == 0);
 	if (w.s == NULL)
 		goto out;
-	c.target = "skarpnack-2019-20";
-	c.occurrence = "T1 2020";
-	c.s = w.s;
-	sched_each(w.s, 0, SCHED_NEVER, NULL, count_cb, &c);
-	CHECK_INT_EQ(c.n, 5);
-	c.n = 0;
-	sched_each(w.s, 0, SCHED_NEVER, reported_cb, count_cb, &c);
-	CHECK_INT_EQ(c.n, 3);	/* 28d, 7d, 1wd: not while_not_reported */
-	/* Another activity's T1 2020 is untouched. */
-	c.n = 0;
+	st.ids = none;
+	sched_each(w.s, 0, SCHED_NEVER, settled_walk_cb, &st);
+	want = xasprintf("28d:%s\n7d:%s\n1wd:%s\noverdue:%s"
+	    " samordnare/coordinator/f\nescalation: samordnare/coordinator/f"
+	    " stadsdelsdirektor/reports_to/f\n", heads, heads, heads, heads);
+	CHECK_STR_EQ(st.out.s, want);
+	free(want);
+	buf_free(&st.out);
+
+	st.ids = ifo;
+	sched_each(w.s, 0, SCHED_NEVER, settled_walk_cb, &st);
+	want = xasprintf("28d:%s\n7d:%s\n1wd:%s\noverdue:%s"
+	    " samordnare/coordinator/f\nescalation: samordnare/coordinator/f"
+	    " stadsdelsdirektor/reports_to/f\n", three, three, three, three);
+	CHECK_STR_EQ(st.out.s, want);
+	free(want);
+	buf_free(&st.out);
+
+	st.ids = all;
+	sched_each(w.s, 0, SCHED_NEVER, settled_walk_cb, &st);
+	CHECK_STR_EQ(st.out.s, "28d:\n7d:\n1wd:\noverdue:\nescalation:\n");
+	buf_free(&st.out);
+
+	/* Entries themselves stay: only the people are left out. */
 	c.target = "skarpnack-2019-19";
-	c.occurrence = NULL;
-	sched_each(w.s, 0, SCHED_NEVER, reported_cb, count_cb, &c);
+	sched_each(w.s, 0, SCHED_NEVER, count_cb, &c);
 	CHECK_INT_EQ(c.n, 9);	/* deadline 2019-12-31 and VB 2019 */
 out:
 	world_free(&w);
+}
+
+/* Occurrences as a reader calls them, in Swedish and English. */
+static void
+test_occurrence_label(void)
+{
+	static const char *const cases[][3] = {
+		{ "T1 2020", "Tertialrapport 1 2020", "Tertial report 1 2020" },
+		{ "T2 2019", "Tertialrapport 2 2019", "Tertial report 2 2019" },
+		{ "VB 2019", "Verksamhetsberättelse 2019", "Annual report 2019" },
+		{ "deadline 2021-06-15", "slutdatum 2021-06-15",
+		  "end date 2021-06-15" },
+		{ "end 2022-06-30", "slutdatum 2022-06-30",
+		  "end date 2022-06-30" },
+		{ "revision T1 2020",
+		  "revidering av handlingsplanen (Tertialrapport 1 2020)",
+		  "revision of the plan (Tertial report 1 2020)" },
+		{ "något annat", "något annat", "något annat" },
+	};
+	char out[96];
+	size_t i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		sched_occurrence_label(cases[i][0], 0, out, sizeof(out));
+		CHECK_STR_EQ(out, cases[i][1]);
+		sched_occurrence_label(cases[i][0], 1, out, sizeof(out));
+		CHECK_STR_EQ(out, cases[i][2]);
+	}
 }
 
 struct first {
@@ -333,7 +431,7 @@ test_next_and_each(void)
 		for (k = 0; k < 5; k++) {
 			f.n = 0;
 			f.due = SCHED_NEVER;
-			sched_each(w.s, probes[k] + 1, SCHED_NEVER, NULL,
+			sched_each(w.s, probes[k] + 1, SCHED_NEVER,
 			    first_cb, &f);
 			if (sched_next(w.s, probes[k]) != f.due) {
 				TEST_FAIL("sched_next(%lld) %lld, sched_each "
@@ -351,10 +449,10 @@ test_next_and_each(void)
 	/* [from, to) excludes `to`, and a callback's value stops it. */
 	t = sched_entry(w.s, 0)->due;
 	f.n = 0;
-	CHECK_INT_EQ(sched_each(w.s, 0, t, NULL, first_cb, &f), 0);
+	CHECK_INT_EQ(sched_each(w.s, 0, t, first_cb, &f), 0);
 	CHECK_INT_EQ(f.n, 0);
 	left = 3;
-	CHECK_INT_EQ(sched_each(w.s, 0, SCHED_NEVER, NULL, stop_after_cb,
+	CHECK_INT_EQ(sched_each(w.s, 0, SCHED_NEVER, stop_after_cb,
 	    &left), 42);
 out:
 	world_free(&w);
@@ -376,7 +474,7 @@ all_keys(const struct sched *s, size_t *n)
 
 	*n = 0;
 	for (i = 0; i < sched_count(s); i++) {
-		sched_recipients(s, sched_entry(s, i), &r);
+		sched_recipients(s, sched_entry(s, i), NULL, NULL, &r);
 		for (k = 0; k < r.n; k++) {
 			struct buf b = { 0 };
 
@@ -574,13 +672,13 @@ test_dst(void)
 	c.target = "dst-spring";
 	c.occurrence = "deadline 2020-03-29";
 	c.s = w.s;
-	sched_each(w.s, 0, SCHED_NEVER, NULL, count_cb, &c);
+	sched_each(w.s, 0, SCHED_NEVER, count_cb, &c);
 	CHECK_INT_EQ(c.n, 1);
 	c.n = 0;
 	c.target = "dst-autumn";
 	c.occurrence = "deadline 2020-10-25";
 	sched_each(w.s, local(2020, 10, 24, 0, 0), local(2020, 10, 26, 0, 0),
-	    NULL, count_cb, &c);
+	    count_cb, &c);
 	CHECK_INT_EQ(c.n, 1);
 	/* 2020-03-29T01:00:00Z and 2020-10-25T00:30:00Z. */
 	CHECK_INT_EQ(sched_next(w.s, local(2020, 3, 28, 12, 0)), 1585443600);
@@ -703,7 +801,8 @@ main(void)
 {
 	TEST_RUN(test_golden);
 	TEST_RUN(test_t1_2020);
-	TEST_RUN(test_reported);
+	TEST_RUN(test_settled);
+	TEST_RUN(test_occurrence_label);
 	TEST_RUN(test_next_and_each);
 	TEST_RUN(test_keys);
 	TEST_RUN(test_dst);

@@ -33,7 +33,7 @@ static int
 walk_cb(void *arg, const struct sched *s, const struct sched_entry *e)
 {
 	struct sched_recipients *r = arg;
-	size_t n = sched_recipients(s, e, r), k;
+	size_t n = sched_recipients(s, e, NULL, NULL, r), k;
 	struct buf b = { 0 };
 
 	for (k = 0; k < n; k++) {
@@ -76,7 +76,7 @@ main(int argc, char **argv)
 	s = sched_build(c, rs);
 	t2 = now_ms();
 	sched_each(s, calendar_local_to_utc(from, 0),
-	    calendar_local_to_utc(from + 365, 0), NULL, walk_cb, &r);
+	    calendar_local_to_utc(from + 365, 0), walk_cb, &r);
 	t3 = now_ms();
 	for (i = 0; i < 100000; i++)
 		(void)sched_next(s, calendar_local_to_utc(from, 0) +

@@ -114,14 +114,28 @@ rcpt='SELECT group_concat(rowid || ":" || message || ":" || next_attempt || ":" 
     state || ":" || attempts || ":" || coalesce(last_reply, "") || ":" ||
     reported, "|") FROM message_rcpt'
 before=$(sqlite3 "$T/var/planwatch.db" "$rcpt")
+fu='SELECT group_concat(id || ":" || activity || ":" || occurrence || ":" ||
+    status || ":" || coalesce(comment, "") || ":" || reported_by || ":" ||
+    reported_at, "|") FROM followup'
+note='SELECT group_concat(id || ":" || key || ":" || due_at || ":" ||
+    coalesce(message, "") || ":" || coalesce(digest_at, ""), "|")
+    FROM notification'
+fu_before=$(sqlite3 "$T/var/planwatch.db" "$fu")
+note_before=$(sqlite3 "$T/var/planwatch.db" "$note")
 # On the clock of the moment the fixture was written (its reports came in
 # at 2026-11-26 23:45 local time), so their acknowledgement deadlines lie
 # ahead and the daemon adds no escalation rows, whatever today's date is.
 check "daemon starts on a version 5 database" start_daemon --test-clock=2026-11-26T23:50
 stop_daemon
-check "and says it migrated it" grep -q "migrated schema from version 5 to 6" "$T/daemon.log"
-check "to version 6" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version')" = 6 ]
+check "and says it migrated it" grep -q "migrated schema from version 5 to 7" "$T/daemon.log"
+check "to version 7" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version')" = 7 ]
 check "every delivery row kept, rowids and all" [ "$(sqlite3 "$T/var/planwatch.db" "$rcpt")" = "$before" ]
+check "every follow-up report kept" [ "$(sqlite3 "$T/var/planwatch.db" "$fu")" = "$fu_before" ]
+check "as reports of the whole occurrence, made with planwatchctl" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM followup WHERE part IS NULL AND channel = 'planwatchctl' AND on_behalf_of IS NULL")" = 2 ]
+check "every notification kept, the waiting one still waiting" [ "$(sqlite3 "$T/var/planwatch.db" "$note")" = "$note_before" ]
+check "and not dropped" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM notification WHERE dropped IS NULL")" = 2 ]
+check "a reopening is a valid follow-up row now" sqlite3 "$T/var/planwatch.db" "INSERT INTO followup (activity, occurrence, status, reported_by, reported_at) VALUES ('skarpnack-2019-01', '', 'reopened', 'x', 1)"
+check "an unknown status is still refused" bash -c "! sqlite3 '$T/var/planwatch.db' \"UPDATE followup SET status = 'maybe'\" 2>/dev/null"
 check "the migrated database is consistent" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA integrity_check; PRAGMA foreign_key_check')" = ok ]
 check "the state check still refuses an unknown state" bash -c "! sqlite3 '$T/var/planwatch.db' \"UPDATE message_rcpt SET state = 'lost'\" 2>/dev/null"
 check "the queue index came along" grep -q "message_rcpt_queue" <<<"$(sqlite3 "$T/var/planwatch.db" "EXPLAIN QUERY PLAN SELECT message FROM message_rcpt WHERE state IN ('queued', 'deferred') AND next_attempt <= 1 ORDER BY next_attempt, message")"

@@ -3,8 +3,10 @@
 -- shipped configuration with two concern reports; the recipients' rows
 -- then set to each delivery state (with rowids out of order, and the
 -- waiting ones due in 2100 so that nothing is sent).  Loaded by tests/integration/daemon.sh
--- to check the 5 -> 6 migration.  No real person: the shipped
--- organisation is invented.
+-- to check the 5 -> 6 and 6 -> 7 migrations.  Added by hand for the
+-- latter: two follow-up reports and two notifications, one sent with a
+-- message, one waiting for a digest in 2100.  No real person: the
+-- shipped organisation is invented.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
 CREATE TABLE config_revision (  id INTEGER PRIMARY KEY,  loaded_at INTEGER NOT NULL,  file TEXT NOT NULL,  sha256 TEXT NOT NULL);
@@ -22,7 +24,11 @@ INSERT INTO message_rcpt(rowid,message,addr,state,attempts,next_attempt,last_rep
 INSERT INTO message_rcpt(rowid,message,addr,state,attempts,next_attempt,last_reply,reported) VALUES(23,3,'samordnare@skarpnack.example.org','deferred',2,4102444800,'451 try later',0);
 INSERT INTO message_rcpt(rowid,message,addr,state,attempts,next_attempt,last_reply,reported) VALUES(5,4,'aldreomsorg.chef@skarpnack.example.org','queued',0,4102444800,NULL,0);
 CREATE TABLE notification (  id INTEGER PRIMARY KEY,  key TEXT NOT NULL UNIQUE,  rule TEXT NOT NULL,  activity TEXT NOT NULL,  occurrence TEXT NOT NULL,  recipient TEXT NOT NULL,  due_at INTEGER NOT NULL,  generated_at INTEGER NOT NULL,  late INTEGER NOT NULL DEFAULT 0,  message INTEGER REFERENCES message(id), digest_at INTEGER);
+INSERT INTO notification VALUES(4,'checkpoint/28d#0|skarpnack-2019-01|T2 2019|forebyggande.chef@skarpnack.example.org','checkpoint/28d#0','skarpnack-2019-01','T2 2019','forebyggande.chef@skarpnack.example.org',1565935200,1565935200,0,1,NULL);
+INSERT INTO notification VALUES(9,'checkpoint/7d#0|skarpnack-2019-02|T2 2019|forebyggande.chef@skarpnack.example.org','checkpoint/7d#0','skarpnack-2019-02','T2 2019','forebyggande.chef@skarpnack.example.org',1567749600,1567749600,0,NULL,4102444800);
 CREATE TABLE followup (  id INTEGER PRIMARY KEY,  activity TEXT NOT NULL,  occurrence TEXT NOT NULL,  status TEXT NOT NULL CHECK (status IN    ('done', 'on-track', 'delayed', 'cancelled')),  comment TEXT,  reported_by TEXT NOT NULL,  reported_at INTEGER NOT NULL);
+INSERT INTO followup VALUES(3,'skarpnack-2019-17','deadline 2019-09-01','done','Rutinerna är införda','samordnare (Samira Lindqvist)',1566288000);
+INSERT INTO followup VALUES(8,'skarpnack-2019-01','T2 2019','on-track',NULL,'jek (Johan Ek)',1568541600);
 CREATE TABLE kv (  key TEXT PRIMARY KEY,  value INTEGER NOT NULL);
 CREATE TABLE report (  id INTEGER PRIMARY KEY,  received_at INTEGER NOT NULL,  source TEXT NOT NULL,  event_date TEXT NOT NULL,  unit TEXT NOT NULL,  place_type TEXT NOT NULL,  kind TEXT NOT NULL,  milieu TEXT NOT NULL,  concerns_minor INTEGER NOT NULL,  urgency TEXT NOT NULL,  police_informed INTEGER NOT NULL,  social_services_informed INTEGER NOT NULL,  description TEXT,  ack_due INTEGER NOT NULL,  escalations INTEGER NOT NULL DEFAULT 0,  next_escalation INTEGER,  acked_at INTEGER,  acked_by TEXT,  closed_at INTEGER,  closed_by TEXT,  outcome TEXT,  purged_at INTEGER);
 INSERT INTO report VALUES(1,1795733119,'bench','2026-11-20','aldreomsorg','aldreboende','handelse','okand',0,'normal',0,0,'Rapport',1795791600,0,1795791600,NULL,NULL,NULL,NULL,NULL,NULL);
