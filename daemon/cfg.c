@@ -3,10 +3,13 @@
  * allow-list and typed getters; this file turns libconfig's silence about
  * unknown keys, wrapped integers and wrong types into file:line errors.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,11 +130,111 @@ cfg_get_string(const config_setting_t *g, const char *name, int required,
 	return 1;
 }
 
+/*
+ * Reads the integer literal at `p` as libconfig writes them (decimal or
+ * 0x hex, an optional sign, an optional L or LL) into 64 bits.  Copies
+ * the literal to `text`.  Returns 1, or 0 when `p` holds no literal, or
+ * -1 when the value does not fit in 64 bits.
+ */
+static int
+literal(const char *p, char *text, size_t textlen, long long *out)
+{
+	const char *s = p, *digits;
+	unsigned long long u = 0, lim;
+	int neg = 0, base = 10, big = 0;
+	size_t n;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    isxdigit((unsigned char)s[2])) {
+		base = 16;
+		s += 2;
+	}
+	digits = s;
+	lim = neg ? (unsigned long long)INT64_MAX + 1 : INT64_MAX;
+	for (; base == 16 ? isxdigit((unsigned char)*s) :
+	    isdigit((unsigned char)*s); s++) {
+		unsigned int dv = isdigit((unsigned char)*s) ? *s - '0' :
+		    (tolower((unsigned char)*s) - 'a' + 10);
+
+		if (u > (lim - dv) / base)
+			big = 1;
+		else
+			u = u * base + dv;
+	}
+	if (s == digits)
+		return 0;
+	n = (size_t)(s - p);
+	snprintf(text, textlen, "%.*s", (int)(n < textlen ? n : textlen - 1),
+	    p);
+	if (big)
+		return -1;
+	*out = neg ? (u == (unsigned long long)INT64_MAX + 1 ? INT64_MIN :
+	    -(long long)u) : (long long)u;
+	return 1;
+}
+
+/*
+ * libconfig 1.5 keeps an integer written without the L suffix in 32
+ * bits and cuts off the rest without a word (4294983680 loads as 16384;
+ * docs/libraries.md section 2).  So the value is read again from the
+ * file as written: `name`, then `=` or `:`, then the literal, from the
+ * setting's line on.  An occurrence counts only when libconfig's value is
+ * that literal cut to its width, so that another setting of the same
+ * name on the line is never taken for this one.  Returns 1 with *out and
+ * `text` set, -1 when the literal does not fit in 64 bits (`text` holds
+ * it), 0 when the file cannot be read or no occurrence fits (libconfig's
+ * value stands then).
+ */
+static int
+written_int(const config_setting_t *m, const char *name, char *text,
+    size_t textlen, long long *out)
+{
+	const char *file = config_setting_source_file(m), *p, *q;
+	size_t len, nlen = strlen(name);
+	long long lib, v;
+	char *data;
+	int line = cfg_line(m), rc = 0, r;
+
+	if (file == NULL || line < 1 || (data = read_file(file, &len)) ==
+	    NULL)
+		return 0;
+	lib = config_setting_type(m) == CONFIG_TYPE_INT64 ?
+	    config_setting_get_int64(m) : config_setting_get_int(m);
+	for (p = data; line > 1 && (p = strchr(p, '\n')) != NULL; line--)
+		p++;
+	for (; rc == 0 && p != NULL && (p = strstr(p, name)) != NULL;
+	    p += nlen) {
+		if (p > data && (isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '_' || p[-1] == '-' || p[-1] == '*'))
+			continue;
+		for (q = p + nlen; *q == ' ' || *q == '\t' || *q == '\r' ||
+		    *q == '\n'; q++)
+			;
+		if (*q != '=' && *q != ':')
+			continue;
+		for (q++; *q == ' ' || *q == '\t' || *q == '\r' ||
+		    *q == '\n'; q++)
+			;
+		r = literal(q, text, textlen, &v);
+		if (r == -1 || (r == 1 && (config_setting_type(m) ==
+		    CONFIG_TYPE_INT64 ? v == lib :
+		    (int32_t)(uint32_t)(unsigned long long)v == lib))) {
+			rc = r;
+			*out = v;
+		}
+	}
+	free(data);
+	return rc;
+}
+
 int
 cfg_get_int(const config_setting_t *g, const char *name, int required,
     long long min, long long max, long long *out, struct diag *d)
 {
 	const config_setting_t *m = member(g, name, required, d);
+	char text[32];
 	long long v;
 
 	if (m == NULL)
@@ -144,8 +247,17 @@ cfg_get_int(const config_setting_t *g, const char *name, int required,
 		cfg_error(d, m, "'%s' must be an integer", name);
 		return -1;
 	}
+	switch (written_int(m, name, text, sizeof(text), &v)) {
+	case -1:
+		cfg_error(d, m, "'%s' is %s, which does not fit in 64 bits; "
+		    "it must be %lld..%lld", name, text, min, max);
+		return -1;
+	case 0:
+		snprintf(text, sizeof(text), "%lld", v);
+		break;
+	}
 	if (v < min || v > max) {
-		cfg_error(d, m, "'%s' is %lld, outside %lld..%lld", name, v,
+		cfg_error(d, m, "'%s' is %s, outside %lld..%lld", name, text,
 		    min, max);
 		return -1;
 	}

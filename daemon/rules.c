@@ -430,19 +430,14 @@ parse_repeat(const config_setting_t *g, struct rule_step *st, struct diag *d)
 		}
 	} else
 		bad++;
-	if (config_setting_get_member(rp, "times") != NULL &&
-	    (config_setting_type(config_setting_get_member(rp, "times")) ==
-	    CONFIG_TYPE_INT) &&
-	    config_setting_get_int(config_setting_get_member(rp, "times")) ==
-	    0) {
+	if (cfg_get_int(rp, "times", 1, 0, RULE_MAX_REPEAT, &times, d) != 1)
+		bad++;
+	else if (times == 0) {
 		cfg_error(d, config_setting_get_member(rp, "times"),
 		    "repeat times = 0 never repeats; leave out 'repeat'");
 		bad++;
-	} else if (cfg_get_int(rp, "times", 1, 1, RULE_MAX_REPEAT, &times,
-	    d) == 1)
+	} else
 		st->times = (int)times;
-	else
-		bad++;
 	return bad ? -1 : 0;
 }
 
