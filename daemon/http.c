@@ -58,7 +58,9 @@ http_config_init(struct http_config *c)
 	c->max_header_bytes = HTTP_DEFAULT_MAX_HEADER_BYTES;
 	c->max_body_bytes = HTTP_DEFAULT_MAX_BODY_BYTES;
 	c->request_timeout_ms = HTTP_DEFAULT_REQUEST_TIMEOUT_MS;
+	c->idle_timeout_ms = HTTP_DEFAULT_IDLE_TIMEOUT_MS;
 	c->max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+	c->max_connections_per_address = HTTP_DEFAULT_MAX_PER_ADDRESS;
 	c->requests_per_minute = HTTP_DEFAULT_REQUESTS_PER_MINUTE;
 }
 
@@ -167,7 +169,8 @@ is_hex64(const char *s)
 
 static const char *const http_keys[] = {
 	"listen", "clients", "max_header_bytes", "max_body_bytes",
-	"request_timeout_ms", "max_connections", "requests_per_minute", NULL
+	"request_timeout_ms", "idle_timeout_ms", "max_connections",
+	"max_connections_per_address", "requests_per_minute", NULL
 };
 static const char *const client_keys[] = { "name", "token_sha256", NULL };
 
@@ -272,8 +275,13 @@ http_config_load(const config_setting_t *g, const char *file,
 		c->max_body_bytes = (size_t)v;
 	if (cfg_get_int(g, "request_timeout_ms", 0, 100, 600000, &v, d) == 1)
 		c->request_timeout_ms = (unsigned int)v;
+	if (cfg_get_int(g, "idle_timeout_ms", 0, 100, 600000, &v, d) == 1)
+		c->idle_timeout_ms = (unsigned int)v;
 	if (cfg_get_int(g, "max_connections", 0, 1, 100000, &v, d) == 1)
 		c->max_connections = (size_t)v;
+	if (cfg_get_int(g, "max_connections_per_address", 0, 1, 100000, &v,
+	    d) == 1)
+		c->max_connections_per_address = (size_t)v;
 	if (cfg_get_int(g, "requests_per_minute", 0, 1, 1000000, &v,
 	    d) == 1)
 		c->requests_per_minute = (unsigned int)v;
@@ -301,9 +309,12 @@ http_config_dump(const struct http_config *c, struct buf *b)
 	}
 	buf_printf(b, "  );\n  max_header_bytes = %zu;\n"
 	    "  max_body_bytes = %zu;\n  request_timeout_ms = %u;\n"
-	    "  max_connections = %zu;\n  requests_per_minute = %u;\n};\n",
+	    "  idle_timeout_ms = %u;\n  max_connections = %zu;\n"
+	    "  max_connections_per_address = %zu;\n"
+	    "  requests_per_minute = %u;\n};\n",
 	    c->max_header_bytes, c->max_body_bytes, c->request_timeout_ms,
-	    c->max_connections, c->requests_per_minute);
+	    c->idle_timeout_ms, c->max_connections,
+	    c->max_connections_per_address, c->requests_per_minute);
 }
 
 /* ---- tokens ---- */
@@ -368,6 +379,7 @@ struct http_core {
 	struct rate		*rates;		/* parallel to cfg.clients */
 	intake_queue_cb		*queue;
 	void			*arg;
+	int			 degraded;	/* the store cannot write */
 };
 
 enum route {
@@ -384,9 +396,16 @@ struct http_conn {
 	void			*out_arg;
 	uint64_t		 now;
 	uint64_t		 deadline;
+	uint64_t		 since;		/* idle, or the request began */
 	unsigned long		 nrequests;
 	int			 closed;
 	int			 partial;	/* a request has begun */
+	/*
+	 * The input being parsed, and the last byte before it that is not
+	 * a space or a tab (for the fold check).
+	 */
+	const char		*feed;
+	char			 before_feed;
 	/*
 	 * A report waiting for its commit: nothing more is parsed (input
 	 * that arrives meanwhile is held) until its answer went out.
@@ -597,6 +616,7 @@ on_message_begin(http_parser *p)
 
 	request_reset(c);
 	c->partial = 1;
+	c->since = c->now;
 	return 0;
 }
 
@@ -611,15 +631,36 @@ on_url(http_parser *p, const char *at, size_t len)
 	return 0;
 }
 
+/* A field name character: tchar of RFC 9110 section 5.6.2. */
+static int
+is_tchar(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || (ch != '\0' &&
+	    strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
 static int
 on_header_field(http_parser *p, const char *at, size_t len)
 {
 	struct http_conn *c = p->data;
+	size_t i;
 
 	/* Four bytes for ": " and CRLF, so many empty headers count too. */
 	if (count_header(c, len + (c->in_value || c->field.len == 0 ? 4 : 0))
 	    != 0)
 		return -1;
+	/*
+	 * http-parser (built without strict mode) lets a space into a field
+	 * name: "Transfer-Encoding : chunked" would be honoured as chunked,
+	 * while a proxy in front may read it otherwise -- a way to smuggle
+	 * a request.  RFC 9112 section 5.1: such a request gets 400.
+	 */
+	for (i = 0; i < len; i++)
+		if (!is_tchar((unsigned char)at[i])) {
+			respond_error(c, 400, "malformed header field", NULL);
+			return -1;
+		}
 	if (c->in_value)
 		finish_header(c);
 	buf_add(&c->field, at, len);
@@ -630,9 +671,23 @@ static int
 on_header_value(http_parser *p, const char *at, size_t len)
 {
 	struct http_conn *c = p->data;
+	const char *b = at;
 
 	if (count_header(c, len) != 0)
 		return -1;
+	/*
+	 * A piece of a value that follows a line break and whitespace is a
+	 * continuation line (obs-fold), which http-parser joins silently;
+	 * RFC 9112 section 5.2 lets a server refuse it, and we do, as a
+	 * proxy may see two fields where we see one.  A value merely cut
+	 * between two reads follows the read's last byte, not a newline.
+	 */
+	while (b > c->feed && (b[-1] == ' ' || b[-1] == '\t'))
+		b--;
+	if ((b > c->feed ? b[-1] : c->before_feed) == '\n') {
+		respond_error(c, 400, "malformed header field", NULL);
+		return -1;
+	}
 	c->in_value = 1;
 	buf_add(&c->value, at, len);
 	return 0;
@@ -868,6 +923,7 @@ report_done(void *arg, struct intake_result *r)
 		return;	/* answered at once: on_message_complete goes on */
 	/* Answered later: go on with what arrived meanwhile. */
 	c->deadline = c->now + c->core->cfg.request_timeout_ms;
+	c->since = c->now;
 	http_parser_pause(&c->parser, 0);
 	if (!c->closed && c->held.len > 0) {
 		struct buf in = c->held;
@@ -891,7 +947,10 @@ on_message_complete(http_parser *p)
 	struct intake_ticket *t;
 
 	c->partial = 0;
-	if (c->route == ROUTE_HEALTH)
+	if (c->route == ROUTE_HEALTH && core->degraded)
+		respond(c, 503, "{\"status\":\"degraded\"}",
+		    "Retry-After: 5\r\n", http_should_keep_alive(p));
+	else if (c->route == ROUTE_HEALTH)
 		respond(c, 200, "{\"status\":\"ok\"}", NULL,
 		    http_should_keep_alive(p));
 	else if (c->client == NULL)
@@ -915,6 +974,7 @@ on_message_complete(http_parser *p)
 	}
 	request_reset(c);
 	c->deadline = c->now + core->cfg.request_timeout_ms;
+	c->since = c->now;
 	/* Stop parsing pipelined input once the connection is to close. */
 	return c->closed ? -1 : 0;
 }
@@ -940,6 +1000,8 @@ http_conn_new(struct http_core *core, uint64_t now_ms, http_output_cb *out,
 	c->out_arg = out_arg;
 	c->now = now_ms;
 	c->deadline = now_ms + core->cfg.request_timeout_ms;
+	c->since = now_ms;
+	c->before_feed = '\n';	/* a request may not begin with a fold */
 	http_parser_init(&c->parser, HTTP_REQUEST);
 	c->parser.data = c;
 	return c;
@@ -949,7 +1011,7 @@ int
 http_conn_feed(struct http_conn *c, const char *bytes, size_t n,
     uint64_t now_ms)
 {
-	size_t done;
+	size_t done, k;
 	enum http_errno e;
 
 	if (c->closed)
@@ -963,14 +1025,21 @@ http_conn_feed(struct http_conn *c, const char *bytes, size_t n,
 			buf_add(&c->held, bytes, n);
 		return 0;
 	}
-	if (now_ms >= c->deadline)
+	if (now_ms >= http_conn_deadline(c))
 		return http_conn_expire(c, now_ms);
 	if (n == 0) {
 		/* The peer is gone: nobody would read an answer. */
 		c->closed = 1;
 		return -1;
 	}
+	c->feed = bytes;
 	done = http_parser_execute(&c->parser, &settings, bytes, n);
+	c->feed = NULL;
+	for (k = done; k > 0 && (bytes[k - 1] == ' ' || bytes[k - 1] == '\t');
+	    k--)
+		;
+	if (k > 0)
+		c->before_feed = bytes[k - 1];
 	if (c->closed)
 		return -1;
 	e = HTTP_PARSER_ERRNO(&c->parser);
@@ -997,7 +1066,31 @@ http_conn_feed(struct http_conn *c, const char *bytes, size_t n,
 uint64_t
 http_conn_deadline(const struct http_conn *c)
 {
+	uint64_t idle;
+
+	/* Between requests a connection may stay only idle_timeout_ms. */
+	if (!c->partial && !c->waiting) {
+		idle = c->since + c->core->cfg.idle_timeout_ms;
+		return idle < c->deadline ? idle : c->deadline;
+	}
 	return c->deadline;
+}
+
+enum http_conn_state
+http_conn_state(const struct http_conn *c, uint64_t *since)
+{
+	*since = c->since;
+	if (c->closed)
+		return HTTP_CONN_CLOSED;
+	if (c->waiting)
+		return HTTP_CONN_WAITING;
+	return c->partial ? HTTP_CONN_PARTIAL : HTTP_CONN_IDLE;
+}
+
+void
+http_core_set_degraded(struct http_core *core, int degraded)
+{
+	core->degraded = degraded;
 }
 
 int
@@ -1069,6 +1162,8 @@ struct http_server {
 	int			 listener_open;
 	int			 stopping;
 	int			 port;
+	uint64_t		 full_logged;	/* when "table full" was */
+	unsigned long		 evicted;	/* since then */
 };
 
 struct sconn {
@@ -1079,6 +1174,7 @@ struct sconn {
 	uv_timer_t		 timer;
 	uv_shutdown_t		 shutreq;
 	struct http_conn	*conn;
+	unsigned char		 addr[16];	/* the peer's, IPv4 mapped */
 	int			 handles;	/* open handles left to close */
 	int			 lingering;
 	int			 peer_eof;
@@ -1313,6 +1409,121 @@ resume_cb(void *arg)
 	pause_or_arm(sc);
 }
 
+/* The peer's address as 16 bytes (IPv4 as ::ffff:a.b.c.d). */
+static void
+peer_key(struct sconn *sc)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+
+	memset(sc->addr, 0, sizeof(sc->addr));
+	if (uv_tcp_getpeername(&sc->tcp, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	if (ss.ss_family == AF_INET6)
+		memcpy(sc->addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	else if (ss.ss_family == AF_INET) {
+		sc->addr[10] = sc->addr[11] = 0xff;
+		memcpy(sc->addr + 12, &((struct sockaddr_in *)&ss)->sin_addr,
+		    4);
+	}
+}
+
+/*
+ * Whether a connection may be closed for a newcomer: 0 if not, else its
+ * class, lower to be closed first -- 1 for one that has not had a
+ * request answered yet, 2 for a client that has (a keep-alive client
+ * between its requests is not to be pushed out by a crowd of new
+ * connections that send nothing).  *since is when it last made
+ * progress: the oldest of a class goes first.  One whose report is being
+ * stored is not closed, nor one answered and draining (closing it at
+ * once could destroy its answer in flight).
+ */
+static int
+victim(const struct sconn *sc, uint64_t *since)
+{
+	enum http_conn_state st;
+
+	if (sc->lingering)
+		return 0;
+	st = http_conn_state(sc->conn, since);
+	if (st != HTTP_CONN_IDLE && st != HTTP_CONN_PARTIAL)
+		return 0;
+	return http_conn_requests(sc->conn) == 0 ? 1 : 2;
+}
+
+/* Whether (class, since) is to be closed before the best so far. */
+static int
+before(int cls, uint64_t since, const struct sconn *best, int best_cls,
+    uint64_t best_since)
+{
+	return cls != 0 && (best == NULL || cls < best_cls ||
+	    (cls == best_cls && since < best_since));
+}
+
+/*
+ * Makes room for `nc`, just accepted.  Over max_connections_per_address
+ * for its address, the connection of that address that has made no
+ * progress for longest is closed (see victim()); over max_connections,
+ * that of all.  So clients that hold connections open without finishing
+ * a request (slowloris) never keep out one that sends its request: each
+ * newcomer takes the place of the longest idle or slowest one, a fresh
+ * connection and a client between its requests being the last to go.
+ * Returns 0, or -1 when no connection may be closed (all store a report
+ * or drain an answer).
+ */
+static int
+make_room(struct http_server *srv, struct sconn *nc)
+{
+	const struct http_config *cfg = &srv->core->cfg;
+	size_t total = 0, same = 0, cap;
+	struct sconn *sc, *all = NULL, *mine = NULL;
+	uint64_t since, all_since = 0, mine_since = 0, now;
+	int cls, all_cls = 0, mine_cls = 0;
+
+	cap = cfg->max_connections_per_address < cfg->max_connections ?
+	    cfg->max_connections_per_address : cfg->max_connections;
+	/* Room for certain: spare the walk over the table. */
+	if (srv->nconns <= cap)
+		return 0;
+	for (sc = srv->conns; sc != NULL; sc = sc->next) {
+		if (sc == nc)
+			continue;
+		total++;
+		cls = victim(sc, &since);
+		if (before(cls, since, all, all_cls, all_since)) {
+			all = sc;
+			all_cls = cls;
+			all_since = since;
+		}
+		if (memcmp(sc->addr, nc->addr, sizeof(nc->addr)) != 0)
+			continue;
+		same++;
+		if (before(cls, since, mine, mine_cls, mine_since)) {
+			mine = sc;
+			mine_cls = cls;
+			mine_since = since;
+		}
+	}
+	if (same >= cfg->max_connections_per_address)
+		all = mine;
+	else if (total < cfg->max_connections)
+		return 0;
+	if (all == NULL)
+		return -1;
+	now = uv_now(srv->loop);
+	srv->evicted++;
+	if (srv->full_logged == 0 || now - srv->full_logged >= 60000) {
+		log_warnx("http: connection table full (max_connections %zu, "
+		    "max_connections_per_address %zu): %lu idle or slow "
+		    "connection(s) closed for new ones", cfg->max_connections,
+		    cfg->max_connections_per_address, srv->evicted);
+		srv->full_logged = now;
+		srv->evicted = 0;
+	}
+	sconn_close(all);
+	return 0;
+}
+
 static void
 connection_cb(uv_stream_t *server, int status)
 {
@@ -1344,16 +1555,20 @@ connection_cb(uv_stream_t *server, int status)
 		sconn_close(sc);
 		return;
 	}
-	if (srv->nconns > srv->core->cfg.max_connections) {
+	peer_key(sc);
+	/*
+	 * Closed connections count until their handles are closed, at the
+	 * next turn of the loop: beyond twice the limit, no more work.
+	 */
+	if (srv->nconns > 2 * srv->core->cfg.max_connections) {
+		sconn_close(sc);
+		return;
+	}
+	if (make_room(srv, sc) != 0) {
 		/*
-		 * Over the limit: a short 503 rather than a silent close, so
-		 * the client knows to come back; beyond twice the limit even
-		 * that is too much work.
+		 * Every connection waits for its report to be stored: a short
+		 * 503 rather than a silent close, so the client comes back.
 		 */
-		if (srv->nconns > 2 * srv->core->cfg.max_connections) {
-			sconn_close(sc);
-			return;
-		}
 		output_cb(sc, busy, strlen(busy));
 		sconn_finish(sc);
 		return;
@@ -1417,6 +1632,12 @@ http_set_config(struct http_server *srv, const struct http_config *cfg)
 		log_warnx("http: listen address change takes effect at the "
 		    "next restart");
 	http_core_set_config(srv->core, cfg);
+}
+
+void
+http_set_degraded(struct http_server *srv, int degraded)
+{
+	http_core_set_degraded(srv->core, degraded);
 }
 
 int

@@ -31,7 +31,9 @@
 #define HTTP_DEFAULT_MAX_HEADER_BYTES	(8 * 1024)
 #define HTTP_DEFAULT_MAX_BODY_BYTES	(16 * 1024)
 #define HTTP_DEFAULT_REQUEST_TIMEOUT_MS	10000
-#define HTTP_DEFAULT_MAX_CONNECTIONS	64
+#define HTTP_DEFAULT_IDLE_TIMEOUT_MS	5000
+#define HTTP_DEFAULT_MAX_CONNECTIONS	4096
+#define HTTP_DEFAULT_MAX_PER_ADDRESS	256
 #define HTTP_DEFAULT_REQUESTS_PER_MINUTE 60
 
 /* One client of the intake: a name for the audit trail, its token's hash. */
@@ -48,7 +50,9 @@ struct http_config {
 	size_t			 max_header_bytes;
 	size_t			 max_body_bytes;
 	unsigned int		 request_timeout_ms;
+	unsigned int		 idle_timeout_ms;
 	size_t			 max_connections;
+	size_t			 max_connections_per_address;
 	unsigned int		 requests_per_minute;	/* per client */
 };
 
@@ -58,7 +62,9 @@ void	http_config_init(struct http_config *);
  * Reads the libconfig group `http = { listen = "127.0.0.1:8025";
  * clients = ( { name = "..."; token_sha256 = "<64 hex>"; } );
  * max_header_bytes = ...; max_body_bytes = ...; request_timeout_ms = ...;
- * max_connections = ...; requests_per_minute = ...; }` into *c, starting
+ * idle_timeout_ms = ...; max_connections = ...;
+ * max_connections_per_address = ...; requests_per_minute = ...; }` into
+ * *c, starting
  * from the defaults.  `group` may be NULL (all defaults, no clients).
  * `file` names the configuration for messages about the group as a whole.
  * Problems are added to `d` as file:line errors; a listen host that is not
@@ -117,6 +123,11 @@ struct http_core *http_core_new(const struct http_config *cfg,
  */
 void	http_core_set_config(struct http_core *, const struct http_config *);
 const struct http_config *http_core_config(const struct http_core *);
+/*
+ * While `degraded` is set (the store cannot write), GET /api/v1/health
+ * answers 503 {"status":"degraded"} instead of 200 {"status":"ok"}.
+ */
+void	http_core_set_degraded(struct http_core *, int degraded);
 void	http_core_free(struct http_core *);
 
 /*
@@ -136,11 +147,27 @@ struct http_conn *http_conn_new(struct http_core *, uint64_t now_ms,
 int	http_conn_feed(struct http_conn *, const char *bytes, size_t n,
 	    uint64_t now_ms);
 /*
- * The instant the current request (or idle keep-alive wait) times out:
- * the whole request must arrive within request_timeout_ms of the
- * connection opening or of the previous response.
+ * The instant the current request (or idle wait) times out: the whole
+ * request, headers and body, must arrive within request_timeout_ms of the
+ * connection opening or of the previous response, and its first byte
+ * within idle_timeout_ms.
  */
 uint64_t http_conn_deadline(const struct http_conn *);
+/*
+ * Where a connection is, and since when (*since, in the clock of
+ * http_conn_feed): idle (no request begun: just opened, or between
+ * keep-alive requests), partway through a request, waiting for a
+ * report's commit, or closed.  The socket layer picks which connection
+ * to close by it when the table is full.
+ */
+enum http_conn_state {
+	HTTP_CONN_IDLE,
+	HTTP_CONN_PARTIAL,
+	HTTP_CONN_WAITING,
+	HTTP_CONN_CLOSED
+};
+enum http_conn_state http_conn_state(const struct http_conn *,
+	    uint64_t *since);
 /*
  * Called when the deadline has passed: if part of a request arrived,
  * answers 408; an idle connection gets no answer.  The connection is then
@@ -179,6 +206,8 @@ struct http_server *http_start(uv_loop_t *, const struct http_config *cfg,
  * changed: that needs a restart, and a differing one is logged.
  */
 void	http_set_config(struct http_server *, const struct http_config *);
+/* http_core_set_degraded() for the server's request layer. */
+void	http_set_degraded(struct http_server *, int degraded);
 /* The bound TCP port, or -1. */
 int	http_port(const struct http_server *);
 /*

@@ -8,6 +8,7 @@
  *
  * Lifetimes are paired and torn down in reverse order in main().
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -582,6 +583,25 @@ signal_cb(uv_signal_t *h, int signum)
 	}
 }
 
+/*
+ * Room for the HTTP connection table: the soft limit on descriptors
+ * raised to fit it, as far as the hard limit allows (systemd sets the
+ * soft limit to 1024 for select()'s sake; libuv uses epoll).
+ */
+static void
+raise_nofile(size_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < want)
+		log_warnx("http: only %llu file descriptors for max_connections "
+		    "%zu; raise LimitNOFILE", (unsigned long long)rl.rlim_cur,
+		    want - 128);
+}
+
 static void
 usage(void)
 {
@@ -701,6 +721,8 @@ main(int argc, char *argv[])
 
 	if (mkdir(d.conf->state_dir, 0750) == -1 && errno != EEXIST)
 		fatal("state directory %s", d.conf->state_dir);
+	if (d.conf->http_enabled)
+		raise_nofile(d.conf->http.max_connections + 128);
 	d.store = store_open(d.conf->database, err, sizeof(err));
 	if (d.store == NULL)
 		fatalx("%s", err);

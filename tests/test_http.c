@@ -206,6 +206,17 @@ server_up(const struct http_config *cfg)
 	return 0;
 }
 
+/* server_up() for a test with limits of its own; fails the test if not. */
+static int
+server_up_or_fail(struct http_config *cfg)
+{
+	if (server_up(cfg) == 0)
+		return 0;
+	CHECK(0);
+	http_config_free(cfg);
+	return -1;
+}
+
 static void
 server_down(void)
 {
@@ -661,6 +672,31 @@ test_malformed(void)
 		    "0\r\n\r\n",
 		"POST /api/v1/reports HTTP/9.9\r\n\r\n",
 		"GET /api/v1/health HTTP/1.1\r\nBad Header " MARKER "\r\n\r\n",
+		/* RFC 9112 5.1: no whitespace between name and colon. */
+		"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+		    "Authorization: Bearer " TOKEN "\r\n"
+		    "Content-Type: application/json\r\n"
+		    "Transfer-Encoding : chunked\r\n\r\n"
+		    "2\r\n{}\r\n0\r\n\r\n",
+		"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+		    "Authorization : Bearer " TOKEN "\r\n"
+		    "Content-Type: application/json\r\n"
+		    "Content-Length: 2\r\n\r\n{}",
+		"GET /api/v1/health HTTP/1.1\r\nHost\t: x\r\n\r\n",
+		/* Whitespace before the first field: a fold of the start. */
+		"GET /api/v1/health HTTP/1.1\r\n Host: x\r\n\r\n",
+		/* RFC 9112 5.2: a folded value (obs-fold). */
+		"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-A: one\r\n"
+		    " two\r\n\r\n",
+		"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-A: one\r\n"
+		    "\ttwo\r\n\r\n",
+		"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-A:\r\n"
+		    " two\r\n\r\n",
+		/* Not a token character in a name; a control in a value. */
+		"GET /api/v1/health HTTP/1.1\r\nHo(st: x\r\n\r\n",
+		"GET /api/v1/health HTTP/1.1\r\n: x\r\n\r\n",
+		"GET /api/v1/health HTTP/1.1\r\nHost: a\x01b\r\n\r\n",
+		"GET /api/v1/health HTTP/1.1\r\nHost: a\rb\r\n\r\n",
 	};
 	struct resp r = { 0 };
 	size_t i;
@@ -679,6 +715,59 @@ test_malformed(void)
 		resp_free(&r);
 	}
 	CHECK_INT_EQ(calls(), before);
+}
+
+/* Sends `a`, waits a moment, sends `b`: two reads on the server. */
+static char *
+send_split(const char *a, const char *b)
+{
+	struct timespec ms = { 0, 30 * 1000000 };
+	char *got;
+	int fd = connect_raw(), eof;
+
+	raw_send(fd, a, strlen(a));
+	nanosleep(&ms, NULL);
+	raw_send(fd, b, strlen(b));
+	shutdown(fd, SHUT_WR);
+	got = read_until_eof(fd, 3000, &eof);
+	close(fd);
+	return got;
+}
+
+/*
+ * A fold is found however the bytes are cut into reads, and a value or
+ * a name merely cut between two reads is no fold.
+ */
+static void
+test_header_split(void)
+{
+	static const char *const cuts[][3] = {
+		{ "GET /api/v1/health HTTP/1.1\r\nX-A: one\r\n",
+		    " two\r\nHost: x\r\n\r\n", "400" },
+		{ "GET /api/v1/health HTTP/1.1\r\nX-A: one\r",
+		    "\n two\r\nHost: x\r\n\r\n", "400" },
+		{ "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n",
+		    "Transfer-Encoding : chunked\r\n\r\n", "400" },
+		{ "GET /api/v1/health HTTP/1.1\r\nX-A: o",
+		    "ne  two\r\nHost: x\r\n\r\n", "200" },
+		{ "GET /api/v1/health HTTP/1.1\r\nX-A: one",
+		    "\r\nHost: x\r\n\r\n", "200" },
+		{ "GET /api/v1/health HTTP/1.1\r\nX-A:",
+		    " one\r\nHost: x\r\n\r\n", "200" },
+		{ "GET /api/v1/health HTTP/1.1\r\nHo",
+		    "st: x\r\n\r\n", "200" },
+	};
+	size_t i;
+	char *got, want[16];
+
+	for (i = 0; i < nitems(cuts); i++) {
+		got = send_split(cuts[i][0], cuts[i][1]);
+		snprintf(want, sizeof(want), "HTTP/1.1 %s ", cuts[i][2]);
+		if (strncmp(got, want, strlen(want)) != 0)
+			TEST_FAIL("cut %zu: want %s, got \"%.40s\"", i,
+			    cuts[i][2], got);
+		free(got);
+	}
 }
 
 static void
@@ -841,11 +930,8 @@ test_slow_client(void)
 
 	base_config(&cfg);
 	cfg.request_timeout_ms = 300;
-	if (server_up(&cfg) != 0) {
-		CHECK(0);
-		http_config_free(&cfg);
+	if (server_up_or_fail(&cfg) != 0)
 		return;
-	}
 	/* One byte every 20 ms: each byte arrives well within the limit. */
 	fd = connect_raw();
 	t0 = test_now_ms();
@@ -895,11 +981,8 @@ test_rate_limit(void)
 
 	base_config(&cfg);
 	cfg.requests_per_minute = 3;
-	if (server_up(&cfg) != 0) {
-		CHECK(0);
-		http_config_free(&cfg);
+	if (server_up_or_fail(&cfg) != 0)
 		return;
-	}
 	for (i = 0; i < 3; i++) {
 		post(&r, TOKEN, "application/json", good_body,
 		    strlen(good_body), NULL);
@@ -923,36 +1006,282 @@ test_rate_limit(void)
 	http_config_free(&cfg);
 }
 
-static void
-test_max_connections(void)
+/* A connection from `src` (127.0.0.x), to tell clients apart. */
+static int
+connect_from(const char *src)
 {
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, src, &sin.sin_addr);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		perror("bind");
+		exit(2);
+	}
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		perror("connect");
+		exit(2);
+	}
+	return fd;
+}
+
+static const char health_req[] =
+    "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+
+/* A health check on a new connection from `src`, answered: the fd. */
+static int
+idle_from(const char *src)
+{
+	struct timespec ms = { 0, 20 * 1000000 };
+	struct resp r = { 0 };
+	int fd = connect_from(src);
+
+	raw_send(fd, health_req, strlen(health_req));
+	parse_resp(&r, read_one(fd, 3000));
+	CHECK_INT_EQ(r.status, 200);
+	resp_free(&r);
+	/* Apart in time, so that which is idle longest is clear. */
+	nanosleep(&ms, NULL);
+	return fd;
+}
+
+/* Whether the server closed fd (EOF within a moment), or it is open. */
+static int
+closed_by_server(int fd)
+{
+	char *rest;
+	int eof;
+
+	rest = read_until_eof(fd, 300, &eof);
+	free(rest);
+	return eof;
+}
+
+/*
+ * A full connection table never keeps a new client out: the connection
+ * idle longest, or else the one slowest with its request, makes room.
+ */
+static void
+test_connection_table(void)
+{
+	static const char partial[] = "POST /api/v1/reports HTTP/1.1\r\n"
+	    "Host: x\r\nContent-Le";
+	struct timespec ms = { 0, 20 * 1000000 };
 	struct http_config cfg;
 	struct resp r = { 0 };
-	int fd1, fd2, fd3, eof;
+	int fd1, fd2, fd3, before;
 
 	base_config(&cfg);
 	cfg.max_connections = 2;
-	if (server_up(&cfg) != 0) {
-		CHECK(0);
-		http_config_free(&cfg);
+	if (server_up_or_fail(&cfg) != 0)
 		return;
-	}
-	fd1 = connect_raw();
-	fd2 = connect_raw();
-	/* Make sure both are accepted before the third arrives. */
-	raw_send(fd1, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 40);
-	raw_send(fd2, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 40);
-	free(read_one(fd1, 3000));
-	free(read_one(fd2, 3000));
-	fd3 = connect_raw();
-	parse_resp(&r, read_until_eof(fd3, 3000, &eof));
-	CHECK_INT_EQ(r.status, 503);
-	CHECK(eof);
-	check_error_body(&r);
-	resp_free(&r);
-	close(fd3);
+	fd1 = idle_from("127.0.0.1");
+	fd2 = idle_from("127.0.0.1");
+	fd3 = idle_from("127.0.0.1");
+	CHECK(closed_by_server(fd1));
+	CHECK(!closed_by_server(fd2));
 	close(fd1);
 	close(fd2);
+	close(fd3);
+	/* Two slow senders hold the table; a report still gets in. */
+	fd1 = connect_raw();
+	raw_send(fd1, partial, strlen(partial));
+	nanosleep(&ms, NULL);
+	fd2 = connect_raw();
+	raw_send(fd2, partial, strlen(partial));
+	nanosleep(&ms, NULL);
+	before = calls();
+	post(&r, TOKEN, "application/json", good_body, strlen(good_body),
+	    NULL);
+	CHECK_INT_EQ(r.status, 201);
+	CHECK_INT_EQ(calls(), before + 1);
+	resp_free(&r);
+	CHECK(closed_by_server(fd1));
+	close(fd1);
+	close(fd2);
+	server_down();
+	http_config_free(&cfg);
+
+	/* Per address: one address's flood displaces only its own. */
+	base_config(&cfg);
+	cfg.max_connections_per_address = 2;
+	if (server_up_or_fail(&cfg) != 0)
+		return;
+	fd1 = idle_from("127.0.0.2");
+	fd2 = idle_from("127.0.0.3");
+	fd3 = idle_from("127.0.0.3");
+	CHECK(!closed_by_server(fd1));
+	CHECK(!closed_by_server(fd2));
+	close(idle_from("127.0.0.3"));
+	CHECK(closed_by_server(fd2));
+	CHECK(!closed_by_server(fd1));
+	CHECK(!closed_by_server(fd3));
+	close(fd1);
+	close(fd2);
+	close(fd3);
+	server_down();
+	http_config_free(&cfg);
+}
+
+/* Slow senders: each trickles its headers or says nothing at all. */
+struct slow {
+	int		 fd[160];
+	int		 sent[160];
+	int		 n;
+	const char	*src;
+	unsigned long	 cut;		/* closed by the server */
+};
+
+static const char trickle[] = "POST /api/v1/reports HTTP/1.1\r\n"
+    "Host: x\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+static void
+slow_open(struct slow *sl, int n, const char *src)
+{
+	int i;
+
+	sl->n = n;
+	sl->src = src;
+	sl->cut = 0;
+	for (i = 0; i < n; i++) {
+		sl->fd[i] = connect_from(src);
+		sl->sent[i] = 0;
+	}
+}
+
+/*
+ * One round: every other sender sends its next byte; with `again`, one
+ * the server closed connects anew, as a slowloris client does.
+ */
+static void
+slow_round(struct slow *sl, int again)
+{
+	char c;
+	int i;
+
+	for (i = 0; i < sl->n; i++) {
+		if (sl->fd[i] == -1)
+			continue;
+		if (recv(sl->fd[i], &c, 1, MSG_DONTWAIT) == 0) {
+			close(sl->fd[i]);
+			sl->fd[i] = again ? connect_from(sl->src) : -1;
+			sl->sent[i] = 0;
+			sl->cut++;
+			continue;
+		}
+		if (i % 2 == 0 && sl->sent[i] < (int)sizeof(trickle) - 1 &&
+		    send(sl->fd[i], trickle + sl->sent[i], 1,
+		    MSG_NOSIGNAL) == 1)
+			sl->sent[i]++;
+	}
+}
+
+static void
+slow_close(struct slow *sl)
+{
+	int i;
+
+	for (i = 0; i < sl->n; i++)
+		if (sl->fd[i] != -1)
+			close(sl->fd[i]);
+}
+
+/* Forks `n` good clients that each post `posts` reports in turn. */
+static void
+good_clients(pid_t *kids, int n, int posts)
+{
+	struct resp r = { 0 };
+	int k, j, ok;
+
+	for (k = 0; k < n; k++) {
+		if ((kids[k] = fork()) != 0)
+			continue;
+		for (j = 0, ok = 0; j < posts; j++) {
+			post(&r, TOKEN, "application/json", good_body,
+			    strlen(good_body), NULL);
+			ok += r.status == 201;
+			resp_free(&r);
+		}
+		_exit(ok);
+	}
+}
+
+/* Runs slow rounds until the good clients are done: reports answered 201. */
+static int
+slow_while_good(struct slow *a, struct slow *b, int again, int ngood)
+{
+	struct timespec ms = { 0, 10 * 1000000 };
+	int done = 0, ok = 0, status, round;
+
+	for (round = 0; done < ngood && round < 2000; round++) {
+		slow_round(a, again);
+		if (b != NULL)
+			slow_round(b, again);
+		while (waitpid(-1, &status, WNOHANG) > 0) {
+			done++;
+			if (WIFEXITED(status))
+				ok += WEXITSTATUS(status);
+		}
+		nanosleep(&ms, NULL);
+	}
+	CHECK_INT_EQ(done, ngood);
+	return ok;
+}
+
+/*
+ * Slowloris at the test's scale.  A table of 32 full of connections that
+ * trickle their headers or send nothing: eight good clients posting five
+ * reports each all get 201, each taking the place of a slow one.  Then
+ * slow senders on two other addresses that reconnect as soon as they are
+ * cut, three times the per-address cap each: they only ever displace
+ * their own, and the good clients again get 201 every time.  (The
+ * full-size run, 1,000 slow connections at the defaults, is in
+ * docs/benchmarks.md.)
+ */
+static void
+test_slowloris(void)
+{
+	enum { NGOOD = 8, NPOSTS = 5 };
+	struct http_config cfg;
+	struct slow a, b;
+	pid_t kids[NGOOD];
+	int i;
+
+	base_config(&cfg);
+	cfg.max_connections = 32;
+	cfg.requests_per_minute = 1000;
+	if (server_up_or_fail(&cfg) != 0)
+		return;
+	slow_open(&a, 64, "127.0.0.1");
+	for (i = 0; i < 5; i++)
+		slow_round(&a, 0);
+	good_clients(kids, NGOOD, NPOSTS);
+	CHECK_INT_EQ(slow_while_good(&a, NULL, 0, NGOOD), NGOOD * NPOSTS);
+	/* The 32 over the table at once, then room for the good ones. */
+	if (a.cut <= 32)
+		TEST_FAIL("%lu slow connections cut, want more than 32", a.cut);
+	slow_close(&a);
+	server_down();
+	http_config_free(&cfg);
+
+	base_config(&cfg);
+	cfg.max_connections = 64;
+	cfg.max_connections_per_address = 16;
+	cfg.requests_per_minute = 1000;
+	if (server_up_or_fail(&cfg) != 0)
+		return;
+	slow_open(&a, 48, "127.0.0.2");
+	slow_open(&b, 48, "127.0.0.3");
+	good_clients(kids, NGOOD, NPOSTS);
+	CHECK_INT_EQ(slow_while_good(&a, &b, 1, NGOOD), NGOOD * NPOSTS);
+	CHECK(a.cut >= 32 && b.cut >= 32);
+	slow_close(&a);
+	slow_close(&b);
 	server_down();
 	http_config_free(&cfg);
 }
@@ -1158,6 +1487,62 @@ out_count(void *arg, const char *bytes, size_t len)
 	buf_add(b, bytes, len);
 }
 
+/*
+ * idle_timeout_ms: a request must begin within it (at the start and
+ * between keep-alive requests), and then has request_timeout_ms.  And
+ * the health check while the store cannot write.
+ */
+static void
+test_conn_idle(void)
+{
+	static const char req[] = "GET /api/v1/health HTTP/1.1\r\n\r\n";
+	struct http_config cfg;
+	struct http_core *core;
+	struct http_conn *c;
+	struct buf out = { 0 };
+	uint64_t since;
+
+	base_config(&cfg);
+	cfg.request_timeout_ms = 1000;
+	cfg.idle_timeout_ms = 300;
+	core = http_core_new(&cfg, stub_queue, NULL);
+	c = http_conn_new(core, 0, out_count, &out);
+	CHECK_INT_EQ(http_conn_deadline(c), 300);
+	CHECK_INT_EQ(http_conn_state(c, &since), HTTP_CONN_IDLE);
+	CHECK_INT_EQ(since, 0);
+	CHECK_INT_EQ(http_conn_feed(c, req, 5, 200), 0);
+	CHECK_INT_EQ(http_conn_state(c, &since), HTTP_CONN_PARTIAL);
+	CHECK_INT_EQ(since, 200);
+	CHECK_INT_EQ(http_conn_deadline(c), 1000);
+	CHECK_INT_EQ(http_conn_feed(c, req + 5, sizeof(req) - 6, 900), 0);
+	CHECK(out.s != NULL && strncmp(out.s, "HTTP/1.1 200 OK\r\n", 17) == 0);
+	CHECK_INT_EQ(http_conn_state(c, &since), HTTP_CONN_IDLE);
+	CHECK_INT_EQ(since, 900);
+	CHECK_INT_EQ(http_conn_deadline(c), 1200);
+	buf_reset(&out);
+	CHECK_INT_EQ(http_conn_expire(c, 1200), -1);
+	CHECK_INT_EQ(out.len, 0);
+	CHECK_INT_EQ(http_conn_state(c, &since), HTTP_CONN_CLOSED);
+	http_conn_free(c);
+
+	http_core_set_degraded(core, 1);
+	c = http_conn_new(core, 0, out_count, &out);
+	CHECK_INT_EQ(http_conn_feed(c, req, sizeof(req) - 1, 10), 0);
+	CHECK(out.s != NULL && strncmp(out.s, "HTTP/1.1 503 ", 13) == 0);
+	CHECK(out.s != NULL && strstr(out.s, "{\"status\":\"degraded\"}"));
+	CHECK(out.s != NULL && strstr(out.s, "Retry-After: "));
+	http_conn_free(c);
+	http_core_set_degraded(core, 0);
+	buf_reset(&out);
+	c = http_conn_new(core, 0, out_count, &out);
+	CHECK_INT_EQ(http_conn_feed(c, req, sizeof(req) - 1, 10), 0);
+	CHECK(out.s != NULL && strstr(out.s, "{\"status\":\"ok\"}"));
+	http_conn_free(c);
+	http_core_free(core);
+	http_config_free(&cfg);
+	buf_free(&out);
+}
+
 static void
 test_conn_core(void)
 {
@@ -1349,6 +1734,7 @@ main(void)
 	TEST_RUN(test_config_errors);
 	TEST_RUN(test_token);
 	TEST_RUN(test_conn_core);
+	TEST_RUN(test_conn_idle);
 	TEST_RUN(test_conn_deferred);
 
 	base_config(&cfg);
@@ -1364,6 +1750,7 @@ main(void)
 	TEST_RUN(test_oversize_body);
 	TEST_RUN(test_oversize_headers);
 	TEST_RUN(test_malformed);
+	TEST_RUN(test_header_split);
 	TEST_RUN(test_routes);
 	TEST_RUN(test_keepalive);
 	TEST_RUN(test_half_close);
@@ -1372,7 +1759,8 @@ main(void)
 
 	TEST_RUN(test_slow_client);
 	TEST_RUN(test_rate_limit);
-	TEST_RUN(test_max_connections);
+	TEST_RUN(test_connection_table);
+	TEST_RUN(test_slowloris);
 	free(stub_body);
 	return TEST_END("http");
 }

@@ -23,13 +23,19 @@
  * unanswered 5 s after the deadline is counted as an error and the run
  * ends.
  *
- *	loadgen PORT TOKEN [CONNECTIONS [SECONDS]]
+ * With SLOW, a third thread holds that many slow connections meanwhile,
+ * as a slowloris client does: half send the start of a request one byte
+ * a second, half send nothing, and each one the server closes is opened
+ * again at once.  The line then also says how many the server cut.
+ *
+ *	loadgen PORT TOKEN [CONNECTIONS [SECONDS [SLOW]]]
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -344,6 +350,98 @@ failed:
 	return NULL;
 }
 
+/* The slow connections: see the top of the file. */
+struct slow {
+	pthread_t	 thread;
+	int		 port;
+	int		 n;
+	double		 deadline;
+	long		 cut;		/* closed by the server, reopened */
+	long		 refused;	/* could not connect */
+};
+
+static const char slow_req[] = "POST /api/v1/reports HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+/* A connection begun without waiting for it: -1 when no socket. */
+static int
+slow_dial(int port)
+{
+	struct sockaddr_in sin;
+	int fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
+	    errno != EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Whether the server closed fd (or refused it). */
+static int
+slow_gone(int fd)
+{
+	char c;
+	ssize_t r = recv(fd, &c, 1, MSG_DONTWAIT);
+
+	return r == 0 || (r == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != ENOTCONN && errno != EINTR);
+}
+
+static void *
+slow_run(void *arg)
+{
+	struct slow *sl = arg;
+	struct timespec tick = { 0, 100 * 1000000 };
+	int *fd, *sent, i, round;
+
+	fd = calloc((size_t)sl->n, sizeof(*fd));
+	sent = calloc((size_t)sl->n, sizeof(*sent));
+	if (fd == NULL || sent == NULL) {
+		perror("loadgen: calloc");
+		exit(1);
+	}
+	for (i = 0; i < sl->n; i++)
+		if ((fd[i] = slow_dial(sl->port)) == -1)
+			sl->refused++;
+	/* Every 100 ms: reopen what was closed; each second, one byte. */
+	for (round = 0; now_s() < sl->deadline; round++) {
+		for (i = 0; i < sl->n; i++) {
+			if (fd[i] != -1 && slow_gone(fd[i])) {
+				close(fd[i]);
+				fd[i] = -1;
+				sl->cut++;
+			}
+			if (fd[i] == -1) {
+				sent[i] = 0;
+				if ((fd[i] = slow_dial(sl->port)) == -1)
+					sl->refused++;
+				continue;
+			}
+			if (i % 2 == 0 && round % 10 == 0 &&
+			    sent[i] < (int)sizeof(slow_req) - 1 &&
+			    send(fd[i], slow_req + sent[i], 1,
+			    MSG_NOSIGNAL) == 1)
+				sent[i]++;
+		}
+		nanosleep(&tick, NULL);
+	}
+	for (i = 0; i < sl->n; i++)
+		if (fd[i] != -1)
+			close(fd[i]);
+	free(fd);
+	free(sent);
+	return NULL;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -370,6 +468,8 @@ int
 main(int argc, char *argv[])
 {
 	struct worker *w;
+	struct slow sl;
+	struct rlimit rl;
 	struct conn *conns;
 	char *req;
 	double start, elapsed, *all;
@@ -377,20 +477,30 @@ main(int argc, char *argv[])
 	size_t n = 0, off = 0;
 	int port, nconns = 16, nthreads, seconds = 10, len, k, given = 0;
 
-	if (argc < 3 || argc > 5) {
+	if (argc < 3 || argc > 6) {
 		fprintf(stderr, "usage: loadgen PORT TOKEN [CONNECTIONS "
-		    "[SECONDS]]\n");
+		    "[SECONDS [SLOW]]]\n");
 		return 2;
 	}
+	memset(&sl, 0, sizeof(sl));
 	port = atoi(argv[1]);
 	if (argc > 3)
 		nconns = atoi(argv[3]);
 	if (argc > 4)
 		seconds = atoi(argv[4]);
+	if (argc > 5)
+		sl.n = atoi(argv[5]);
 	if (port <= 0 || port > 65535 || nconns < 1 || nconns > 1024 ||
-	    seconds < 1 || seconds > 3600) {
-		fprintf(stderr, "loadgen: bad port, connections or seconds\n");
+	    seconds < 1 || seconds > 3600 || sl.n < 0 || sl.n > 100000) {
+		fprintf(stderr, "loadgen: bad port, connections, seconds or "
+		    "slow connections\n");
 		return 2;
+	}
+	/* A descriptor for each connection, slow ones included. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur <
+	    (rlim_t)(nconns + sl.n + 64)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	nthreads = nconns < MAX_THREADS ? nconns : MAX_THREADS;
 	len = snprintf(NULL, 0, REQUEST, port, argv[2], strlen(BODY), BODY);
@@ -406,6 +516,19 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	start = now_s();
+	if (sl.n > 0) {
+		struct timespec settle = { 1, 0 };
+
+		sl.port = port;
+		sl.deadline = start + seconds + 3;
+		if (pthread_create(&sl.thread, NULL, slow_run, &sl) != 0) {
+			fprintf(stderr, "loadgen: pthread_create failed\n");
+			return 1;
+		}
+		/* The slow ones hold their places before the others come. */
+		nanosleep(&settle, NULL);
+		start = now_s();
+	}
 	for (k = 0; k < nthreads; k++) {
 		w[k].port = port;
 		w[k].req = req;
@@ -424,6 +547,8 @@ main(int argc, char *argv[])
 		pthread_join(w[k].thread, NULL);
 		n += w[k].nlat;
 	}
+	if (sl.n > 0)
+		pthread_join(sl.thread, NULL);
 	elapsed = now_s() - start;
 	if ((all = malloc((n ? n : 1) * sizeof(*all))) == NULL) {
 		perror("loadgen: malloc");
@@ -446,6 +571,9 @@ main(int argc, char *argv[])
 	    nthreads, elapsed, accepted, (double)accepted / elapsed, other,
 	    errors, reconnects, percentile(all, n, 50),
 	    percentile(all, n, 99), n ? all[n - 1] : 0.0);
+	if (sl.n > 0)
+		printf("loadgen: slow connections %d, cut by the server %ld, "
+		    "refused %ld\n", sl.n, sl.cut, sl.refused);
 	free(all);
 	free(conns);
 	free(w);
