@@ -11,6 +11,12 @@
  * Files are read with plain blocking calls on the loop thread: they are at
  * most SPOOL_MAX_BYTES on a local disk, and the callback that stores them
  * runs on the loop thread anyway.
+ *
+ * The spool follows nothing: the directory, new/ and rejected/ are opened
+ * once with O_NOFOLLOW (a symbolic link there is refused at start) and
+ * every file is reached relative to those descriptors, never by a path,
+ * so a link or a renamed directory cannot send the daemon elsewhere.
+ * Nothing is ever overwritten: a refused file moves to a free name.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,7 +24,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +44,7 @@ struct spool {
 	char			*dir;
 	char			*newdir;
 	char			*rejdir;
+	int			 dirfd, newfd, rejfd;	/* O_NOFOLLOW */
 	uv_fs_event_t		 watch;
 	uv_timer_t		 debounce;
 	uv_timer_t		 retry;
@@ -75,14 +84,14 @@ error_json(const char *reason)
 }
 
 static int
-write_err(const char *path, const char *reason)
+write_err(int dirfd, const char *name, const char *reason)
 {
 	size_t len = strlen(reason), off = 0;
 	ssize_t w;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 	if (fd == -1)
 		return -1;
 	while (off < len) {
@@ -102,38 +111,78 @@ write_err(const char *path, const char *reason)
 }
 
 /*
- * Moves new/NAME to rejected/NAME (or NAME.1, NAME.2, ... if a file of
- * that name was rejected before) and writes the reason beside it.
+ * The name in rejected/ of attempt `i` for NAME: NAME, then NAME.1,
+ * NAME.2, ...; cut short (on a UTF-8 character boundary) so that the
+ * name with ".err" still fits in NAME_MAX.
+ */
+static void
+rejected_name(const char *name, int i, char *out, size_t size)
+{
+	char suffix[16] = "";
+	size_t max, n = strlen(name);
+
+	if (i > 0)
+		snprintf(suffix, sizeof(suffix), ".%d", i);
+	max = NAME_MAX - strlen(".err") - strlen(suffix);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	snprintf(out, size, "%.*s%s", (int)n, name, suffix);
+}
+
+/* Moves new/NAME to rejected/DST unless DST exists: 0, or -1 and errno. */
+static int
+move_noreplace(struct spool *sp, const char *name, const char *dst)
+{
+	if (renameat2(sp->newfd, name, sp->rejfd, dst, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* A file system without RENAME_NOREPLACE: link, which never replaces. */
+	if (linkat(sp->newfd, name, sp->rejfd, dst, 0) == -1)
+		return -1;
+	if (unlinkat(sp->newfd, name, 0) == -1) {
+		unlinkat(sp->rejfd, dst, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Moves new/NAME to rejected/ under a name no file has there (NAME, or
+ * NAME.1, NAME.2, ...: never overwriting), makes it 0600 (it may hold
+ * the identifier that got it refused), and writes the reason beside it.
  */
 static enum outcome
 reject(struct spool *sp, const char *name, const char *reason)
 {
 	struct stat st;
-	char *src, *dst = NULL, *err, lname[128];
-	int i;
+	char dst[NAME_MAX + 1], err[NAME_MAX + 8], lname[128];
+	int i, fd;
 
 	log_name(name, lname, sizeof(lname));
-	src = xasprintf("%s/%s", sp->newdir, name);
-	for (i = 0; i < 1000; i++) {
-		free(dst);
-		dst = i == 0 ? xasprintf("%s/%s", sp->rejdir, name) :
-		    xasprintf("%s/%s.%d", sp->rejdir, name, i);
-		if (lstat(dst, &st) == -1 && errno == ENOENT)
+	for (i = 0;; i++) {
+		rejected_name(name, i, dst, sizeof(dst));
+		if (move_noreplace(sp, name, dst) == 0)
 			break;
+		if (errno != EEXIST || i == INT_MAX) {
+			log_warn("spool: %s: cannot move to rejected/", lname);
+			return RETRY;
+		}
 	}
-	if (rename(src, dst) == -1) {
-		log_warn("spool: %s: cannot move to rejected/", lname);
-		free(src);
-		free(dst);
-		return RETRY;
+	if ((fd = openat(sp->rejfd, dst, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) != -1) {
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & 077) != 0 && fchmod(fd, 0600) == -1)
+			log_warn("spool: %s: chmod 0600 in rejected/", lname);
+		close(fd);
 	}
-	err = xasprintf("%s.err", dst);
-	if (write_err(err, reason) == -1)
+	snprintf(err, sizeof(err), "%s.err", dst);
+	if (write_err(sp->rejfd, err, reason) == -1)
 		log_warn("spool: %s: cannot write the .err file", lname);
 	log_info("spool: %s: rejected", lname);
-	free(err);
-	free(src);
-	free(dst);
 	return DONE;
 }
 
@@ -157,18 +206,17 @@ process(struct spool *sp, const char *name)
 	struct intake_result r = { 0, NULL };
 	struct stat st;
 	enum outcome o;
-	char *path, *data, lname[128];
+	char *data, lname[128];
 	size_t len = 0;
 	ssize_t n;
 	int fd;
 
 	log_name(name, lname, sizeof(lname));
-	path = xasprintf("%s/%s", sp->newdir, name);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(sp->newfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
 	if (fd == -1) {
 		int e = errno;
 
-		free(path);
 		if (e == ENOENT)	/* taken away meanwhile */
 			return DONE;
 		if (e == ELOOP)
@@ -178,7 +226,6 @@ process(struct spool *sp, const char *name)
 		log_warn("spool: %s: open", lname);
 		return reject_fixed(sp, name, "the file cannot be read");
 	}
-	free(path);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return reject_fixed(sp, name, "not a regular file");
@@ -213,13 +260,11 @@ process(struct spool *sp, const char *name)
 	explicit_bzero(data, len);
 	free(data);
 	if (r.status >= 200 && r.status < 300) {
-		path = xasprintf("%s/%s", sp->newdir, name);
-		if (unlink(path) == -1 && errno != ENOENT)
+		if (unlinkat(sp->newfd, name, 0) == -1 && errno != ENOENT)
 			log_warn("spool: %s: cannot remove after storing it",
 			    lname);
 		else
 			log_info("spool: %s: stored", lname);
-		free(path);
 		o = DONE;
 	} else if (r.status >= 400 && r.status < 500 && r.status != 429) {
 		if (r.body == NULL)
@@ -261,7 +306,7 @@ spool_scan(struct spool *sp)
 	if (sp->stopping)
 		return;
 	uv_timer_stop(&sp->retry);
-	if ((n = scandir(sp->newdir, &ents, visible, by_name)) == -1) {
+	if ((n = scandirat(sp->newfd, ".", &ents, visible, by_name)) == -1) {
 		log_warn("spool: %s", sp->newdir);
 		uv_timer_start(&sp->retry, retry_cb, sp->retry_ms, 0);
 		return;
@@ -306,19 +351,58 @@ watch_cb(uv_fs_event_t *h, const char *name, int events, int status)
 	uv_timer_start(&sp->debounce, debounce_cb, SPOOL_DEBOUNCE_MS, 0);
 }
 
+/*
+ * Makes `name` in `dirfd` (mode 0700) where missing and opens it without
+ * following a symbolic link: its descriptor, or -1 with `err` set.
+ */
 static int
-make_dir(const char *path, char *err, size_t errlen)
+open_dir(int dirfd, const char *name, const char *path, char *err,
+    size_t errlen)
 {
-	struct stat st;
+	int fd;
 
-	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+	if (mkdirat(dirfd, name, 0700) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "spool %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "spool %s: not a directory", path);
+	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			snprintf(err, errlen, "spool %s: a symbolic link or not "
+			    "a directory; refused (the spool follows no link): "
+			    "make it a directory", path);
+		else
+			snprintf(err, errlen, "spool %s: %s", path,
+			    strerror(errno));
+	}
+	return fd;
+}
+
+/* Opens the spool's directories; 0, or -1 with `err` set. */
+static int
+open_dirs(struct spool *sp, char *err, size_t errlen)
+{
+	struct stat st;
+	char *tmp = xasprintf("%s/tmp", sp->dir);
+	int fd;
+
+	if ((sp->dirfd = open_dir(AT_FDCWD, sp->dir, sp->dir, err,
+	    errlen)) == -1 || (fd = open_dir(sp->dirfd, "tmp", tmp, err,
+	    errlen)) == -1) {
+		free(tmp);
 		return -1;
 	}
+	free(tmp);
+	close(fd);
+	if ((sp->newfd = open_dir(sp->dirfd, "new", sp->newdir, err,
+	    errlen)) == -1 || (sp->rejfd = open_dir(sp->dirfd, "rejected",
+	    sp->rejdir, err, errlen)) == -1)
+		return -1;
+	/* rejected/ holds refused reports: the daemon's alone. */
+	if (fstat(sp->rejfd, &st) == 0 && (st.st_mode & 077) != 0 &&
+	    fchmod(sp->rejfd, 0700) == 0)
+		log_info("spool: %s: was mode %04o, now 0700", sp->rejdir,
+		    (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -332,6 +416,12 @@ spool_free_cb(uv_handle_t *h)
 	free(sp->dir);
 	free(sp->newdir);
 	free(sp->rejdir);
+	if (sp->dirfd != -1)
+		close(sp->dirfd);
+	if (sp->newfd != -1)
+		close(sp->newfd);
+	if (sp->rejfd != -1)
+		close(sp->rejfd);
 	free(sp);
 }
 
@@ -340,10 +430,10 @@ spool_start(uv_loop_t *loop, const char *dir, intake_submit_cb *submit,
     void *arg, char *err, size_t errlen)
 {
 	struct spool *sp;
-	char *tmp;
 	int rc;
 
 	sp = xcalloc(1, sizeof(*sp));
+	sp->dirfd = sp->newfd = sp->rejfd = -1;
 	sp->loop = loop;
 	sp->dir = xstrdup(dir);
 	sp->newdir = xasprintf("%s/new", dir);
@@ -351,12 +441,7 @@ spool_start(uv_loop_t *loop, const char *dir, intake_submit_cb *submit,
 	sp->submit = submit;
 	sp->arg = arg;
 	sp->retry_ms = SPOOL_RETRY_MS;
-	tmp = xasprintf("%s/tmp", dir);
-	rc = make_dir(dir, err, errlen) == 0 &&
-	    make_dir(tmp, err, errlen) == 0 &&
-	    make_dir(sp->newdir, err, errlen) == 0 &&
-	    make_dir(sp->rejdir, err, errlen) == 0 ? 0 : -1;
-	free(tmp);
+	rc = open_dirs(sp, err, errlen);
 	uv_fs_event_init(loop, &sp->watch);
 	uv_timer_init(loop, &sp->debounce);
 	uv_timer_init(loop, &sp->retry);

@@ -83,15 +83,22 @@ exists(const char *sub)
 }
 
 static void
-write_file(const char *sub, const char *text)
+write_file_at(const char *p, const char *text)
 {
-	char *p = path(sub);
 	FILE *fp = fopen(p, "w");
 
 	if (fp == NULL || fputs(text, fp) == EOF || fclose(fp) != 0) {
 		perror(p);
 		exit(2);
 	}
+}
+
+static void
+write_file(const char *sub, const char *text)
+{
+	char *p = path(sub);
+
+	write_file_at(p, text);
 	free(p);
 }
 
@@ -398,6 +405,132 @@ test_not_regular(void)
 	teardown();
 }
 
+/*
+ * A symbolic link for new/, rejected/ or the spool directory itself is
+ * refused at start, and the files where it points are left alone (the
+ * spool used to move every file of the linked directory to rejected/).
+ */
+static void
+test_symlinked_dirs(void)
+{
+	static const char *const links[] = { "spool/new", "spool/rejected",
+	    "spool" };
+	char base[64], *p, *q, *cmd, err[512];
+	struct spool *s;
+	size_t i;
+
+	for (i = 0; i < nitems(links); i++) {
+		snprintf(base, sizeof(base), "/tmp/test_spool.XXXXXX");
+		if (mkdtemp(base) == NULL)
+			exit(2);
+		p = xasprintf("%s/elsewhere", base);
+		CHECK(mkdir(p, 0700) == 0);
+		free(p);
+		p = xasprintf("%s/elsewhere/precious.json", base);
+		CHECK(symlink("x", p) == 0 || errno == EEXIST);
+		free(p);
+		p = xasprintf("%s/elsewhere/precious2.json", base);
+		write_file_at(p, "{\"description\": \"REFUSE\"}");
+		free(p);
+		p = xasprintf("%s/spool", base);
+		if (i < 2)
+			CHECK(mkdir(p, 0700) == 0);
+		free(p);
+		p = xasprintf("%s/%s", base, links[i]);
+		q = xasprintf("%s/elsewhere", base);
+		CHECK(symlink(q, p) == 0);
+		free(p);
+		free(q);
+		uv_loop_init(&loop);
+		err[0] = '\0';
+		p = xasprintf("%s/spool", base);
+		s = spool_start(&loop, p, stub_submit, NULL, err, sizeof(err));
+		free(p);
+		CHECK(s == NULL);
+		if (strstr(err, "symbolic link") == NULL)
+			TEST_FAIL("%s: message \"%s\"", links[i], err);
+		spool_stop(s);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		CHECK_INT_EQ(uv_loop_close(&loop), 0);
+		p = xasprintf("%s/elsewhere/precious2.json", base);
+		CHECK(access(p, F_OK) == 0);
+		free(p);
+		cmd = xasprintf("rm -rf '%s'", base);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", base);
+		free(cmd);
+	}
+}
+
+static char	want_err_name[300];
+
+static int
+err_written(void)
+{
+	return exists(want_err_name);
+}
+
+/*
+ * Rejected names never overwrite: with NAME and NAME.1 to NAME.1000
+ * taken, the next goes to NAME.1001 and the rest are as they were.  A
+ * name of 255 bytes is cut short so that its .err fits; the cut falls
+ * between two UTF-8 characters.  Rejected files are 0600.
+ */
+static void
+test_reject_names(void)
+{
+	static const char body[] = "{\"description\": \"REFUSE\"}";
+	struct buf long_name = { 0 };
+	struct stat st;
+	char name[64], *text, *p;
+	int i;
+
+	setup();
+	write_file("rejected/dup.json", "first");
+	for (i = 1; i <= 1000; i++) {
+		snprintf(name, sizeof(name), "rejected/dup.json.%d", i);
+		write_file(name, "earlier");
+	}
+	deliver("dup.json", body);
+	snprintf(want_err_name, sizeof(want_err_name),
+	    "rejected/dup.json.1001.err");
+	CHECK(run_until(err_written, 3000));
+	text = slurp("rejected/dup.json");
+	CHECK_STR_EQ(text, "first");
+	free(text);
+	text = slurp("rejected/dup.json.999");
+	CHECK_STR_EQ(text, "earlier");
+	free(text);
+	text = slurp("rejected/dup.json.1001");
+	CHECK_STR_EQ(text, body);
+	free(text);
+	p = path("rejected/dup.json.1001");
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0600);
+	free(p);
+
+	/* "xx", 125 times "ä" (2 bytes each) and ".js": 255 bytes. */
+	buf_adds(&long_name, "xx");
+	for (i = 0; i < 125; i++)
+		buf_adds(&long_name, "\xc3\xa4");
+	buf_adds(&long_name, ".js");
+	CHECK_INT_EQ(long_name.len, 255);
+	deliver(long_name.s, body);
+	/*
+	 * 251 bytes would fit with ".err", but byte 251 is the middle of
+	 * the last "ä": the name is cut to 250.
+	 */
+	long_name.s[250] = '\0';
+	snprintf(want_err_name, sizeof(want_err_name), "rejected/%s.err",
+	    long_name.s);
+	CHECK(run_until(err_written, 3000));
+	p = xasprintf("rejected/%s", long_name.s);
+	CHECK(exists(p));
+	free(p);
+	CHECK(!exists("new/dup.json"));
+	buf_free(&long_name);
+	teardown();
+}
+
 int
 main(void)
 {
@@ -410,6 +543,8 @@ main(void)
 	TEST_RUN(test_busy_stays);
 	TEST_RUN(test_too_large);
 	TEST_RUN(test_not_regular);
+	TEST_RUN(test_symlinked_dirs);
+	TEST_RUN(test_reject_names);
 	free(stub_body);
 	return TEST_END("spool");
 }
