@@ -4,6 +4,9 @@
  * control module does the socket work.  Commands that change state record
  * the caller (from SO_PEERCRED) in the audit trail.
  */
+#include <sys/stat.h>
+
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,21 +91,51 @@ cmd_reload(struct daemon *d, const struct control_peer *peer, json_t *req,
 	return NULL;
 }
 
+/*
+ * A backup goes only into backup_dir, as a new file: by name, or by a
+ * path whose directory is backup_dir (compared by device and inode), or
+ * by default as planwatch-YYYYMMDD-HHMMSS.db.
+ */
 static json_t *
 cmd_backup(struct daemon *d, const struct control_peer *peer, json_t *req)
 {
 	const char *path = json_string_value(json_object_get(req, "path"));
-	char err[512];
+	const char *name = json_string_value(json_object_get(req, "name"));
+	char err[1024], def[64], *copy = NULL, *dir, *written;
+	struct stat a, b;
+	struct tm tm;
+	time_t now = daemon_now(d);
+	json_t *r;
 
-	if (path == NULL || path[0] != '/')
-		return control_error("backup needs an absolute path");
-	if (store_backup(d->store, path, err, sizeof(err)) != 0) {
+	if (path != NULL) {
+		copy = xstrdup(path);
+		dir = dirname(copy);
+		if (path[0] != '/' || stat(dir, &a) == -1 ||
+		    stat(d->conf->backup_dir, &b) == -1 ||
+		    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+			free(copy);
+			return control_error("backups go only into the backup "
+			    "directory %s (backup_dir): give a file name",
+			    d->conf->backup_dir);
+		}
+		name = strrchr(path, '/') + 1;
+	} else if (name == NULL) {
+		localtime_r(&now, &tm);
+		strftime(def, sizeof(def), "planwatch-%Y%m%d-%H%M%S.db", &tm);
+		name = def;
+	}
+	if (store_backup(d->store, d->conf->backup_dir, name, &written, err,
+	    sizeof(err)) != 0) {
 		log_warnx("backup: %s", err);
+		free(copy);
 		return control_error("%s", err);
 	}
-	store_audit(d->store, daemon_now(d), peer->user, "backup", path);
-	log_info("backup: written by %s", peer->user);
-	return json_pack("{s:b, s:s}", "ok", 1, "path", path);
+	free(copy);
+	store_audit(d->store, now, peer->user, "backup", written);
+	log_info("backup: %s written for %s", written, peer->user);
+	r = json_pack("{s:b, s:s}", "ok", 1, "path", written);
+	free(written);
+	return r;
 }
 
 static json_t *

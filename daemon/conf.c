@@ -49,6 +49,7 @@ static const struct option options[] = {
 	{ "timezone",		OPT_STRING,	OFF(timezone),	"Europe/Stockholm" },
 	{ "control_socket",	OPT_PATH,	OFF(control_socket), NULL },
 	{ "control_group",	OPT_STRING,	OFF(control_group), NULL },
+	{ "backup_dir",		OPT_PATH,	OFF(backup_dir), NULL },
 	{ "organization",	OPT_FILE_OR_GROUP, OFF(organization_file),
 	    "organization.conf" },
 	{ "calendar",		OPT_FILE_OR_GROUP, OFF(calendar_file),
@@ -945,7 +946,8 @@ load_plans(struct config *c, struct diag *d)
 
 static const char *const main_keys[] = {
 	"state_dir", "database", "timezone", "control_socket",
-	"control_group", "organization", "calendar", "plans", "rules",
+	"control_group", "backup_dir", "organization", "calendar", "plans",
+	"rules",
 	"mail", "lateness_days", "report_retention_days", "http", "spool_dir",
 	NULL
 };
@@ -1234,6 +1236,8 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 		c->control_socket = xasprintf("%s/control.sock", c->state_dir);
 	if (c->spool_dir == NULL)
 		c->spool_dir = xasprintf("%s/spool", c->state_dir);
+	if (c->backup_dir == NULL)
+		c->backup_dir = xasprintf("%s/backups", c->state_dir);
 	if (c->control_group != NULL && *c->control_group == '\0') {
 		free(c->control_group);
 		c->control_group = NULL;

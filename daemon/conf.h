@@ -123,6 +123,7 @@ struct config {
 	char			*timezone;
 	char			*control_socket;
 	char			*control_group;	/* may be NULL */
+	char			*backup_dir;
 	char			*organization_file;
 	char			*calendar_file;
 	char			*plans_dir;

@@ -7,6 +7,7 @@
  * Exit status: 0 ok, 1 error, 2 usage.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "ics.h"
 #include "import.h"
 #include "plan.h"
+#include "store.h"
 #include "util.h"
 
 #ifndef SYSCONFDIR
@@ -47,7 +49,10 @@ usage(void)
 	    "  status                  daemon version, uptime, files, counts\n"
 	    "  reload                  reload all configuration (like SIGHUP)\n"
 	    "  check [-v]              check the configuration (no daemon)\n"
-	    "  backup FILE             consistent copy of the database\n"
+	    "  backup [NAME]           consistent copy of the database, as a new\n"
+	    "                          file NAME in the backup directory\n"
+	    "  restore FILE            put a backup in place of the database\n"
+	    "                          (the daemon stopped; no daemon needed)\n"
 	    "  plan list               activities, deadlines, next checkpoint\n"
 	    "  plan show ID            one activity with every checkpoint\n"
 	    "  plan import FILE [--year Y] [--id-prefix P] [--keep-going]\n"
@@ -253,19 +258,28 @@ cmd_reload(int argc, char **argv)
 	return 0;
 }
 
+/* The whole configuration, its problems printed; NULL when it has errors. */
+static struct config *
+load_conf(void)
+{
+	struct diag d = { 0 };
+	struct config *c;
+
+	c = conf_load(conf_path, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	return c;
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
-	struct diag d = { 0 };
 	struct config *c;
 	int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
 
 	if (argc > 2 || (argc == 2 && !verbose))
 		usage();
-	c = conf_load(conf_path, &d);
-	diag_print(&d, stderr);
-	diag_free(&d);
-	if (c == NULL)
+	if ((c = load_conf()) == NULL)
 		return 1;
 	if (verbose) {
 		struct buf b = { 0 };
@@ -279,25 +293,44 @@ cmd_check(int argc, char **argv)
 	return 0;
 }
 
+/* An absolute path for the daemon, which has another working directory. */
+static char *
+absolute_path(const char *p)
+{
+	char cwd[PATH_MAX];
+
+	if (p[0] == '/')
+		return xstrdup(p);
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		fprintf(stderr, "planwatchctl: getcwd: %s\n", strerror(errno));
+		exit(1);
+	}
+	return xasprintf("%s/%s", cwd, p);
+}
+
+/*
+ * backup [NAME]: a new file in the daemon's backup directory; a path is
+ * accepted when its directory is that one.
+ */
 static int
 cmd_backup(int argc, char **argv)
 {
-	char cwd[PATH_MAX], *path;
+	char *path;
 	json_t *r;
 
-	if (argc != 2)
+	if (argc > 2)
 		usage();
-	/* The daemon has another working directory: send an absolute path. */
-	if (argv[1][0] == '/')
-		path = xstrdup(argv[1]);
-	else if (getcwd(cwd, sizeof(cwd)) != NULL)
-		path = xasprintf("%s/%s", cwd, argv[1]);
+	if (argc == 1)
+		r = request(json_pack("{s:s}", "cmd", "backup"));
+	else if (strchr(argv[1], '/') == NULL)
+		r = request(json_pack("{s:s, s:s}", "cmd", "backup", "name",
+		    argv[1]));
 	else {
-		fprintf(stderr, "planwatchctl: getcwd: %s\n", strerror(errno));
-		return 1;
+		path = absolute_path(argv[1]);
+		r = request(json_pack("{s:s, s:s}", "cmd", "backup", "path",
+		    path));
+		free(path);
 	}
-	r = request(json_pack("{s:s, s:s}", "cmd", "backup", "path", path));
-	free(path);
 	if (failed(r))
 		return 1;
 	if (json_out)
@@ -1179,6 +1212,38 @@ cmd_export(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * restore FILE: a backup in place of the database, with the daemon
+ * stopped (the store takes the daemon's lock); needs no daemon.
+ */
+static int
+cmd_restore(int argc, char **argv)
+{
+	struct config *c;
+	char err[1024], kept[PATH_MAX + 64], *from;
+	int rc;
+
+	if (argc != 2)
+		usage();
+	if ((c = load_conf()) == NULL)
+		return 1;
+	from = absolute_path(argv[1]);
+	rc = store_restore(c->database, from, kept, sizeof(kept), err,
+	    sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "planwatchctl: restore: %s\n", err);
+	else {
+		printf("restored %s as %s\n", from, c->database);
+		if (kept[0] != '\0')
+			printf("the database that was there is kept as %s\n",
+			    kept);
+		printf("start the daemon: systemctl start planwatchd\n");
+	}
+	free(from);
+	conf_free(c);
+	return rc == 0 ? 0 : 1;
+}
+
 /* A fresh client token for the HTTP intake; needs no daemon. */
 static int
 cmd_token(int argc, char **argv)
@@ -1303,6 +1368,8 @@ main(int argc, char *argv[])
 		return cmd_check(argc, argv);
 	if (strcmp(argv[0], "backup") == 0)
 		return cmd_backup(argc, argv);
+	if (strcmp(argv[0], "restore") == 0)
+		return cmd_restore(argc, argv);
 	if (strcmp(argv[0], "plan") == 0)
 		return cmd_plan(argc, argv);
 	if (strcmp(argv[0], "calendar") == 0)

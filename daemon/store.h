@@ -54,12 +54,30 @@ struct store_counts {
 int	store_counts(struct store *, struct store_counts *);
 
 /*
- * Writes an online, consistent copy of the database to `dest` with the
- * backup API: into a temporary file beside it, then renamed, so a failed
- * backup never leaves a half-written file.  0, or -1 with `err` set.
+ * Writes an online, consistent copy of the database with the backup API
+ * into the directory `dir` (created 0700 if missing; it must be the
+ * daemon's own and not the database's directory; a symbolic link is not
+ * followed) as the new file `name`, a plain file name, mode 0600.  It is
+ * written under a temporary name and then linked to `name`, so a failed
+ * backup leaves nothing half-written and a backup never replaces a file;
+ * the file written is checked by device and inode not to be the
+ * database or a file of it.  Returns 0 with the path written in *written
+ * (the caller frees it), or -1 with `err` set.
  */
-int	store_backup(struct store *, const char *dest, char *err,
-	    size_t errlen);
+int	store_backup(struct store *, const char *dir, const char *name,
+	    char **written, char *err, size_t errlen);
+/*
+ * Puts the backup `from` in place of the database `path`, for
+ * planwatchctl while no daemon runs (its lock file is taken, so a
+ * running daemon makes it fail): checks the backup with PRAGMA
+ * integrity_check and its schema version, keeps the database in place
+ * and its -wal as `path`.replaced-STAMP (that name goes to `kept`, empty
+ * when there was none), and copies the backup into place, mode 0600,
+ * owned (when run as root) by the owner of the database's directory.
+ * 0, or -1 with `err` set and nothing changed.
+ */
+int	store_restore(const char *path, const char *from, char *kept,
+	    size_t keptlen, char *err, size_t errlen);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK around several writes. */
 int	store_begin(struct store *);

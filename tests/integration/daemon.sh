@@ -89,10 +89,15 @@ wait $r1; s1=$?
 wait $r2; s2=$?
 check "concurrent reloads all succeed ($s1 $s2 $r3)" [ "$s1$s2$r3" = 000 ]
 
-out=$($CTL backup "$T/backup.db" 2>&1)
+out=$($CTL backup nightly.db 2>&1)
 check "backup while running" [ $? -eq 0 ]
-check "the backup opens and is consistent" [ "$(sqlite3 "$T/backup.db" 'PRAGMA integrity_check')" = ok ]
-check "the backup holds the audit trail" [ "$(sqlite3 "$T/backup.db" "SELECT count(*) FROM audit WHERE action = 'reload'")" -ge 1 ]
+B="$T/var/backups/nightly.db"
+check "into the backup directory: $out" [ "$out" = "backup written to $B" ]
+check "the backup opens and is consistent" [ "$(sqlite3 "$B" 'PRAGMA integrity_check')" = ok ]
+check "the backup holds the audit trail" [ "$(sqlite3 "$B" "SELECT count(*) FROM audit WHERE action = 'reload'")" -ge 1 ]
+check "the audit trail names the backup's file" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT object FROM audit WHERE action = 'backup'")" = "$B" ]
+out=$($CTL backup 2>&1)
+check "a backup without a name is named by the time: $out" grep -qE "^backup written to $T/var/backups/planwatch-[0-9]{8}-[0-9]{6}\.db\$" <<<"$out"
 me=$(id -un)
 check "the audit trail names the caller" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM audit WHERE action = 'reload' AND actor = '$me'")" -ge 1 ]
 check "the audit trail refuses updates" bash -c "! sqlite3 '$T/var/planwatch.db' 'UPDATE audit SET actor = 1' 2>/dev/null"
