@@ -70,6 +70,16 @@ cmd_status(struct daemon *d, const struct control_peer *peer, json_t *req)
 	    "bytes", (json_int_t)sc.db_bytes,
 	    "config_revisions", (json_int_t)sc.config_revisions,
 	    "audit_rows", (json_int_t)sc.audit_rows);
+	json_object_set_new(r, "state", json_string(store_health(d->store) ?
+	    "degraded" : "ok"));
+	if (store_health(d->store) != NULL) {
+		struct buf b = { 0 };
+
+		buf_printf(&b, "writes fail: %s; reports are refused with 503 "
+		    "until they work again", store_health(d->store));
+		json_object_set_new(r, "problem", json_string(b.s));
+		buf_free(&b);
+	}
 	json_object_set_new(r, "notifications", json_integer(
 	    sc.notifications));
 	json_object_set_new(r, "queued", json_integer(sc.queued));
@@ -601,18 +611,26 @@ cmd_report_show(struct daemon *d, const struct control_peer *peer,
 {
 	json_t *id = json_object_get(req, "id"), *rows, *routes, *r, *rt;
 	const struct person *p;
+	char obj[32];
 	size_t i;
 	int coord, routed = 0;
 
 	if (!json_is_integer(id))
 		return control_error("report show needs a report number");
+	snprintf(obj, sizeof(obj), "report %lld",
+	    (long long)json_integer_value(id));
 	if ((p = caller(d, peer, &coord)) == NULL)
 		return control_error("user %s is not in the organisation; "
 		    "reports are shown to the people they concern", peer->user);
 	rows = json_array();
 	routes = json_array();
-	store_report_get(d->store, json_integer_value(id), row_cb, rows);
-	store_report_routes(d->store, json_integer_value(id), row_cb, routes);
+	if (store_report_get(d->store, json_integer_value(id), row_cb,
+	    rows) != 0 || store_report_routes(d->store,
+	    json_integer_value(id), row_cb, routes) != 0) {
+		json_decref(rows);
+		json_decref(routes);
+		return control_error("database error; see the daemon's log");
+	}
 	if (json_array_size(rows) != 1) {
 		json_decref(rows);
 		json_decref(routes);
@@ -645,16 +663,26 @@ cmd_report_show(struct daemon *d, const struct control_peer *peer,
 				json_object_set_new(r, keys[i],
 				    local_json((time_t)atoll(v)));
 	}
-	/* Only the coordinator and the deputy read the description. */
+	/*
+	 * Only the coordinator and the deputy read the description, and
+	 * only once the reading is in the audit trail: if the row cannot be
+	 * committed (a full disk), the description is not shown.
+	 */
 	if (!coord)
 		json_object_del(r, "description");
-	else {
-		char obj[32];
-
-		snprintf(obj, sizeof(obj), "report %lld",
-		    (long long)json_integer_value(id));
-		store_audit(d->store, daemon_now(d), peer->user, "report-read",
-		    obj);
+	else if (json_is_string(json_object_get(r, "description")) &&
+	    store_audit(d->store, daemon_now(d), peer->user, "report-read",
+	    obj) != 0) {
+		json_decref(r);
+		json_decref(routes);
+		log_warnx("report: %s: the reading could not be recorded; "
+		    "the description was not shown", obj);
+		return control_error("the reading of report %lld could not be "
+		    "recorded in the audit trail (%s), so its description is "
+		    "not shown; try again when the daemon's state can be "
+		    "written", (long long)json_integer_value(id),
+		    store_health(d->store) ? store_health(d->store) :
+		    "database error");
 	}
 	json_object_set_new(r, "routed_to", routes);
 	return json_pack("{s:b, s:o}", "ok", 1, "report", r);

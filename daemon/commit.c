@@ -79,6 +79,11 @@ daemon_intake(void *arg, const char *client, const char *json, size_t len,
 	int rc;
 
 	daemon_reports_env(d, &env);
+	/* While writes fail, nothing is taken: try again later. */
+	if (store_health(d->store) != NULL) {
+		answer(env.now, -1, json, len, out);
+		return;
+	}
 	rc = reports_submit(&env, client, json, len, &id, &err);
 	if (rc == 1) {
 		refusal(&err, out);
@@ -118,8 +123,15 @@ daemon_intake_queue(void *arg, const char *client, const char *json,
 	struct daemon *d = arg;
 	struct intake_result res = { 0, NULL };
 	struct concern_error err;
-	struct intake_pending *p = xcalloc(1, sizeof(*p));
+	struct intake_pending *p;
 
+	/* While writes fail, nothing is taken: try again later. */
+	if (store_health(d->store) != NULL) {
+		answer(daemon_now(d), -1, json, len, &res);
+		done(done_arg, &res);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
 	if (reports_parse(d->conf, daemon_now(d), json, len, &p->item.r,
 	    &err) != 0) {
 		free(p);

@@ -240,6 +240,10 @@ cmd_status(int argc, char **argv)
 	printf("database  %s, %lld bytes, %lld config revisions, "
 	    "%lld audit rows\n", str(db, "path"), num(db, "bytes"),
 	    num(db, "config_revisions"), num(db, "audit_rows"));
+	if (json_is_string(json_object_get(r, "problem")))
+		printf("state     degraded: %s\n", str(r, "problem"));
+	else
+		printf("state     %s\n", str(r, "state"));
 	json_decref(r);
 	return 0;
 }

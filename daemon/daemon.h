@@ -52,6 +52,7 @@ struct daemon {
 	int			 reload_again;	/* asked for meanwhile */
 	struct control_client	**waiting;	/* for the next reload job */
 	size_t			 nwaiting;
+	uv_timer_t		 probe;		/* while writes fail */
 };
 
 /* The daemon's idea of now: the test clock when there is one. */

@@ -43,6 +43,8 @@
 
 /* When descriptions past the retention period were last erased. */
 #define PURGE_KEY	"reports.purged_at"
+/* How often a degraded store tries a write, to learn it works again. */
+#define PROBE_MS	5000
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -583,6 +585,52 @@ signal_cb(uv_signal_t *h, int signum)
 	}
 }
 
+static void
+probe_cb(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	/* Success calls health_cb, which stops this timer. */
+	store_probe(d->store);
+}
+
+/* Writes work again: what waited for them goes on. */
+static void
+resume_cb(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (d->spool != NULL)
+		spool_scan(d->spool);
+	daemon_run_due(d);
+}
+
+/*
+ * The store's write health changed (called from inside a store call:
+ * the work is left to the timer).  The log and the HTTP health check say
+ * so, and while writes fail the timer tries one every PROBE_MS, as the
+ * intake takes nothing meanwhile.
+ */
+static void
+health_cb(void *arg, const char *problem)
+{
+	struct daemon *d = arg;
+
+	if (d->http != NULL)
+		http_set_degraded(d->http, problem != NULL);
+	if (problem != NULL) {
+		log_warnx("degraded: the state cannot be written (%s); "
+		    "concern reports are answered 503 until it can", problem);
+		if (!d->stopping)
+			uv_timer_start(&d->probe, probe_cb, PROBE_MS,
+			    PROBE_MS);
+		return;
+	}
+	log_info("no longer degraded: the state can be written again");
+	if (!d->stopping)
+		uv_timer_start(&d->probe, resume_cb, 0, 0);
+}
+
 /*
  * Room for the HTTP connection table: the soft limit on descriptors
  * raised to fit it, as far as the hard limit allows (systemd sets the
@@ -731,6 +779,9 @@ main(int argc, char *argv[])
 	    PLANWATCH_VERSION);
 
 	d.loop = uv_default_loop();
+	uv_timer_init(d.loop, &d.probe);
+	d.probe.data = &d;
+	store_set_health_cb(d.store, health_cb, &d);
 	d.outbox = outbox_start(d.loop, d.store, d.conf, &d.tpl, outbox_now,
 	    outbox_changed, &d, err, sizeof(err));
 	if (d.outbox == NULL)
@@ -743,6 +794,8 @@ main(int argc, char *argv[])
 	if (d.conf->http_enabled && (d.http = http_start(d.loop,
 	    &d.conf->http, daemon_intake_queue, &d, err, sizeof(err))) == NULL)
 		fatalx("http: %s", err);
+	if (d.http != NULL && store_health(d.store) != NULL)
+		http_set_degraded(d.http, 1);
 	if ((d.spool = spool_start(d.loop, d.conf->spool_dir, daemon_intake,
 	    &d, err, sizeof(err))) == NULL)
 		fatalx("spool: %s", err);

@@ -423,9 +423,62 @@ struct store {
 	sqlite3_stmt	*st[ST_NSTMTS];
 	int		 lockfd;
 	char		*path;
+	/* Write health: see store_health(). */
+	sqlite3_stmt	*probe;
+	const char	*problem;	/* NULL while writes work */
+	int		 damaged;	/* corruption: for good */
+	store_health_cb	*health_cb;
+	void		*health_arg;
 };
 
 static int	rows(struct store *, sqlite3_stmt *, store_row_cb *, void *);
+
+/*
+ * A write failed with `rc`.  Errors of the storage (a full disk, I/O, a
+ * read-only file, a lock held elsewhere, corruption) make the store
+ * degraded until a write commits again; corruption for good.  Errors of
+ * the data (a constraint) say nothing about the storage.
+ */
+static void
+write_failed(struct store *s, int rc)
+{
+	const char *was = s->problem;
+
+	switch (rc & 0xff) {
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		s->damaged = 1;
+		s->problem = "the database is damaged";
+		break;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_PROTOCOL:
+	case SQLITE_NOLFS:
+		if (!s->damaged)
+			s->problem = sqlite3_errstr(rc);
+		break;
+	default:
+		return;
+	}
+	if (was == NULL && s->health_cb != NULL)
+		s->health_cb(s->health_arg, s->problem);
+}
+
+/* A write committed: the storage works (unless it is damaged). */
+static void
+write_ok(struct store *s)
+{
+	if (s->problem == NULL || s->damaged)
+		return;
+	s->problem = NULL;
+	if (s->health_cb != NULL)
+		s->health_cb(s->health_arg, NULL);
+}
 
 /* Runs a prepared statement that returns no rows, then resets it. */
 static int
@@ -438,8 +491,13 @@ step_done(struct store *s, sqlite3_stmt *st)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		log_warnx("store: %s: %s", sqlite3_sql(st),
 		    sqlite3_errmsg(s->db));
+		write_failed(s, rc);
 		return -1;
 	}
+	/* A COMMIT, or a write outside a transaction, is on disk now. */
+	if (sqlite3_get_autocommit(s->db) && (st == s->st[ST_COMMIT] ||
+	    !sqlite3_stmt_readonly(st)))
+		write_ok(s);
 	return 0;
 }
 
@@ -548,11 +606,80 @@ fail:
 	return -1;
 }
 
+/*
+ * The files of a database, for their identities: the database, its
+ * write-ahead log and shared memory, and our lock file.
+ */
+static const char *const sidecars[] = { "", "-wal", "-shm", ".lock",
+	"-journal" };
+
+/* The message for a database that must not be used, with the way out. */
+static void
+damaged(struct store *s, const char *why, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "database %s is damaged (%s); planwatchd does "
+	    "not use it.  Restore the newest backup: stop the daemon, then "
+	    "'planwatchctl restore FILE' (see planwatchctl(8))", s->path,
+	    why);
+}
+
+/*
+ * PRAGMA quick_check: the b-trees, their pages and records are sound
+ * (what integrity_check does, less the index contents; it reads the whole
+ * file once).  0, or -1 with the damaged() message.
+ */
+static int
+quick_check(struct store *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	const char *first;
+	char why[160];
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st,
+	    NULL)) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	first = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) :
+	    NULL;
+	if (first != NULL && strcmp(first, "ok") == 0) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	if (first != NULL || (rc & 0xff) == SQLITE_CORRUPT ||
+	    (rc & 0xff) == SQLITE_NOTADB) {
+		snprintf(why, sizeof(why), "quick_check: %s", first != NULL ?
+		    first : sqlite3_errmsg(s->db));
+		damaged(s, why, err, errlen);
+	} else
+		/* It could not be read: the storage, not the database. */
+		snprintf(err, errlen, "%s: cannot read: %s; free space on its "
+		    "file system or fix its permissions, then start again",
+		    s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return -1;
+}
+
+int
+store_probe(struct store *s)
+{
+	if (store_begin(s) != 0)
+		return -1;
+	if (step_done(s, s->probe) != 0) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_commit(s) != 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
-	int i;
+	int i, rc;
 	char *msg = NULL;
 
 	s->lockfd = -1;
@@ -567,11 +694,19 @@ store_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
+	/* Before anything is written to it, or migrated. */
+	if (quick_check(s, err, errlen) != 0)
+		goto fail;
+	if ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, msg ? msg :
-		    sqlite3_errmsg(s->db));
+	    "PRAGMA foreign_keys = ON;", NULL, NULL, &msg)) != SQLITE_OK) {
+		if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) ==
+		    SQLITE_NOTADB)
+			damaged(s, msg ? msg : sqlite3_errmsg(s->db), err,
+			    errlen);
+		else
+			snprintf(err, errlen, "%s: %s", path, msg ? msg :
+			    sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		goto fail;
 	}
@@ -584,10 +719,42 @@ store_open(const char *path, char *err, size_t errlen)
 			    sqlite3_errmsg(s->db));
 			goto fail;
 		}
+	if (sqlite3_prepare_v3(s->db, "INSERT INTO kv (key, value) VALUES "
+	    "('store.opened', 1) ON CONFLICT(key) DO UPDATE SET value = "
+	    "value + 1", -1, SQLITE_PREPARE_PERSISTENT, &s->probe, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: prepare: %s", path,
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	/* Fail closed: a daemon that cannot write its state does not start. */
+	if (store_probe(s) != 0) {
+		if (s->damaged)
+			damaged(s, "a write failed", err, errlen);
+		else
+			snprintf(err, errlen, "%s: cannot write: %s; free "
+			    "space on its file system or fix its permissions, "
+			    "then start again", path, s->problem ? s->problem :
+			    sqlite3_errmsg(s->db));
+		goto fail;
+	}
 	return s;
 fail:
 	store_close(s);
 	return NULL;
+}
+
+void
+store_set_health_cb(struct store *s, store_health_cb *cb, void *arg)
+{
+	s->health_cb = cb;
+	s->health_arg = arg;
+}
+
+const char *
+store_health(const struct store *s)
+{
+	return s->problem;
 }
 
 void
@@ -599,6 +766,7 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < ST_NSTMTS; i++)
 		sqlite3_finalize(s->st[i]);
+	sqlite3_finalize(s->probe);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	if (s->lockfd != -1)
@@ -701,13 +869,6 @@ store_counts(struct store *s, struct store_counts *c)
 	c->db_bytes = query_int(s, ST_PAGES) * query_int(s, ST_PAGE_SIZE);
 	return 0;
 }
-
-/*
- * The files of a database, for their modes and identities: the database,
- * its write-ahead log and shared memory, and our lock file.
- */
-static const char *const sidecars[] = { "", "-wal", "-shm", ".lock",
-	"-journal" };
 
 /* A backup's name: a plain file name, so it lands in the directory. */
 static int

@@ -22,14 +22,32 @@ typedef void store_row_cb(void *arg, int ncols, const char *const *names,
 
 /*
  * Opens (creating if needed) the database at `path`, takes the exclusive
- * lock file `path`.lock so that a second daemon refuses to start, refuses a
- * database newer than STORE_SCHEMA_VERSION, and runs forward migrations in
- * one transaction.  Returns NULL with a message a person can act on in
- * `err`.
+ * lock file `path`.lock so that a second daemon refuses to start, runs
+ * PRAGMA quick_check and refuses a damaged database (the message says how
+ * to restore a backup), refuses a database newer than
+ * STORE_SCHEMA_VERSION, runs forward migrations in one transaction, and
+ * commits a write transaction, so that a daemon that cannot write its
+ * state does not start.  Returns NULL with a message a person can act on
+ * in `err`.
  */
 struct store *store_open(const char *path, char *err, size_t errlen);
 /* Finalizes statements, closes the database, releases the lock.  NULL ok. */
 void	store_close(struct store *);
+
+/*
+ * Write health.  A write that fails because of the storage (a full disk,
+ * an I/O error, a read-only or locked file, corruption) makes the store
+ * degraded; the next write that commits makes it healthy again, except
+ * after corruption, which lasts until the daemon is restarted (and then
+ * refused at open).  store_health() is NULL while writes work, else a
+ * fixed phrase ("database or disk is full") fit for a log or a status.
+ * The callback is called on each change, with the phrase or NULL.
+ */
+typedef void store_health_cb(void *arg, const char *problem);
+void	store_set_health_cb(struct store *, store_health_cb *, void *arg);
+const char *store_health(const struct store *);
+/* One small write transaction, to learn whether writes work.  0 or -1. */
+int	store_probe(struct store *);
 
 /*
  * Records that `file` with content hash `sha256` was loaded at `now`,
