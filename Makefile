@@ -194,6 +194,7 @@ install: all
 	rm -rf $(EX) && mkdir -p $(EX)/plans $(EX)/rules
 	sed -e 's|^state_dir = .*|state_dir = "$(LOCALSTATEDIR)/lib/planwatch";|' \
 	    -e 's|^control_socket = .*|control_socket = "/run/planwatch/control.sock";|' \
+	    -e 's|^# admin_group = .*|admin_group = "planwatch-admin";|' \
 	    -e 's|^rules = .*|rules = "rules";|' \
 	    -e 's|path = "../var/mail"|path = "$(LOCALSTATEDIR)/lib/planwatch/mail"|' \
 	    conf/planwatch.conf > $(EX)/planwatch.conf

@@ -3,10 +3,21 @@
  * command.  Each takes the request object and returns the reply; the
  * control module does the socket work.  Commands that change state record
  * the caller (from SO_PEERCRED) in the audit trail.
+ *
+ * Who may do what.  The socket's mode admits the control group; within
+ * it, the admin commands (reload, backup, debug time, outbox retry,
+ * report purge, upcoming --rules) are for root, the daemon's own user
+ * and members of admin_group; the reports are shown to the people of the
+ * organisation they concern (the coordinator and the deputy read
+ * descriptions, acknowledge and close); the rest is for every caller.  A
+ * refused attempt is answered with the reason and recorded in the audit
+ * trail as "refused".
  */
 #include <sys/stat.h>
 
+#include <grp.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +44,62 @@
 #include "view.h"
 
 static json_t	*local_json(time_t);
+
+/* Root, the daemon's own user, or a member of admin_group. */
+static int
+admin(const struct daemon *d, const struct control_peer *peer)
+{
+	struct group gr, *res = NULL;
+	char buf[16384];
+
+	if (peer->uid == 0 || peer->uid == geteuid())
+		return 1;
+	if (d->conf->admin_group == NULL)
+		return 0;
+	if (getgrnam_r(d->conf->admin_group, &gr, buf, sizeof(buf), &res) !=
+	    0 || res == NULL) {
+		log_warnx("control: admin_group '%s' cannot be read",
+		    d->conf->admin_group);
+		return 0;
+	}
+	return control_peer_in_group(peer, gr.gr_gid);
+}
+
+/*
+ * Refuses a request with the reason; the attempt goes to the audit trail
+ * as "refused" with `what` (the command, and its object).
+ */
+static json_t *
+refuse(struct daemon *d, const struct control_peer *peer, const char *what,
+    const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static json_t *
+refuse(struct daemon *d, const struct control_peer *peer, const char *what,
+    const char *fmt, ...)
+{
+	va_list ap;
+	json_t *r;
+
+	store_audit(d->store, daemon_now(d), peer->user, "refused", what);
+	log_info("control: %s refused for %s", what, peer->user);
+	va_start(ap, fmt);
+	r = control_verror(fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static json_t *
+refuse_admin(struct daemon *d, const struct control_peer *peer,
+    const char *what)
+{
+	return refuse(d, peer, what, "'%s' is an admin command: for root, the "
+	    "daemon's user%s%s%s; %s is none of them", what,
+	    d->conf->admin_group ? " and members of the group '" : "",
+	    d->conf->admin_group ? d->conf->admin_group : "",
+	    d->conf->admin_group ? "' (admin_group)" : " (admin_group is "
+	    "not set)", peer->user);
+}
 
 static json_t *
 cmd_status(struct daemon *d, const struct control_peer *peer, json_t *req)
@@ -124,9 +191,9 @@ cmd_backup(struct daemon *d, const struct control_peer *peer, json_t *req)
 		    stat(d->conf->backup_dir, &b) == -1 ||
 		    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
 			free(copy);
-			return control_error("backups go only into the backup "
-			    "directory %s (backup_dir): give a file name",
-			    d->conf->backup_dir);
+			return refuse(d, peer, "backup", "backups go only into "
+			    "the backup directory %s (backup_dir): give a file "
+			    "name", d->conf->backup_dir);
 		}
 		name = strrchr(path, '/') + 1;
 	} else if (name == NULL) {
@@ -227,6 +294,9 @@ cmd_upcoming(struct daemon *d, const struct control_peer *peer, json_t *req)
 
 	if (days < 1 || days > 3660)
 		return control_error("days must be from 1 to 3660");
+	/* The daemon reads the directory named: an admin's preview. */
+	if (dir != NULL && !admin(d, peer))
+		return refuse_admin(d, peer, "upcoming --rules");
 	if (from_s != NULL) {
 		if (calendar_parse_date(from_s, &day) != 0)
 			return control_error("from must be a date YYYY-MM-DD");
@@ -587,8 +657,9 @@ cmd_report_list(struct daemon *d, const struct control_peer *peer,
 
 	if ((p = caller(d, peer, &coord)) == NULL) {
 		json_decref(rows);
-		return control_error("user %s is not in the organisation; "
-		    "reports are shown to the people they concern", peer->user);
+		return refuse(d, peer, "report-list", "user %s is not in the "
+		    "organisation; reports are shown to the people they "
+		    "concern", peer->user);
 	}
 	if (store_report_list(d->store, json_is_true(json_object_get(req,
 	    "open")), coord ? NULL : p->email, row_cb, rows) != 0) {
@@ -620,8 +691,9 @@ cmd_report_show(struct daemon *d, const struct control_peer *peer,
 	snprintf(obj, sizeof(obj), "report %lld",
 	    (long long)json_integer_value(id));
 	if ((p = caller(d, peer, &coord)) == NULL)
-		return control_error("user %s is not in the organisation; "
-		    "reports are shown to the people they concern", peer->user);
+		return refuse(d, peer, "report-show", "user %s is not in the "
+		    "organisation; reports are shown to the people they "
+		    "concern", peer->user);
 	rows = json_array();
 	routes = json_array();
 	if (store_report_get(d->store, json_integer_value(id), row_cb,
@@ -644,7 +716,7 @@ cmd_report_show(struct daemon *d, const struct control_peer *peer,
 	if (!coord && !routed) {
 		json_decref(rows);
 		json_decref(routes);
-		return control_error("report %lld was not routed to you",
+		return refuse(d, peer, obj, "report %lld was not routed to you",
 		    (long long)json_integer_value(id));
 	}
 	r = json_incref(json_array_get(rows, 0));
@@ -706,8 +778,9 @@ cmd_report_ack(struct daemon *d, const struct control_peer *peer,
 		return control_error("a report number is needed");
 	p = caller(d, peer, &coord);
 	if (!coord)
-		return control_error("only the coordinator and the deputy "
-		    "acknowledge and close reports");
+		return refuse(d, peer, outcome ? "report-close" : "report-ack",
+		    "only the coordinator and the deputy acknowledge and "
+		    "close reports");
 	snprintf(who, sizeof(who), "%s (%s)", peer->user, p->name);
 	snprintf(obj, sizeof(obj), "report %lld",
 	    (long long)json_integer_value(id));
@@ -756,10 +829,14 @@ cmd_report_purge(struct daemon *d, const struct control_peer *peer,
 	size_t i;
 
 	caller(d, peer, &coord);
-	if (!coord && !dry) {
+	if (!dry && !admin(d, peer)) {
 		json_decref(rows);
-		return control_error("only the coordinator and the deputy "
-		    "purge reports");
+		return refuse_admin(d, peer, "report-purge");
+	}
+	if (dry && !coord && !admin(d, peer)) {
+		json_decref(rows);
+		return refuse(d, peer, "report-purge", "only admins, the "
+		    "coordinator and the deputy see what is due for purging");
 	}
 	n = store_report_purge(d->store, daemon_now(d) - d->conf->retention,
 	    daemon_now(d), dry, row_cb, rows);
@@ -846,31 +923,43 @@ cmd_stats(struct daemon *d, const struct control_peer *peer, json_t *req)
 	return r;
 }
 
+/*
+ * Every command and who may use it: PRIV_ADMIN only admins; PRIV_ANY
+ * every caller, the command itself checking anything finer (the reports
+ * by the organisation).
+ */
+enum priv {
+	PRIV_ANY,
+	PRIV_ADMIN
+};
+
 static const struct command {
 	const char	*name;
+	enum priv	 priv;
 	json_t		*(*fn)(struct daemon *, const struct control_peer *,
 			    json_t *);
 } commands[] = {
-	{ "status",	cmd_status },
-	{ "backup",	cmd_backup },
-	{ "plan-list",	cmd_plan_list },
-	{ "plan-show",	cmd_plan_show },
-	{ "calendar",	cmd_calendar },
-	{ "upcoming",	cmd_upcoming },
-	{ "ledger",	cmd_ledger },
-	{ "outbox",	cmd_outbox },
-	{ "outbox-retry", cmd_outbox_retry },
-	{ "followup",	cmd_followup },
-	{ "followup-list", cmd_followup_list },
-	{ "followup-reopen", cmd_followup_reopen },
-	{ "time",	cmd_time },
-	{ "report-submit", cmd_report_submit },
-	{ "report-list", cmd_report_list },
-	{ "report-show", cmd_report_show },
-	{ "report-ack",	cmd_report_ack },
-	{ "report-purge", cmd_report_purge },
-	{ "route",	cmd_route },
-	{ "stats",	cmd_stats },
+	{ "status",	PRIV_ANY,	cmd_status },
+	{ "reload",	PRIV_ADMIN,	NULL },		/* answered later */
+	{ "backup",	PRIV_ADMIN,	cmd_backup },
+	{ "plan-list",	PRIV_ANY,	cmd_plan_list },
+	{ "plan-show",	PRIV_ANY,	cmd_plan_show },
+	{ "calendar",	PRIV_ANY,	cmd_calendar },
+	{ "upcoming",	PRIV_ANY,	cmd_upcoming },
+	{ "ledger",	PRIV_ANY,	cmd_ledger },
+	{ "outbox",	PRIV_ANY,	cmd_outbox },
+	{ "outbox-retry", PRIV_ADMIN,	cmd_outbox_retry },
+	{ "followup",	PRIV_ANY,	cmd_followup },
+	{ "followup-list", PRIV_ANY,	cmd_followup_list },
+	{ "followup-reopen", PRIV_ANY,	cmd_followup_reopen },
+	{ "time",	PRIV_ADMIN,	cmd_time },
+	{ "report-submit", PRIV_ANY,	cmd_report_submit },
+	{ "report-list", PRIV_ANY,	cmd_report_list },
+	{ "report-show", PRIV_ANY,	cmd_report_show },
+	{ "report-ack",	PRIV_ANY,	cmd_report_ack },
+	{ "report-purge", PRIV_ANY,	cmd_report_purge },
+	{ "route",	PRIV_ANY,	cmd_route },
+	{ "stats",	PRIV_ANY,	cmd_stats },
 };
 
 json_t *
@@ -883,11 +972,16 @@ commands_handle(void *arg, const struct control_peer *peer, json_t *req,
 
 	if (cmd == NULL)
 		return control_error("request has no command");
-	if (strcmp(cmd, "reload") == 0)
-		return cmd_reload(d, peer, req, client);
 	for (i = 0; i < nitems(commands); i++)
 		if (strcmp(commands[i].name, cmd) == 0)
-			return commands[i].fn(d, peer, req);
-	return control_error("unknown command '%s'", cmd);
+			break;
+	if (i == nitems(commands))
+		return control_error("unknown command '%s'", cmd);
+	if (commands[i].priv == PRIV_ADMIN && !admin(d, peer))
+		return refuse_admin(d, peer, strcmp(cmd, "time") == 0 ?
+		    "debug time" : cmd);
+	if (commands[i].fn == NULL)
+		return cmd_reload(d, peer, req, client);
+	return commands[i].fn(d, peer, req);
 }
 

@@ -49,6 +49,7 @@ static const struct option options[] = {
 	{ "timezone",		OPT_STRING,	OFF(timezone),	"Europe/Stockholm" },
 	{ "control_socket",	OPT_PATH,	OFF(control_socket), NULL },
 	{ "control_group",	OPT_STRING,	OFF(control_group), NULL },
+	{ "admin_group",	OPT_STRING,	OFF(admin_group), NULL },
 	{ "backup_dir",		OPT_PATH,	OFF(backup_dir), NULL },
 	{ "organization",	OPT_FILE_OR_GROUP, OFF(organization_file),
 	    "organization.conf" },
@@ -946,8 +947,8 @@ load_plans(struct config *c, struct diag *d)
 
 static const char *const main_keys[] = {
 	"state_dir", "database", "timezone", "control_socket",
-	"control_group", "backup_dir", "organization", "calendar", "plans",
-	"rules",
+	"control_group", "admin_group", "backup_dir", "organization",
+	"calendar", "plans", "rules",
 	"mail", "lateness_days", "report_retention_days", "http", "spool_dir",
 	NULL
 };
@@ -1242,6 +1243,24 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 		free(c->control_group);
 		c->control_group = NULL;
 	}
+	if (c->admin_group != NULL && *c->admin_group == '\0') {
+		free(c->admin_group);
+		c->admin_group = NULL;
+	}
+	/*
+	 * The state directory is the daemon's alone (mode 0700): a socket
+	 * inside it is out of reach of the group meant to use it.
+	 */
+	if (c->control_group != NULL && strncmp(c->control_socket,
+	    c->state_dir, strlen(c->state_dir)) == 0 &&
+	    c->control_socket[strlen(c->state_dir)] == '/')
+		cfg_error(d, config_setting_get_member(root, "control_group"),
+		    "control_socket %s is inside state_dir, which only the "
+		    "daemon's user may enter: members of control_group '%s' "
+		    "could not reach it; put the socket in the runtime "
+		    "directory, e.g. control_socket = "
+		    "\"/run/planwatch/control.sock\"", c->control_socket,
+		    c->control_group);
 	if ((set_zone ? calendar_set_zone(c->timezone) :
 	    calendar_zone_valid(c->timezone)) != 0)
 		cfg_error(d, config_setting_get_member(root, "timezone") ?
@@ -1526,28 +1545,42 @@ conf_dump(const struct config *c, struct buf *b)
 	buf_adds(b, " ];\n};\n");
 }
 
-char *
-conf_socket_path(const char *path, struct diag *d)
+int
+conf_peek(const char *path, char **socket, char **state_dir,
+    char **admin_group, struct diag *d)
 {
 	config_t cf;
 	const config_setting_t *root;
-	const char *sock = NULL, *state = "../var";
-	char *dir, *res;
+	const char *sock = NULL, *state = "../var", *admin = NULL;
+	char *dir;
 
 	config_init(&cf);
 	if (cfg_read(&cf, path, d) != 0) {
 		config_destroy(&cf);
-		return NULL;
+		return -1;
 	}
 	root = config_root_setting(&cf);
 	cfg_get_string(root, "state_dir", 0, &state, d);
+	dir = resolve_path(path, state);
 	if (cfg_get_string(root, "control_socket", 0, &sock, d) == 1)
-		res = resolve_path(path, sock);
-	else {
-		dir = resolve_path(path, state);
-		res = xasprintf("%s/control.sock", dir);
-		free(dir);
-	}
+		*socket = resolve_path(path, sock);
+	else
+		*socket = xasprintf("%s/control.sock", dir);
+	*admin_group = cfg_get_string(root, "admin_group", 0, &admin, d) ==
+	    1 && *admin != '\0' ? xstrdup(admin) : NULL;
+	*state_dir = dir;
 	config_destroy(&cf);
-	return res;
+	return 0;
+}
+
+char *
+conf_socket_path(const char *path, struct diag *d)
+{
+	char *sock, *state, *admin;
+
+	if (conf_peek(path, &sock, &state, &admin, d) != 0)
+		return NULL;
+	free(state);
+	free(admin);
+	return sock;
 }

@@ -123,6 +123,7 @@ struct config {
 	char			*timezone;
 	char			*control_socket;
 	char			*control_group;	/* may be NULL */
+	char			*admin_group;	/* may be NULL */
 	char			*backup_dir;
 	char			*organization_file;
 	char			*calendar_file;
@@ -186,6 +187,13 @@ const struct person *org_person_by_user(const struct org *, const char *user);
  * error in `d`.
  */
 char	*conf_socket_path(const char *path, struct diag *d);
+/*
+ * The same for the control socket, the state directory and admin_group
+ * (NULL when unset).  Strings the caller frees; 0, or -1 with an error in
+ * `d`.
+ */
+int	conf_peek(const char *path, char **socket, char **state_dir,
+	    char **admin_group, struct diag *d);
 /* The template names a rule step may use (reminder, overdue, escalation,
  * revision), NULL-terminated; room for TEMPLATE_NKINDS + 1. */
 void	conf_template_names(const char **names);

@@ -51,17 +51,26 @@ struct control_client {
 };
 
 json_t *
-control_error(const char *fmt, ...)
+control_verror(const char *fmt, va_list ap)
 {
 	struct buf b = { 0 };
+	json_t *j;
+
+	buf_vprintf(&b, fmt, ap);
+	j = json_pack("{s:b, s:s}", "ok", 0, "error", b.s ? b.s : "");
+	buf_free(&b);
+	return j;
+}
+
+json_t *
+control_error(const char *fmt, ...)
+{
 	va_list ap;
 	json_t *j;
 
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	j = control_verror(fmt, ap);
 	va_end(ap);
-	j = json_pack("{s:b, s:s}", "ok", 0, "error", b.s ? b.s : "");
-	buf_free(&b);
 	return j;
 }
 
@@ -252,6 +261,32 @@ identify(struct control_client *c)
 	else
 		snprintf(c->peer.user, sizeof(c->peer.user), "uid %lu",
 		    (unsigned long)cred.uid);
+	/*
+	 * The groups the connecting process holds, as the kernel checked
+	 * them against the socket's mode -- not the group file, which may
+	 * have changed since the caller logged in.
+	 */
+	len = sizeof(c->peer.groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, c->peer.groups,
+	    &len) == 0)
+		c->peer.ngroups = (int)(len / sizeof(gid_t));
+	else {
+		log_warn("control: the caller's groups (SO_PEERGROUPS)");
+		c->peer.ngroups = 0;
+	}
+}
+
+int
+control_peer_in_group(const struct control_peer *peer, gid_t gid)
+{
+	int i;
+
+	if (peer->gid == gid)
+		return 1;
+	for (i = 0; i < peer->ngroups; i++)
+		if (peer->groups[i] == gid)
+			return 1;
+	return 0;
 }
 
 static void

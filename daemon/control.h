@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -18,12 +19,20 @@
 struct control;
 struct control_client;
 
+#define CONTROL_MAX_GROUPS	256
+
 struct control_peer {
 	uid_t	uid;
 	gid_t	gid;
 	pid_t	pid;
 	char	user[64];	/* local user name, or "uid N" */
+	/* Supplementary groups of the connecting process (SO_PEERGROUPS). */
+	gid_t	groups[CONTROL_MAX_GROUPS];
+	int	ngroups;
 };
+
+/* Whether the peer's primary or a supplementary group is `gid`. */
+int	control_peer_in_group(const struct control_peer *, gid_t);
 
 /*
  * Handles one request; returns the reply object (the control module takes
@@ -52,6 +61,8 @@ void	control_reply(struct control_client *, json_t *);
 /* Convenience replies. */
 json_t	*control_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
+json_t	*control_verror(const char *fmt, va_list)
+	    __attribute__((format(printf, 1, 0)));
 json_t	*control_ok(void);
 
 #endif

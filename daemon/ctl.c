@@ -11,6 +11,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1248,6 +1249,37 @@ cmd_restore(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/*
+ * Admin commands that need no daemon are checked here as the daemon
+ * checks the others: root, the daemon's user (the state directory's
+ * owner) or a member of admin_group.
+ */
+static int
+local_admin(void)
+{
+	struct diag d = { 0 };
+	struct group *gr;
+	struct stat st;
+	char *sock = NULL, *state = NULL, *admin = NULL;
+	gid_t groups[256];
+	int n, i, ok = getuid() == 0;
+
+	if (!ok && conf_peek(conf_path, &sock, &state, &admin, &d) == 0) {
+		ok = stat(state, &st) == 0 && st.st_uid == getuid();
+		if (!ok && admin != NULL && (gr = getgrnam(admin)) != NULL) {
+			ok = getgid() == gr->gr_gid;
+			n = getgroups((int)nitems(groups), groups);
+			for (i = 0; !ok && i < n; i++)
+				ok = groups[i] == gr->gr_gid;
+		}
+	}
+	diag_free(&d);
+	free(sock);
+	free(state);
+	free(admin);
+	return ok;
+}
+
 /* A fresh client token for the HTTP intake; needs no daemon. */
 static int
 cmd_token(int argc, char **argv)
@@ -1258,6 +1290,11 @@ cmd_token(int argc, char **argv)
 
 	if (argc != 3 || strcmp(argv[1], "new") != 0)
 		usage();
+	if (!local_admin()) {
+		fprintf(stderr, "planwatchctl: 'token new' is an admin command: "
+		    "for root, the daemon's user and members of admin_group\n");
+		return 1;
+	}
 	for (p = argv[2]; *p != '\0'; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		    *p == '-' || *p == '_'))

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
@@ -632,6 +633,35 @@ health_cb(void *arg, const char *problem)
 }
 
 /*
+ * The state directory is the daemon's alone: 0700 whatever the umask,
+ * and one an earlier version left 0750 is tightened.
+ */
+static void
+state_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		fatal("state directory %s", dir);
+	if (stat(dir, &st) == -1)
+		fatal("state directory %s", dir);
+	if (!S_ISDIR(st.st_mode))
+		fatalx("state directory %s is not a directory", dir);
+	if ((st.st_mode & 077) == 0)
+		return;
+	if (st.st_uid != geteuid())
+		log_warnx("state directory %s: mode %04o and another owner: "
+		    "others may read the data; make it the daemon user's, "
+		    "mode 0700", dir, (unsigned)(st.st_mode & 07777));
+	else if (chmod(dir, 0700) == -1)
+		log_warn("state directory %s: chmod 0700", dir);
+	else
+		log_info("state directory %s: was mode %04o, now 0700: only "
+		    "the daemon reads its data", dir,
+		    (unsigned)(st.st_mode & 07777));
+}
+
+/*
  * Room for the HTTP connection table: the soft limit on descriptors
  * raised to fit it, as far as the hard limit allows (systemd sets the
  * soft limit to 1024 for select()'s sake; libuv uses epoll).
@@ -761,14 +791,22 @@ main(int argc, char *argv[])
 
 	log_init("planwatchd", foreground, verbose);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Whatever the daemon creates -- database, logs, backups, spool
+	 * rejects, mail -- is its own alone (the control socket sets its
+	 * mode itself).
+	 */
+	umask(077);
 	d.conf_path = xstrdup(conf_path);
 	d.started = d.loaded = daemon_now(&d);
 	if (d.test_clock)
 		log_warnx("test clock: frozen at %s; for tests only",
 		    test_clock);
 
-	if (mkdir(d.conf->state_dir, 0750) == -1 && errno != EEXIST)
-		fatal("state directory %s", d.conf->state_dir);
+	state_dir(d.conf->state_dir);
+	if (d.conf->admin_group != NULL && getgrnam(d.conf->admin_group) ==
+	    NULL)
+		fatalx("admin_group '%s' is not a group", d.conf->admin_group);
 	if (d.conf->http_enabled)
 		raise_nofile(d.conf->http.max_connections + 128);
 	d.store = store_open(d.conf->database, err, sizeof(err));

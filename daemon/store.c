@@ -607,11 +607,39 @@ fail:
 }
 
 /*
- * The files of a database, for their identities: the database, its
- * write-ahead log and shared memory, and our lock file.
+ * The files of a database, for their modes and identities: the database,
+ * its write-ahead log and shared memory, and our lock file.
  */
 static const char *const sidecars[] = { "", "-wal", "-shm", ".lock",
 	"-journal" };
+
+/*
+ * Only the daemon reads its data: a database, log or lock file that an
+ * earlier version (or another umask) left readable by the group is made
+ * 0600.  A file that belongs to someone else cannot be fixed here.
+ */
+static void
+tighten(const char *path)
+{
+	struct stat st;
+	char *f;
+	size_t i;
+
+	for (i = 0; i < nitems(sidecars); i++) {
+		f = xasprintf("%s%s", path, sidecars[i]);
+		if (lstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & 077) != 0) {
+			if (chmod(f, st.st_mode & 0700) == -1)
+				log_warn("store: %s: cannot make it 0600", f);
+			else
+				log_info("store: %s: was mode %04o, now %04o: "
+				    "only the daemon reads its data", f,
+				    (unsigned)(st.st_mode & 07777),
+				    (unsigned)(st.st_mode & 0700));
+		}
+		free(f);
+	}
+}
 
 /* The message for a database that must not be used, with the way out. */
 static void
@@ -679,15 +707,23 @@ struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
-	int i, rc;
+	int i, fd, rc;
 	char *msg = NULL;
 
 	s->lockfd = -1;
 	s->path = xstrdup(path);
 	if (take_lock(s, path, err, errlen) != 0)
 		goto fail;
+	/*
+	 * A new database is created 0600 here, whatever the umask; SQLite
+	 * gives its -wal and -shm the database's mode.
+	 */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) != -1)
+		close(fd);
+	tighten(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db ?
 		    sqlite3_errmsg(s->db) : "cannot open");
 		goto fail;

@@ -21,8 +21,9 @@ typedef void store_row_cb(void *arg, int ncols, const char *const *names,
 #define STORE_SCHEMA_VERSION	7
 
 /*
- * Opens (creating if needed) the database at `path`, takes the exclusive
- * lock file `path`.lock so that a second daemon refuses to start, runs
+ * Opens (creating if needed, mode 0600) the database at `path`, takes the
+ * exclusive lock file `path`.lock so that a second daemon refuses to
+ * start, makes files an older release left group-readable 0600, runs
  * PRAGMA quick_check and refuses a damaged database (the message says how
  * to restore a backup), refuses a database newer than
  * STORE_SCHEMA_VERSION, runs forward migrations in one transaction, and

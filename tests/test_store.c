@@ -1,7 +1,7 @@
 /*
  * test_store: the store's promises about its own files, on real SQLite
- * files in a temporary directory -- a damaged database refused with the
- * way out, write health (degraded and back),
+ * files in a temporary directory -- modes whatever the umask, a damaged
+ * database refused with the way out, write health (degraded and back),
  * backups that cannot hurt, restore.  A full disk is made at the SQLite
  * level: a VFS in front of the real one that fails every write with
  * SQLITE_FULL while `disk_full` is set, as the kernel's ENOSPC would.
@@ -230,6 +230,32 @@ open_db(char *err, size_t errlen)
 
 /* ---- tests ---- */
 
+/* 0600 whatever the umask; an older database left 0640 is tightened. */
+static void
+test_modes(void)
+{
+	struct store *s;
+	char err[512], *p;
+
+	fresh_dir();
+	umask(022);
+	s = open_db(err, sizeof(err));
+	CHECK(s != NULL);
+	CHECK_INT_EQ(mode_of("planwatch.db"), 0600);
+	CHECK_INT_EQ(mode_of("planwatch.db-wal"), 0600);
+	CHECK_INT_EQ(mode_of("planwatch.db-shm"), 0600);
+	CHECK_INT_EQ(mode_of("planwatch.db.lock"), 0600);
+	store_close(s);
+	p = at("planwatch.db");
+	CHECK(chmod(p, 0640) == 0);
+	free(p);
+	s = open_db(err, sizeof(err));
+	CHECK(s != NULL);
+	CHECK_INT_EQ(mode_of("planwatch.db"), 0600);
+	store_close(s);
+	remove_dir();
+}
+
 static int		 health_calls;
 static const char	*health_last;
 
@@ -416,6 +442,7 @@ int
 main(void)
 {
 	full_vfs_install();
+	TEST_RUN(test_modes);
 	TEST_RUN(test_full_disk);
 	TEST_RUN(test_damaged);
 	TEST_RUN(test_backup_restore);
