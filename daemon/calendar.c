@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "calendar.h"
+#include "fold.h"
 #include "util.h"
 
 /* The zone database glibc reads when TZDIR is not set. */
@@ -440,37 +441,6 @@ calendar_checkpoint_format(struct checkpoint cp, char *out, size_t len)
 	    cp.year);
 }
 
-/*
- * Copies a checkpoint name into `out`, lower-cased for ASCII and for the
- * Latin-1 capitals in UTF-8 (Å, Ä, Ö, É, ...), with a no-break space (as
- * text copied from a PDF often has) turned into a space.  -1 if it does not
- * fit: no checkpoint name comes near the limit.
- */
-static int
-fold(const char *s, char *out, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t	 n = 0;
-
-	while (*p != '\0') {
-		if (n + 2 >= len)
-			return -1;
-		if (p[0] == 0xc2 && p[1] == 0xa0) {
-			out[n++] = ' ';
-			p += 2;
-		} else if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0x9e &&
-		    p[1] != 0x97) {
-			/* U+00C0-U+00DE less U+00D7 (×): +0x20 is lower. */
-			out[n++] = (char)0xc3;
-			out[n++] = (char)(p[1] + 0x20);
-			p += 2;
-		} else
-			out[n++] = (char)tolower(*p++);
-	}
-	out[n] = '\0';
-	return 0;
-}
-
 static int
 is_space(char c)
 {
@@ -507,7 +477,9 @@ calendar_parse_checkpoint(const char *s, int default_year,
 	enum checkpoint_kind kind;
 	int		 year;
 
-	if (s == NULL || fold(s, buf, sizeof(buf)) == -1)
+	/* Case, diacritics and odd spaces as fold.h folds them. */
+	if (s == NULL || fold_text(s, strlen(s), buf, sizeof(buf)) >=
+	    sizeof(buf))
 		return -1;
 	p = skip_space(buf);
 
@@ -520,8 +492,8 @@ calendar_parse_checkpoint(const char *s, int default_year,
 	} else if (p[0] == 't' && (p[1] == '1' || p[1] == '2')) {
 		kind = p[1] == '1' ? CHECKPOINT_T1 : CHECKPOINT_T2;
 		p += 2;
-	} else if (eat(&p, "verksamhetsberättelsen") ||
-	    eat(&p, "verksamhetsberättelse") || eat(&p, "vb"))
+	} else if (eat(&p, "verksamhetsberattelsen") ||
+	    eat(&p, "verksamhetsberattelse") || eat(&p, "vb"))
 		kind = CHECKPOINT_VB;
 	else
 		return -1;

@@ -22,6 +22,7 @@
 #include "calendar.h"
 #include "cfg.h"
 #include "conf.h"
+#include "fold.h"
 #include "plan.h"
 #include "route.h"
 #include "rules.h"
@@ -108,48 +109,6 @@ resolve_path(const char *file, const char *path)
 	while ((q = strstr(p, "/./")) != NULL)
 		memmove(q, q + 2, strlen(q + 2) + 1);
 	return p;
-}
-
-/* Case- and space-insensitive key for matching role text. */
-static char *
-fold(const char *s)
-{
-	struct buf b = { 0 };
-	int space = 0;
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p == ' ' || *p == '\t' || *p == '\n')
-		p++;
-	for (; *p != '\0'; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space)
-			buf_addc(&b, ' ');
-		space = 0;
-		/* Å Ä Ö É in UTF-8 (C3 85, C3 84, C3 96, C3 89) to lower. */
-		if (p[0] == 0xc3 && (p[1] == 0x85 || p[1] == 0x84 ||
-		    p[1] == 0x96 || p[1] == 0x89)) {
-			buf_addc(&b, 0xc3);
-			buf_addc(&b, p[1] + 0x20);
-			p++;
-			continue;
-		}
-		buf_addc(&b, tolower(*p));
-	}
-	return buf_take(&b);
-}
-
-static int
-fold_eq(const char *a, const char *b)
-{
-	char *fa = fold(a), *fb = fold(b);
-	int eq = strcmp(fa, fb) == 0;
-
-	free(fa);
-	free(fb);
-	return eq;
 }
 
 static int
@@ -261,7 +220,7 @@ static void
 check_name_unique(struct diag *d, const config_setting_t *s,
     char ***seen, size_t *nseen, const char *text)
 {
-	char *f = fold(text);
+	char *f = xfold(text);
 	size_t i;
 
 	for (i = 0; i < *nseen; i++)
@@ -283,7 +242,7 @@ add_name(struct org *o, const char *text, struct role *r,
 
 	o->names = xreallocarray(o->names, o->nnames + 1, sizeof(*o->names));
 	n = &o->names[o->nnames++];
-	n->folded = fold(text);
+	n->folded = xfold(text);
 	n->role = r;
 	n->group = g;
 }
@@ -395,7 +354,7 @@ load_org(const config_setting_t *root, struct org *o, struct diag *d)
 			}
 			if (cfg_get_string(g, "name", 1, &str, d) == 1) {
 				r->name = xstrdup(str);
-				if (r->id == NULL || !fold_eq(str, r->id))
+				if (r->id == NULL || !fold_equal(str, r->id))
 					check_name_unique(d, g, &seen, &nseen,
 					    str);
 			}
@@ -651,7 +610,7 @@ org_resolve(const struct org *o, const char *text, struct role **role,
 {
 	struct org_name key, *hit;
 
-	key.folded = fold(text);
+	key.folded = xfold(text);
 	hit = o->nnames ? bsearch(&key, o->names, o->nnames,
 	    sizeof(*o->names), name_cmp) : NULL;
 	free(key.folded);

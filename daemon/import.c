@@ -252,26 +252,6 @@ utf8_valid(const char *s)
 	return 1;
 }
 
-static void
-put_utf8(struct buf *b, unsigned cp)
-{
-	if (cp < 0x80)
-		buf_addc(b, (int)cp);
-	else if (cp < 0x800) {
-		buf_addc(b, (int)(0xc0 | (cp >> 6)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (int)(0xe0 | (cp >> 12)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addc(b, (int)(0xf0 | (cp >> 18)));
-		buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /*
  * Windows-1252 to UTF-8: what a spreadsheet on a Swedish Windows machine
  * saves as "CSV".  0x80-0x9f are the printable extras of 1252 where it
@@ -291,9 +271,9 @@ from_cp1252(const char *s)
 
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p >= 0x80 && *p < 0xa0)
-			put_utf8(&b, hi[*p - 0x80]);
+			buf_add_utf8(&b, hi[*p - 0x80]);
 		else
-			put_utf8(&b, *p);
+			buf_add_utf8(&b, *p);
 	}
 	return buf_take(&b);
 }
@@ -339,12 +319,12 @@ entity(const char *s, struct buf *b)
 		if (*end != '\0' || end == name + 1 || cp == 0 ||
 		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
-		put_utf8(b, cp == 0xa0 ? ' ' : (unsigned)cp);
+		buf_add_utf8(b, cp == 0xa0 ? ' ' : (unsigned)cp);
 		return n + 2;
 	}
 	for (i = 0; i < nitems(entities); i++)
 		if (strcmp(name, entities[i].name) == 0) {
-			put_utf8(b, entities[i].cp);
+			buf_add_utf8(b, entities[i].cp);
 			return n + 2;
 		}
 	return 0;
@@ -503,7 +483,7 @@ mend(struct imp *im, int lineno, const char *s)
 			buf_reset(&cand);
 			buf_add(&cand, w1, (size_t)(e1 - w1));
 			buf_add(&cand, w2, (size_t)(core2 - w2));
-			f = plan_fold(cand.s);
+			f = xfold(cand.s);
 			if (in_vocabulary(f)) {
 				joined = 1;
 				if (im != NULL)
@@ -744,7 +724,7 @@ split_items(const char *text, const char *const *seps, char ***out)
 static int
 section_in(const char *text)
 {
-	char *f = plan_fold(text);
+	char *f = xfold(text);
 	size_t i;
 	const char *best = NULL, *at;
 	int s = -1;
@@ -924,7 +904,7 @@ header(struct imp *im, char **cells, size_t n, int lineno, int section,
 		k = strlen(text);
 		while (k > 0 && (text[k - 1] == ':' || text[k - 1] == ' '))
 			text[--k] = '\0';
-		f = plan_fold(text);
+		f = xfold(text);
 		free(text);
 		col[i] = *f == '\0' ? COL_EMPTY : COL_IGNORED;
 		for (k = 0; k < nitems(header_words); k++)
@@ -1203,7 +1183,7 @@ metadata(struct imp *im, struct line *lines, size_t n, int *adopted,
 		}
 		t = plain(lines[i].s);
 		len = strlen(t);
-		f = plan_fold(t);
+		f = xfold(t);
 		/* The revision is a sentence in running text, often last. */
 		if (!p->has_revision && (rev = strstr(f, "revidering")) !=
 		    NULL) {
@@ -1428,7 +1408,7 @@ import_id_prefix(const char *file)
 	name = xstrdup(base);
 	if ((dot = strrchr(name, '.')) != NULL && dot != name)
 		*dot = '\0';
-	f = plan_fold(name);
+	f = xfold(name);
 	free(name);
 	for (p = f; *p != '\0'; p++) {
 		if (isalnum((unsigned char)*p) && !((unsigned char)*p & 0x80)) {

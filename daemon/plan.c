@@ -71,43 +71,6 @@ plan_status_parse(const char *s, enum activity_status *out)
 	return -1;
 }
 
-char *
-plan_fold(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	struct buf b = { 0 };
-
-	while (*p != '\0') {
-		if (p[0] == 0xc2 && p[1] == 0xa0) {
-			buf_addc(&b, ' ');
-			p += 2;
-		} else if (p[0] == 0xc3 && p[1] != '\0') {
-			/* U+00C0-U+00FF: the letters Swedish text meets. */
-			switch (p[1] | 0x20) {
-			case 0xa0: case 0xa1: case 0xa2: case 0xa3:
-			case 0xa4: case 0xa5:
-				buf_addc(&b, 'a');
-				break;
-			case 0xa8: case 0xa9: case 0xaa: case 0xab:
-				buf_addc(&b, 'e');
-				break;
-			case 0xb2: case 0xb3: case 0xb4: case 0xb5:
-			case 0xb6: case 0xb8:
-				buf_addc(&b, 'o');
-				break;
-			case 0xb9: case 0xba: case 0xbb: case 0xbc:
-				buf_addc(&b, 'u');
-				break;
-			default:
-				buf_add(&b, p, 2);
-			}
-			p += 2;
-		} else
-			buf_addc(&b, tolower(*p++));
-	}
-	return buf_take(&b);
-}
-
 int
 plan_id_valid(const char *s)
 {
@@ -302,7 +265,7 @@ plan_parse_schedule(const char *text, struct schedule *sc,
 	tmp.kind = SCHEDULE_DUE;
 	tmp.date = CALENDAR_NODATE;
 	tmp.year_only = 0;
-	f = str_squeeze(plan_fold(text));
+	f = str_squeeze(xfold(text));
 	p = f;
 	/* A period closing the word, as in "Löpande.", is still the word. */
 	if (strcmp(f, "lopande") == 0 || strcmp(f, "lopande.") == 0) {
@@ -356,7 +319,7 @@ plan_parse_followup(const char *text, int plan_year, struct followup *f,
 	char *s;
 	size_t n;
 
-	s = str_squeeze(plan_fold(text));
+	s = str_squeeze(xfold(text));
 	n = strlen(s);
 	if (n > 0 && s[n - 1] == '.')
 		s[--n] = '\0';

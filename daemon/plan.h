@@ -141,17 +141,10 @@ const struct activity *plan_find_activity(const struct plan *, const char *);
 /*
  * Additions (plan.c, used by import.c).
  *
- * plan_fold() returns a newly allocated copy of a string, lower-cased and
- * folded to ASCII for the Swedish letters (å ä -> a, ö -> o, é -> e, ü ->
- * u, upper case too) with no-break spaces turned into spaces, for matching
- * words people write in any case and with or without diacritics.  Bytes
- * of other non-ASCII characters pass through.  The caller frees it.
- *
  * plan_id_valid() is 1 when a plan or activity id is usable as a stable
  * key: 1-64 characters of a-z, 0-9 and '-', starting with a letter or
  * digit; 0 otherwise.
  */
-char	*plan_fold(const char *);
 int	plan_id_valid(const char *);
 
 #endif

@@ -143,12 +143,12 @@ static const char *const weekday_names[7][4] = {
 static int
 parse_weekday(const char *s)
 {
-	char *f = plan_fold(s);
+	char *f = xfold(s);
 	int i, j, found = 0;
 
 	for (i = 0; i < 7 && !found; i++)
 		for (j = 0; j < 4 && !found; j++) {
-			char *w = plan_fold(weekday_names[i][j]);
+			char *w = xfold(weekday_names[i][j]);
 
 			if (strcmp(f, w) == 0)
 				found = i + 1;

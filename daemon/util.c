@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "fold.h"
 #include "util.h"
 
 static void
@@ -70,6 +71,16 @@ xstrndup(const char *s, size_t n)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
+}
+
+char *
+xfold(const char *s)
+{
+	size_t	 len = strlen(s), n = fold_text(s, len, NULL, 0);
+	char	*f = xmalloc(n + 1);
+
+	fold_text(s, len, f, n + 1);
+	return f;
 }
 
 char *
@@ -135,6 +146,14 @@ buf_addc(struct buf *b, int c)
 	char ch = (char)c;
 
 	buf_add(b, &ch, 1);
+}
+
+void
+buf_add_utf8(struct buf *b, unsigned long cp)
+{
+	char u[4];
+
+	buf_add(b, u, fold_encode((uint32_t)cp, u));
 }
 
 void

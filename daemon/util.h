@@ -18,6 +18,11 @@ void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+/*
+ * The string folded as fold.h says (case, diacritics, dashes, spaces), in
+ * a new string the caller frees: the key people's text is matched by.
+ */
+char	*xfold(const char *);
 /* Returns a newly allocated formatted string the caller frees. */
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
@@ -43,6 +48,8 @@ void	 buf_reserve(struct buf *, size_t extra);
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, int);
+/* Appends a code point (at most U+10FFFF) in UTF-8. */
+void	 buf_add_utf8(struct buf *, unsigned long cp);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list);

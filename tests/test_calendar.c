@@ -725,6 +725,14 @@ test_parse_checkpoint(void)
 		{ "Verksamhetsberättelse", 2021, CHECKPOINT_VB, 2021 },
 		{ "VB", 2019, CHECKPOINT_VB, 2019 },
 		{ "T1", 2021, CHECKPOINT_T1, 2021 },
+		/* The project's fold: no diacritics, decomposed, full-width. */
+		{ "Verksamhetsberattelsen 2019", 1999, CHECKPOINT_VB, 2019 },
+		{ "Verksamhetsbera\xcc\x88ttelse 2019", 1999, CHECKPOINT_VB,
+		    2019 },
+		{ "\xef\xbc\xb6\xef\xbc\xa2 \xef\xbc\x92\xef\xbc\x90"
+		    "\xef\xbc\x91\xef\xbc\x99", 1999, CHECKPOINT_VB, 2019 },
+		{ "Tertialrapport\xe2\x80\x83" "1\xe3\x80\x80" "2020", 1999,
+		    CHECKPOINT_T1, 2020 },
 		{ "Tertialrapport 2", 2021, CHECKPOINT_T2, 2021 },
 		{ "  \tTertialrapport 1 2020 \n", 1999, CHECKPOINT_T1, 2020 },
 		{ "Tertialrapport\xc2\xa0" "1\xc2\xa0" "2020", 1999,

@@ -102,6 +102,19 @@ test_shipped(void)
 	CHECK_INT_EQ(org_resolve(&c->org,
 	    "  avdelningschef   INDIVID och familjestöd ", &r, &g), 1);
 	CHECK(r != NULL && strcmp(r->id, "avdelningschef-ifo") == 0);
+	/*
+	 * The project's one fold: a no-break space, a decomposed ö, an en
+	 * dash, capitals and no diacritics at all resolve the same.
+	 */
+	r = NULL;
+	CHECK_INT_EQ(org_resolve(&c->org, "Avdelningschef f\xc3\xb6r "
+	    "individ\xc2\xa0\xe2\x80\x93och familjesto\xcc\x88" "d", &r, &g),
+	    1);
+	CHECK(r != NULL && strcmp(r->id, "avdelningschef-ifo") == 0);
+	r = NULL;
+	CHECK_INT_EQ(org_resolve(&c->org,
+	    "AVDELNINGSCHEF FOR INDIVID -OCH FAMILJESTOD", &r, &g), 1);
+	CHECK(r != NULL && strcmp(r->id, "avdelningschef-ifo") == 0);
 	CHECK_INT_EQ(org_resolve(&c->org, "Respektive avdelningschef", &r, &g),
 	    2);
 	CHECK(g != NULL && g->nroles == 4);

@@ -257,7 +257,8 @@ test_names(void)
 	CHECK_INT_EQ(st, ACTIVITY_CANCELLED);
 	CHECK_STR_EQ(plan_status_name(ACTIVITY_DONE), "done");
 	CHECK_INT_EQ(plan_status_parse("paused", &st), -1);
-	f = plan_fold("Förhinderande ÅTGÄRDER é\xc2\xa0Ü");
+	/* The importer's words are matched after the project's fold. */
+	f = xfold("Förhinderande ÅTGÄRDER é\xc2\xa0Ü");
 	CHECK_STR_EQ(f, "forhinderande atgarder e u");
 	free(f);
 	CHECK_INT_EQ(plan_id_valid("skarpnack-2019-01"), 1);

@@ -23,13 +23,14 @@ FUZZ_TARGETS	= fuzz_pii fuzz_report fuzz_http
 FUZZ_BINS	= $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_CFLAGS	= $(WARN) -D_GNU_SOURCE -iquote daemon -g -O1 \
 		  $(shell pkg-config --cflags jansson libuv libconfig 2>/dev/null)
-FUZZ_LIBS	= $(shell pkg-config --libs jansson openssl 2>/dev/null)
+FUZZ_LIBS	= $(shell pkg-config --libs jansson openssl libutf8proc 2>/dev/null)
 
 # The sources each harness needs, beyond its own file.
-FUZZ_SRCS_fuzz_pii	= daemon/pii.c
-FUZZ_SRCS_fuzz_report	= daemon/concern.c daemon/pii.c daemon/calendar.c \
-			  daemon/util.c daemon/log.c
-FUZZ_SRCS_fuzz_http	= daemon/http.c daemon/cfg.c daemon/util.c daemon/log.c
+FUZZ_SRCS_fuzz_pii	= daemon/pii.c daemon/fold.c
+FUZZ_SRCS_fuzz_report	= daemon/concern.c daemon/pii.c daemon/fold.c \
+			  daemon/calendar.c daemon/util.c daemon/log.c
+FUZZ_SRCS_fuzz_http	= daemon/http.c daemon/cfg.c daemon/util.c \
+			  daemon/fold.c daemon/log.c
 # Libraries a harness needs beyond FUZZ_LIBS.
 FUZZ_LIBS_fuzz_http	= $(shell pkg-config --libs libuv libconfig \
 			  2>/dev/null) -lhttp_parser
@@ -39,9 +40,9 @@ FUZZ_LIBS_fuzz_http	= $(shell pkg-config --libs libuv libconfig \
 $(FUZZ_BUILD):
 	mkdir -p $@
 
-$(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/pii.c daemon/concern.c \
-    daemon/calendar.c daemon/util.c daemon/log.c daemon/http.c daemon/cfg.c \
-    daemon/*.h | $(FUZZ_BUILD)
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/pii.c daemon/fold.c \
+    daemon/concern.c daemon/calendar.c daemon/util.c daemon/log.c \
+    daemon/http.c daemon/cfg.c daemon/*.h | $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) -o $@ $< \
 	    $(FUZZ_SRCS_$*) $(FUZZ_LIBS) $(FUZZ_LIBS_$*)
 

@@ -14,7 +14,7 @@ out=$BUILD/fuzz-corpus
 WARN="-std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
     -Wmissing-prototypes -Wno-unused-parameter"
 JANSSON_CFLAGS=$(pkg-config --cflags jansson libuv libconfig)
-LIBS=$(pkg-config --libs jansson openssl)
+LIBS=$(pkg-config --libs jansson openssl libutf8proc)
 
 mkdir -p "$out" || exit 2
 
@@ -23,11 +23,11 @@ failed=0
 for t in fuzz_pii fuzz_report fuzz_http; do
 	extra=
 	case $t in
-	fuzz_pii)	srcs="daemon/pii.c" ;;
-	fuzz_report)	srcs="daemon/concern.c daemon/pii.c daemon/calendar.c \
-			    daemon/util.c daemon/log.c" ;;
+	fuzz_pii)	srcs="daemon/pii.c daemon/fold.c" ;;
+	fuzz_report)	srcs="daemon/concern.c daemon/pii.c daemon/fold.c \
+			    daemon/calendar.c daemon/util.c daemon/log.c" ;;
 	fuzz_http)	srcs="daemon/http.c daemon/cfg.c daemon/util.c \
-			    daemon/log.c"
+			    daemon/fold.c daemon/log.c"
 			extra="$(pkg-config --libs libuv libconfig) -lhttp_parser" ;;
 	esac
 	# shellcheck disable=SC2086
