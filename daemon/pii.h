@@ -3,7 +3,10 @@
  * personal identifier -- a Swedish personal identity number or coordination
  * number, an e-mail address, a phone number, a street address or a postcode
  * next to a town -- so that a de-identified concern report carrying one can
- * be refused before anything of it is stored.  Pure: no I/O, no allocation.
+ * be refused before anything of it is stored.  It reads the text folded as
+ * fold.h folds it (case, diacritics, compatibility forms, every dash and
+ * space), so an identifier written with look-alike characters is found
+ * all the same.  Pure: no I/O; libutf8proc (through fold.c) and libc.
  *
  * The guard reports the kind of identifier and where it starts, never the
  * identifier itself: callers build their messages from pii_kind_name(),
@@ -36,8 +39,10 @@ struct pii_hit {
  * Scans `len` bytes of `text` (UTF-8 expected, but any bytes are safe; no
  * NUL terminator needed) for a personal identifier.  Returns 1 and fills
  * *hit (when not NULL) with the first identifier in the text -- the one
- * with the lowest offset -- or 0 when the text is clean (*hit is then set
- * to PII_NONE).  Nothing is kept or copied.
+ * with the lowest offset, in bytes of `text` -- or 0 when the text is
+ * clean (*hit is then set to PII_NONE).  Works on a folded copy, about
+ * 50 bytes of memory per input byte, freed before it returns; running out
+ * of memory aborts, as xmalloc() does.  Nothing is kept.
  */
 int		 pii_scan(const char *text, size_t len, struct pii_hit *hit);
 /*

@@ -305,9 +305,15 @@ test_text(void)
 	json = report("description", "\"Kalle \\r Anka\"", NULL);
 	REFUSED(json, CONCERN_E_CONTROL, "description", "Kalle");
 	free(json);
-	/* A zero-width space hiding an identity number from the guard. */
+	/*
+	 * A zero-width space does not hide an identity number: the guard
+	 * reads through it, and it runs before the character checks.
+	 */
 	json = report("description", "\"640823\\u200b-3234\"", NULL);
-	REFUSED(json, CONCERN_E_CONTROL, "description", "640823");
+	REFUSED(json, CONCERN_E_PII, "description", "640823");
+	free(json);
+	json = report("description", "\"Kalle \\u200b Anka\"", NULL);
+	REFUSED(json, CONCERN_E_CONTROL, "description", "Kalle");
 	free(json);
 	json = report("description", "\"Kalle \xe2\x80\xae Anka\"", NULL);
 	REFUSED(json, CONCERN_E_CONTROL, "description", "Kalle");
