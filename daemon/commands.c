@@ -581,11 +581,12 @@ caller(const struct daemon *d, const struct control_peer *peer, int *coord)
 static json_t *
 refuse_report(const struct concern_error *err)
 {
-	char text[256];
+	json_t *j = concern_error_json(err);
 
-	concern_error_format(err, text, sizeof(text));
-	return json_pack("{s:b, s:s, s:s, s:s}", "ok", 0, "error", text,
-	    "field", err->field, "reason", err->reason);
+	if (j == NULL)
+		return control_error("the report was refused");
+	json_object_set_new(j, "ok", json_false());
+	return j;
 }
 
 static json_t *

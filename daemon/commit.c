@@ -27,14 +27,10 @@
 static void
 refusal(const struct concern_error *err, struct intake_result *out)
 {
-	char text[256];
-	json_t *j;
+	json_t *j = concern_error_json(err);
 
-	concern_error_format(err, text, sizeof(text));
-	j = json_pack("{s:s, s:s, s:s}", "error", text, "field", err->field,
-	    "reason", err->reason);
 	out->status = 400;
-	out->body = json_dumps(j, JSON_COMPACT);
+	out->body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 }
 

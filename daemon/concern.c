@@ -179,9 +179,15 @@ fail(struct concern_error *err, enum concern_errcode code,
 		sv = "förekommer mer än en gång";
 		break;
 	case CONCERN_E_UNKNOWN_FIELD:
-		en = "is not a field of the form";
-		sv = "är inget fält i blanketten";
-		break;
+		/* Its name is the sender's text: only its place is given. */
+		err->position = (int)limit;
+		snprintf(err->reason, sizeof(err->reason), "has an unknown "
+		    "field at position %ld; only the form's fields are allowed",
+		    limit);
+		snprintf(err->reason_sv, sizeof(err->reason_sv), "har ett "
+		    "okänt fält på plats %ld; bara blankettens fält får finnas "
+		    "med", limit);
+		return -1;
 	case CONCERN_E_MISSING:
 		en = "is missing";
 		sv = "saknas";
@@ -236,12 +242,15 @@ fail(struct concern_error *err, enum concern_errcode code,
 		sv = "är ingen känd enhet";
 		break;
 	case CONCERN_E_PII:
+		/* The kind of identifier and a way out, never the value. */
 		err->pii = pii;
 		snprintf(err->reason, sizeof(err->reason),
-		    "contains %s; a report must not identify anyone",
+		    "contains %s; a report must not identify anyone: rewrite "
+		    "the text without it and send the report again",
 		    pii_kind_name(pii));
 		snprintf(err->reason_sv, sizeof(err->reason_sv),
-		    "innehåller %s; rapporten får inte identifiera någon",
+		    "innehåller %s; rapporten får inte identifiera någon: "
+		    "skriv om texten utan uppgiften och skicka rapporten igen",
 		    pii_kind_name_sv(pii));
 		return -1;
 	}
@@ -408,21 +417,6 @@ bad:
 	return NULL;
 }
 
-/* An unknown key is named in the error only if it cannot carry data. */
-static void
-unknown_key_name(const char *key, char *out, size_t size)
-{
-	size_t	 i, n = strlen(key);
-
-	for (i = 0; i < n; i++)
-		if (!((key[i] >= 'a' && key[i] <= 'z') || key[i] == '_'))
-			break;
-	if (n == 0 || i < n || n >= size)
-		snprintf(out, size, "(unknown)");
-	else
-		snprintf(out, size, "%s", key);
-}
-
 static int
 load_error(const char *json, size_t len, const json_error_t *je,
     struct concern_error *err)
@@ -467,9 +461,10 @@ concern_parse(const char *json, size_t len,
 	json_error_t		 je;
 	struct pii_hit		 hit;
 	const char		*key, *str;
-	char			*text[F_NFIELDS] = { NULL }, name[40];
+	char			*text[F_NFIELDS] = { NULL };
 	enum concern_errcode	 code = CONCERN_OK;
 	size_t			 i, max, desc_max;
+	long			 pos;
 	int			 date, idx[F_NFIELDS], max_age, r = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -486,10 +481,12 @@ concern_parse(const char *json, size_t len,
 		fail(err, CONCERN_E_NOT_OBJECT, "", PII_NONE, 0);
 		goto out;
 	}
+	/* jansson keeps the keys in the order they were written. */
+	pos = 0;
 	json_object_foreach(root, key, val) {
+		pos++;
 		if (field_index_n(key, strlen(key)) < 0) {
-			unknown_key_name(key, name, sizeof(name));
-			fail(err, CONCERN_E_UNKNOWN_FIELD, name, PII_NONE, 0);
+			fail(err, CONCERN_E_UNKNOWN_FIELD, "", PII_NONE, pos);
 			goto out;
 		}
 	}
@@ -629,8 +626,35 @@ void
 concern_error_format(const struct concern_error *err, char *buf,
     size_t size)
 {
-	if (err->field[0] != '\0')
-		snprintf(buf, size, "%s: %s", err->field, err->reason);
-	else
-		snprintf(buf, size, "report: %s", err->reason);
+	snprintf(buf, size, "%s: %s", err->field[0] != '\0' ? err->field :
+	    "report", err->reason);
+}
+
+void
+concern_error_format_sv(const struct concern_error *err, char *buf,
+    size_t size)
+{
+	snprintf(buf, size, "%s: %s", err->field[0] != '\0' ? err->field :
+	    "rapporten", err->reason_sv);
+}
+
+json_t *
+concern_error_json(const struct concern_error *err)
+{
+	char	 en[320], sv[320];
+	json_t	*j;
+
+	concern_error_format(err, en, sizeof(en));
+	concern_error_format_sv(err, sv, sizeof(sv));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "error", en, "error_sv",
+	    sv, "field", err->field, "reason", err->reason, "reason_sv",
+	    err->reason_sv);
+	if (j == NULL)
+		return NULL;
+	if (err->code == CONCERN_E_PII)
+		json_object_set_new(j, "identifier",
+		    json_string(pii_kind_id(err->pii)));
+	if (err->code == CONCERN_E_UNKNOWN_FIELD)
+		json_object_set_new(j, "position", json_integer(err->position));
+	return j;
 }

@@ -130,17 +130,21 @@ enum concern_errcode {
 };
 
 /*
- * Why a report was refused.  `field` is the JSON field name ("" for the
- * document as a whole; for an unknown field, its name only if it is a
- * plain lower-case identifier, else "(unknown)"); `reason` and `reason_sv`
- * are phrases in English and Swedish built from fixed texts and numbers.
- * None of it ever contains a value from the report.
+ * Why a report was refused.  `field` is the JSON field name of the form,
+ * or "" for the document as a whole and for a field that is not the
+ * form's, which is never named (its name is text the sender chose and may
+ * itself identify someone): `position` then says which key it is.
+ * `reason` and `reason_sv` are phrases in English and Swedish built from
+ * fixed texts and numbers.  None of it ever contains anything the sender
+ * wrote.
  */
 struct concern_error {
 	enum concern_errcode	 code;
 	char			 field[40];
-	char			 reason[128];
-	char			 reason_sv[128];
+	int			 position;	/* CONCERN_E_UNKNOWN_FIELD: 1 is
+						   the first key */
+	char			 reason[256];
+	char			 reason_sv[256];
 	enum pii_kind		 pii;	/* for CONCERN_E_PII */
 };
 
@@ -169,8 +173,22 @@ void	concern_report_free(struct concern_report *);
  * enum out of range, a string that is not UTF-8).
  */
 char	*concern_to_json(const struct concern_report *);
-/* "field: reason" (English) into buf; for logs and HTTP answers. */
+/*
+ * "field: reason" into buf, in English (concern_error_format, for logs
+ * and HTTP answers) or Swedish (concern_error_format_sv); "report:" or
+ * "rapporten:" when no field applies.
+ */
 void	concern_error_format(const struct concern_error *, char *buf,
 	    size_t size);
+void	concern_error_format_sv(const struct concern_error *, char *buf,
+	    size_t size);
+/*
+ * The refusal as the HTTP intake and planwatchctl give it: a JSON object
+ * with "error" and "error_sv" (the formatted messages), "field",
+ * "reason", "reason_sv", and "identifier" (pii_kind_id()) or "position"
+ * where they apply.  Returns a new reference the caller releases with
+ * json_decref().
+ */
+struct json_t *concern_error_json(const struct concern_error *);
 
 #endif

@@ -171,6 +171,10 @@ failed(json_t *resp)
 	} else {
 		fprintf(stderr, "planwatchctl: %s\n",
 		    json_string_value(json_object_get(resp, "error")));
+		/* A refused report says it in Swedish too. */
+		diag = json_string_value(json_object_get(resp, "error_sv"));
+		if (diag != NULL)
+			fprintf(stderr, "planwatchctl: %s\n", diag);
 		diag = json_string_value(json_object_get(resp, "diagnostics"));
 		if (diag != NULL)
 			fputs(diag, stderr);

@@ -255,17 +255,35 @@ test_missing_and_types(void)
 static void
 test_unknown_and_duplicate(void)
 {
-	char	*json;
+	struct concern_report	 r;
+	struct concern_error	 err;
+	char			*json, msg[512];
 
+	/* An unknown key is never named, only placed: it is the sender's. */
 	json = report(NULL, NULL, "\"name\": \"Kalle Anka\"");
-	REFUSED(json, CONCERN_E_UNKNOWN_FIELD, "name", "Kalle");
+	REFUSED(json, CONCERN_E_UNKNOWN_FIELD, "", "name");
 	free(json);
-	/* A key that could carry data is not repeated either. */
+	json = report(NULL, NULL, "\"sven_svensson_bor_pa_storgatan\": true");
+	REFUSED(json, CONCERN_E_UNKNOWN_FIELD, "", "sven");
+	concern_parse(json, strlen(json), &limits, today(), &r, &err);
+	CHECK_INT_EQ(err.position, 11);
+	concern_error_format(&err, msg, sizeof(msg));
+	CHECK_STR_EQ(msg, "report: has an unknown field at position 11; only "
+	    "the form's fields are allowed");
+	concern_error_format_sv(&err, msg, sizeof(msg));
+	CHECK_STR_EQ(msg, "rapporten: har ett okänt fält på plats 11; bara "
+	    "blankettens fält får finnas med");
+	free(json);
 	json = report(NULL, NULL, "\"Kalle Anka 640823-3234\": true");
-	REFUSED(json, CONCERN_E_UNKNOWN_FIELD, "(unknown)", "Kalle");
+	REFUSED(json, CONCERN_E_UNKNOWN_FIELD, "", "Kalle");
 	free(json);
 	json = report(NULL, NULL, "\"Description\": \"x\"");
-	REFUSED(json, CONCERN_E_UNKNOWN_FIELD, "(unknown)", NULL);
+	REFUSED(json, CONCERN_E_UNKNOWN_FIELD, "", "Description");
+	free(json);
+	json = xstrdup("{\"kalle\": 1, \"unit\": \"x\"}");
+	concern_parse(json, strlen(json), &limits, today(), &r, &err);
+	CHECK_INT_EQ(err.code, CONCERN_E_UNKNOWN_FIELD);
+	CHECK_INT_EQ(err.position, 1);
 	free(json);
 	json = report(NULL, NULL, "\"unit\": \"Hemmet för gamla\"");
 	REFUSED(json, CONCERN_E_DUPLICATE, "unit", "Hemmet");
@@ -432,9 +450,11 @@ test_identifiers(void)
 	json = report("description", "\"x 640823-3234\"", NULL);
 	concern_parse(json, strlen(json), &limits, today(), &r, &err);
 	CHECK_STR_EQ(err.reason, "contains a personal identity number; "
-	    "a report must not identify anyone");
+	    "a report must not identify anyone: rewrite the text without it "
+	    "and send the report again");
 	CHECK_STR_EQ(err.reason_sv, "innehåller ett personnummer; rapporten "
-	    "får inte identifiera någon");
+	    "får inte identifiera någon: skriv om texten utan uppgiften och "
+	    "skicka rapporten igen");
 	free(json);
 }
 

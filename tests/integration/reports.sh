@@ -45,6 +45,20 @@ st=$(post "$(report normal aldreboende false "Ring 070-123 45 67 $MARK")")
 check "a phone number in the text: 400" [ "$st" = 400 ]
 check "naming the field and the kind" grep -q '"field":"description"' "$T/body"
 check "without echoing the value" bash -c "! grep -q '070' '$T/body'"
+check "in Swedish too, with the kind and a way out" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["identifier"]=="phone" and "innehåller ett telefonnummer" in d["error_sv"] and "skicka rapporten igen" in d["reason_sv"] else 1)' "$T/body"
+st=$(post "$(report normal aldreboende false "Ring 070.123.45.67 eller kalle (at) exempel (punkt) se $MARK")")
+check "a phone number written with dots: 400" [ "$st" = 400 ]
+st=$(post "$(report normal aldreboende false "Bor på Storg. 12 $MARK")")
+check "an abbreviated street address: 400" [ "$st" = 400 ]
+st=$(post "$(report normal aldreboende false "Pnr 640823 32 34 $MARK")")
+check "an identity number in odd groups: 400" [ "$st" = 400 ]
+report normal skola false "Möte 08-12 13-17, kostnad 25000 SEK, parkeringsplatsen 2" >"$T/innocent.json"
+check "opening hours, an amount and a parking space pass the guard" $CTL route --dry-run "$T/innocent.json"
+body=$(report normal aldreboende false "x")
+st=$(post "${body%\}}, \"sven_svensson_bor_pa_storgatan\": true}")
+check "an unknown field: 400" [ "$st" = 400 ]
+check "placed, not named" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["position"]==11 and d["field"]=="" and "okänt fält" in d["error_sv"] else 1)' "$T/body"
+check "nothing of the name in the answer" bash -c "! grep -qi 'sven\|storgatan' '$T/body'"
 st=$(post "$(report normal aldreboende false "Pnr 640823-3234 $MARK")")
 check "an identity number: 400" [ "$st" = 400 ]
 st=$(post "$(report normal aldreboende false "Pnr 640823-3235, fel kontrollsiffra $MARK")")
