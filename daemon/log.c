@@ -5,12 +5,14 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
 
+#include "fold.h"
 #include "log.h"
 
 static int	log_foreground = 1;
@@ -27,6 +29,28 @@ log_init(const char *ident, int foreground, int verbose)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+/*
+ * Makes a message safe for syslog and a terminal: invalid UTF-8 and
+ * control characters become '?', in place.  Nothing a sender wrote
+ * should reach a log line, but if a file name or a library's text
+ * carries odd bytes, they go no further.
+ */
+static void
+clean(char *msg)
+{
+	size_t	 i, n, k, len = strlen(msg);
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		n = fold_decode(msg, len, i, &cp);
+		if (cp == 0xfffd && n == 1)
+			msg[i] = '?';
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			for (k = 0; k < n; k++)
+				msg[i + k] = '?';
+	}
+}
+
 static void
 vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
@@ -35,6 +59,7 @@ vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 	if (pri == LOG_DEBUG && !log_verbose)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	clean(msg);
 	if (log_foreground) {
 		fprintf(stderr, "%s: %s%s%s\n", log_ident, msg,
 		    suffix ? ": " : "", suffix ? suffix : "");

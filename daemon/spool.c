@@ -61,16 +61,31 @@ enum outcome {
 	RETRY		/* leave it and stop this scan */
 };
 
-/* A file name fit for a log line: writers choose names, so no controls. */
+/*
+ * A spool file as log lines name it: "file" and the first 12 hex digits of
+ * the SHA-256 of its name.  Writers choose the names, and a name may
+ * itself identify someone ("640823-3234.json") or be any bytes at all, so
+ * it never reaches the log as written; `printf %s NAME | sha256sum` finds
+ * the file again (docs/http-intake.md).
+ */
 static void
 log_name(const char *name, char *out, size_t size)
 {
-	size_t i;
+	char hex[65];
 
-	snprintf(out, size, "%s", name);
-	for (i = 0; out[i] != '\0'; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = '?';
+	sha256_hex(name, strlen(name), hex);
+	snprintf(out, size, "file %.12s", hex);
+}
+
+/* The number a stored report got, from the answer's body; 0 if none. */
+static long long
+report_number(const char *body)
+{
+	json_t *j = body != NULL ? json_loads(body, 0, NULL) : NULL;
+	long long n = json_integer_value(json_object_get(j, "number"));
+
+	json_decref(j);
+	return n;
 }
 
 static char *
@@ -261,10 +276,11 @@ process(struct spool *sp, const char *name)
 	free(data);
 	if (r.status >= 200 && r.status < 300) {
 		if (unlinkat(sp->newfd, name, 0) == -1 && errno != ENOENT)
-			log_warn("spool: %s: cannot remove after storing it",
-			    lname);
+			log_warn("spool: %s: cannot remove after storing it "
+			    "as report %lld", lname, report_number(r.body));
 		else
-			log_info("spool: %s: stored", lname);
+			log_info("spool: %s: stored as report %lld", lname,
+			    report_number(r.body));
 		o = DONE;
 	} else if (r.status >= 400 && r.status < 500 && r.status != 429) {
 		if (r.body == NULL)

@@ -114,6 +114,20 @@ check "a good spool file is stored and removed" [ "$(count)" = 2 ]
 check "a refused one moves to rejected/ with its .err" [ -e "$SP/rejected/b.json" ]
 check "the .err names the field, not the value" bash -c "grep -q description '$SP/rejected/b.json.err' && ! grep -q Storgatan '$SP/rejected/b.json.err'"
 check "a half-written file in tmp/ is left alone" [ -e "$SP/tmp/c.json" ]
+# File names are the writer's text: the log gives a digest, never the name.
+body=$(report normal skola false "x")
+printf '%s' "${body%\}}, \"sven_svensson_bor_pa_storgatan\": true}" >"$SP/tmp/d.json"
+mv "$SP/tmp/d.json" "$SP/new/640823-3234.json"
+report normal skola false "Klotter $MARK" >"$SP/tmp/e.json"
+mv "$SP/tmp/e.json" "$SP/new/$(printf 'kalle\377\376.json')"
+wait_for bash -c "[ -e '$SP/rejected/640823-3234.json.err' ] && [ -z \"\$(ls '$SP/new')\" ]"
+check "a spool file with an unknown field is rejected" [ -e "$SP/rejected/640823-3234.json" ]
+check "its .err places the field without naming it" bash -c "grep -q 'position 11' '$SP/rejected/640823-3234.json.err' && ! grep -qi sven '$SP/rejected/640823-3234.json.err'"
+digest=$(printf %s 640823-3234.json | sha256sum | cut -c1-12)
+check "the log names the rejected file by its digest" grep -q "spool: file $digest: rejected" "$T/daemon.log"
+check "a stored spool file is logged with its report number" grep -q "spool: file [0-9a-f]*: stored as report [0-9]" "$T/daemon.log"
+check "no log line holds a spool file's name" bash -c "! grep -q '640823\|kalle' '$T/daemon.log'"
+check "the log is valid UTF-8" /usr/bin/python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/daemon.log"
 
 # Acknowledgement and escalation in test time: report 1 came in on
 # Monday 09:00 and is due within 8 working hours, by 17:00.
