@@ -28,6 +28,7 @@ for m in 1 2 3 4 5 6 7 8 9 10; do
 done
 check "retried with backoff while down, none sent" [ "$(sent)" = 0 ]
 check "attempts were made" [ "$(sqlite3 "$DB" 'SELECT max(attempts) FROM message_rcpt')" -ge 2 ]
+rm -f "$T/smtpd.out"
 /usr/bin/python3 "$TOP/tests/smtpd.py" --port "$PORT" --dump-dir "$T/smtp" >"$T/smtpd.out" 2>&1 &
 SMTP_PID=$!
 wait_for grep -q '^ready' "$T/smtpd.out"

@@ -96,6 +96,9 @@ stop_daemon() {
 # port with its messages in $T/smtp; sets SMTP_PORT and SMTP_PID.
 start_smtpd() {
 	mkdir -p "$T/smtp"
+	# The shell truncates smtpd.out in the child, after this shell goes
+	# on: a previous server's "ready" line must not be read as this one's.
+	rm -f "$T/smtpd.out" "$T/smtpd.err"
 	/usr/bin/python3 "$TOP/tests/smtpd.py" --port 0 --dump-dir "$T/smtp" \
 	    "$@" >"$T/smtpd.out" 2>"$T/smtpd.err" &
 	SMTP_PID=$!
@@ -106,6 +109,7 @@ start_smtpd() {
 		sleep 0.05
 	done
 	SMTP_PORT=$(awk '/^ready/ { print $2 }' "$T/smtpd.out")
+	[ -n "$SMTP_PORT" ]
 }
 
 stop_smtpd() {
