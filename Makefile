@@ -28,13 +28,13 @@ CFLAGS		?= -O2 -g
 WARN		= -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 		  -Wmissing-prototypes -Wno-unused-parameter
 PKGS		= libuv sqlite3 libconfig libesmtp-1.0 jansson libical openssl \
-		  libutf8proc
+		  libutf8proc libzip libxml-2.0
 
 # The Debian 12 packages the project needs, listed once: `make deps`
 # installs whichever are missing.
 DEB_BUILD	= build-essential pkg-config libuv1-dev libsqlite3-dev \
 		  libconfig-dev libesmtp-dev libjansson-dev libhttp-parser-dev \
-		  libical-dev libssl-dev libutf8proc-dev
+		  libical-dev libssl-dev libutf8proc-dev libzip-dev libxml2-dev
 DEB_TEST	= sqlite3 curl python3 python3-aiosmtpd postfix openssl \
 		  valgrind strace systemd man-db faketime nginx-light
 DEB_PACKAGES	= $(DEB_BUILD) $(DEB_TEST)
