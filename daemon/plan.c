@@ -29,6 +29,17 @@ static const char *const status_names[] = {
 	"active", "done", "cancelled"
 };
 
+static const char *const field_names[PLAN_NFIELDS] = {
+	"committee", "title", "diary_number", "adopted", "year", "revision",
+	"supersedes"
+};
+
+const char *
+plan_field_name(enum plan_field f)
+{
+	return f < PLAN_NFIELDS ? field_names[f] : "?";
+}
+
 const char *
 plan_section_name(enum section s)
 {
@@ -441,7 +452,14 @@ plan_checkpoints(const struct plan *p, const struct activity *a,
 				cp.kind = (enum checkpoint_kind)kind;
 				cp.year = y;
 				due = calendar_checkpoint_due(cal, cp);
+				/*
+				 * A checkpoint that reports only on time
+				 * before the plan was adopted (VB of the
+				 * year before, for a plan adopted in
+				 * January) is not one of its own.
+				 */
 				if (due <= p->adopted || due > limit ||
+				    calendar_checkpoint_end(cp) < p->adopted ||
 				    calendar_checkpoint_start(cp) > last)
 					continue;
 				if (nv == cap) {
@@ -489,6 +507,7 @@ plan_activity_free(struct activity *a)
 	strv_free(a->responsible, a->nresponsible);
 	free(a->schedule_text);
 	free(a->followup);
+	free(a->remark);
 }
 
 void
@@ -503,6 +522,9 @@ plan_free(struct plan *p)
 	free(p->committee);
 	free(p->title);
 	free(p->diary_number);
+	free(p->supersedes);
+	for (i = 0; i < PLAN_NFIELDS; i++)
+		free(p->remark[i]);
 	for (i = 0; i < p->nactivities; i++)
 		plan_activity_free(&p->activities[i]);
 	free(p->activities);
@@ -518,7 +540,7 @@ plan_free(struct plan *p)
 static const char *const file_keys[] = { "plan", "activities", NULL };
 static const char *const plan_keys[] = {
 	"id", "committee", "title", "diary_number", "adopted", "year",
-	"revision", NULL
+	"revision", "supersedes", NULL
 };
 static const char *const activity_keys[] = {
 	"id", "section", "title", "description", "responsible", "schedule",
@@ -583,6 +605,16 @@ load_head(const config_setting_t *g, struct plan *p, struct diag *d)
 			    "such as \"T1 2020\"", s);
 		else
 			p->has_revision = 1;
+	}
+	if (cfg_get_string(g, "supersedes", 0, &s, d) == 1) {
+		m = config_setting_get_member(g, "supersedes");
+		if (!plan_id_valid(s))
+			cfg_error(d, m, "supersedes '%s' is not a plan id "
+			    "(a-z, 0-9 and '-')", s);
+		else if (p->id != NULL && strcmp(s, p->id) == 0)
+			cfg_error(d, m, "a plan cannot supersede itself");
+		else
+			p->supersedes = xstrdup(s);
 	}
 }
 
@@ -766,6 +798,27 @@ write_string(struct buf *b, const char *indent, const char *key,
 	buf_adds(b, ";\n");
 }
 
+/*
+ * A remark as a comment: on the line before the value (libconfig reads
+ * `#` to the end of the line), one comment line per line of the remark.
+ */
+static void
+write_remark(struct buf *b, const char *indent, const char *remark)
+{
+	const char *p, *nl;
+
+	if (remark == NULL)
+		return;
+	for (p = remark; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		buf_printf(b, "%s# %.*s\n", indent, (int)(nl - p), p);
+		if (*nl == '\0')
+			break;
+	}
+}
+
 void
 plan_write(const struct plan *p, struct buf *b)
 {
@@ -779,20 +832,31 @@ plan_write(const struct plan *p, struct buf *b)
 	    "then checked\n# by hand against the document.\n\n");
 	buf_adds(b, "plan = {\n");
 	write_string(b, "  ", "id", p->id);
+	write_remark(b, "  ", p->remark[PLAN_COMMITTEE]);
 	write_string(b, "  ", "committee", p->committee);
+	write_remark(b, "  ", p->remark[PLAN_TITLE]);
 	write_string(b, "  ", "title", p->title);
+	write_remark(b, "  ", p->remark[PLAN_DIARY_NUMBER]);
 	write_string(b, "  ", "diary_number", p->diary_number);
 	calendar_format(p->adopted, d);
+	write_remark(b, "  ", p->remark[PLAN_ADOPTED]);
 	write_string(b, "  ", "adopted", d);
+	write_remark(b, "  ", p->remark[PLAN_YEAR]);
 	buf_printf(b, "  year = %d;\n", p->year);
+	write_remark(b, "  ", p->remark[PLAN_REVISION]);
 	if (p->has_revision) {
 		calendar_checkpoint_format(p->revision, d, sizeof(d));
 		write_string(b, "  ", "revision", d);
+	}
+	if (p->supersedes != NULL) {
+		write_remark(b, "  ", p->remark[PLAN_SUPERSEDES]);
+		write_string(b, "  ", "supersedes", p->supersedes);
 	}
 	buf_adds(b, "};\n\nactivities = (\n");
 	for (i = 0; i < p->nactivities; i++) {
 		a = &p->activities[i];
 		buf_adds(b, "  {\n");
+		write_remark(b, "    ", a->remark);
 		write_string(b, "    ", "id", a->id);
 		write_string(b, "    ", "section",
 		    plan_section_name(a->section));

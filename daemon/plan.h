@@ -61,6 +61,24 @@ struct activity {
 	size_t			  nfollowup;
 	enum activity_status	  status;
 	int			  line;		/* in the plan file; 0 if none */
+	/*
+	 * The importer's remark, written as a comment above the activity
+	 * ("continues skarpnack-2019-01 ..."); NULL if none.  Not read
+	 * back from plan files.
+	 */
+	char			 *remark;
+};
+
+/* The plan's own fields, for remarks on them. */
+enum plan_field {
+	PLAN_COMMITTEE,
+	PLAN_TITLE,
+	PLAN_DIARY_NUMBER,
+	PLAN_ADOPTED,
+	PLAN_YEAR,
+	PLAN_REVISION,
+	PLAN_SUPERSEDES,
+	PLAN_NFIELDS
 };
 
 struct plan {
@@ -73,9 +91,24 @@ struct plan {
 	int			 year;
 	int			 has_revision;
 	struct checkpoint	 revision;
+	/*
+	 * The id of the plan this one replaces at its yearly revision, or
+	 * NULL.  That plan is then kept for its history only: nothing is
+	 * scheduled from it (conf.c).
+	 */
+	char			*supersedes;
 	struct activity		*activities;
 	size_t			 nactivities;
+	/*
+	 * The importer's remarks on fields it could not read from the
+	 * document ("assumed: ...", "missing: ..."), written as comments
+	 * beside the values; NULL where there is none.  Not read back.
+	 */
+	char			*remark[PLAN_NFIELDS];
 };
+
+/* "committee", "title", ... : the key a plan field is written under. */
+const char *plan_field_name(enum plan_field);
 
 /* "forebyggande" ...; plan_section_parse() returns 0 or -1. */
 const char *plan_section_name(enum section);
@@ -117,8 +150,8 @@ int	plan_activity_end(const struct plan *, const struct activity *,
  * Every checkpoint an activity is followed up at, in due-date order,
  * without duplicates: named ones as they are, and for "ordinary" every
  * T1, T2 and VB due after the adoption date, up to and including the
- * revision checkpoint, whose period starts on or before the activity's
- * last day.  Returns an array the caller frees; *n its length.
+ * revision checkpoint, whose period ends on or after the adoption date
+ * and starts on or before the activity's last day.  Returns an array the caller frees; *n its length.
  */
 struct checkpoint *plan_checkpoints(const struct plan *,
 	    const struct activity *, const struct calendar *, size_t *n);

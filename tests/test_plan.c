@@ -284,6 +284,7 @@ test_load_good(void)
 	CHECK_STR_EQ(p.diary_number, "");
 	CHECK_STR_EQ(datestr(p.adopted, ds), "2020-03-10");
 	CHECK_INT_EQ(p.year, 2020);
+	CHECK_STR_EQ(p.supersedes, "test-2019");
 	CHECK_INT_EQ(p.has_revision, 0);
 	CHECK_INT_EQ(p.nactivities, 4);
 	if (p.nactivities != 4)
@@ -572,6 +573,14 @@ test_checkpoints(void)
 	check_cps(&p, "skarpnack-2019-01", &cal, "T1 2019, T2 2019, VB 2019");
 	a->nfollowup = 1;
 	check_cps(&p, "skarpnack-2019-01", &cal, "VB 2019");
+	/*
+	 * Adopted in January: VB of the year before falls due after the
+	 * adoption but reports on time before it, so it is not the plan's.
+	 */
+	a->followup[0] = a->followup[1];
+	p.adopted = day("2020-01-20");
+	p.year = 2020;
+	check_cps(&p, "skarpnack-2019-01", &cal, "T1 2020, T2 2020, VB 2020");
 	plan_free(&p);
 	calendar_free(&cal);
 	diag_free(&d);
