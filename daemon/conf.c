@@ -188,6 +188,15 @@ load_person(const config_setting_t *g, const char *what, struct person *p,
 	return 0;
 }
 
+static void
+person_copy(struct person *to, const struct person *from)
+{
+	to->name = from->name ? xstrdup(from->name) : NULL;
+	to->email = from->email ? xstrdup(from->email) : NULL;
+	to->user = from->user ? xstrdup(from->user) : NULL;
+	to->lang = from->lang ? xstrdup(from->lang) : NULL;
+}
+
 static char **
 dup_strings(const char **v, size_t n)
 {
@@ -286,6 +295,72 @@ index_names(struct org *o)
 	}
 	if (o->nnames > 0)
 		qsort(o->names, o->nnames, sizeof(*o->names), name_cmp);
+}
+
+/*
+ * How plans name the coordinator as responsible (compared folded, as
+ * every role name: case, diacritics, dashes and spaces do not matter).
+ */
+static const char *const coordinator_names[] = {
+	"Samordnaren", "Samordnare mot v\xc3\xa5ldsbejakande extremism",
+	"Samordnaren mot v\xc3\xa5ldsbejakande extremism",
+	"Samordnare f\xc3\xb6r arbetet mot v\xc3\xa5ldsbejakande extremism",
+	"Samordnaren f\xc3\xb6r arbetet mot v\xc3\xa5ldsbejakande extremism",
+	"Lokal samordnare", "Lokal samordnare mot v\xc3\xa5ldsbejakande "
+	"extremism", "VBE-samordnare", "VBE-samordnaren", "Samordnare VBE",
+	"Samordnare f\xc3\xb6r VBE", "Samordnaren f\xc3\xb6r VBE",
+	"Samordnare mot VBE", "Samordnaren mot VBE",
+};
+
+static int
+name_seen(char **seen, size_t nseen, const char *text)
+{
+	char *f = xfold(text);
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < nseen && !r; i++)
+		r = strcmp(seen[i], f) == 0;
+	free(f);
+	return r;
+}
+
+/*
+ * Plans name the coordinator as responsible ("Samordnare", "Samordnaren",
+ * "samordnare mot våldsbejakande extremism"), so the coordinator holds a
+ * role of their own, `samordnare`, with the deputy as its deputy and the
+ * usual spellings as aliases.  An organisation that defines a role or
+ * group by that id or name keeps its own; a spelling it uses elsewhere
+ * stays its.  Must run before anything keeps pointers into o->roles.
+ */
+static void
+add_coordinator_role(struct org *o, char **seen, size_t nseen)
+{
+	struct role *r;
+	size_t i;
+
+	if (o->coordinator.email == NULL ||
+	    name_seen(seen, nseen, ORG_COORDINATOR_ROLE))
+		return;
+	o->roles = xreallocarray(o->roles, o->nroles + 1, sizeof(*o->roles));
+	r = &o->roles[o->nroles++];
+	memset(r, 0, sizeof(*r));
+	r->builtin = 1;
+	r->id = xstrdup(ORG_COORDINATOR_ROLE);
+	r->name = xstrdup("Samordnare");
+	r->people = xcalloc(1, sizeof(*r->people));
+	person_copy(&r->people[0], &o->coordinator);
+	r->npeople = 1;
+	if (o->deputy.email != NULL) {
+		r->deputy = xcalloc(1, sizeof(*r->deputy));
+		person_copy(r->deputy, &o->deputy);
+	}
+	r->aliases = xcalloc(nitems(coordinator_names) + 1,
+	    sizeof(*r->aliases));
+	for (i = 0; i < nitems(coordinator_names); i++)
+		if (!name_seen(seen, nseen, coordinator_names[i]))
+			r->aliases[r->naliases++] =
+			    xstrdup(coordinator_names[i]);
 }
 
 static void
@@ -399,6 +474,9 @@ load_org(const config_setting_t *root, struct org *o, struct diag *d)
 			}
 		}
 	}
+
+	/* Before groups and units point into the roles. */
+	add_coordinator_role(o, seen, nseen);
 
 	/* reports_to must name a role, and the chain must not loop. */
 	for (i = 0; i < o->nroles; i++) {
@@ -1391,7 +1469,7 @@ void
 conf_dump(const struct config *c, struct buf *b)
 {
 	const struct org *o = &c->org;
-	size_t i, j;
+	size_t i, j, n;
 	char date[11];
 
 	buf_adds(b, "# planwatch configuration in canonical form "
@@ -1421,7 +1499,11 @@ conf_dump(const struct config *c, struct buf *b)
 	dump_person(b, "  ", "coordinator", &o->coordinator, 0);
 	dump_person(b, "  ", "deputy", &o->deputy, 0);
 	buf_adds(b, "  roles = (\n");
-	for (i = 0; i < o->nroles; i++) {
+	/* The coordinator's own role comes from `coordinator` again. */
+	n = o->nroles;
+	while (n > 0 && o->roles[n - 1].builtin)
+		n--;
+	for (i = 0; i < n; i++) {
 		const struct role *r = &o->roles[i];
 
 		buf_adds(b, "    {\n");
@@ -1440,7 +1522,7 @@ conf_dump(const struct config *c, struct buf *b)
 		buf_adds(b, "      );\n");
 		if (r->deputy)
 			dump_person(b, "      ", "deputy", r->deputy, 0);
-		buf_adds(b, i + 1 < o->nroles ? "    },\n" : "    }\n");
+		buf_adds(b, i + 1 < n ? "    },\n" : "    }\n");
 	}
 	buf_adds(b, "  );\n");
 	buf_adds(b, "  groups = (\n");

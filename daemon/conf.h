@@ -37,7 +37,13 @@ struct role {
 	size_t		  naliases;
 	char		 *file;
 	int		  line;
+	/* The coordinator's own role, made from `coordinator` and `deputy`
+	 * (conf.c), not written by -nv. */
+	int		  builtin;
 };
+
+/* The id of the role the coordinator holds (docs/plans.md). */
+#define ORG_COORDINATOR_ROLE	"samordnare"
 
 /* A role group: "Respektive avdelningschef" = every department head. */
 struct role_group {

@@ -122,6 +122,17 @@ test_shipped(void)
 	CHECK(org_person_by_user(&c->org, "samordnare") ==
 	    &c->org.coordinator);
 	CHECK(org_unit(&c->org, "aldreomsorg") != NULL);
+	/* The coordinator as responsible, as plans write it. */
+	r = NULL;
+	CHECK_INT_EQ(org_resolve(&c->org, "Samordnaren mot "
+	    "v\xc3\xa5ldsbejakande extremism", &r, &g), 1);
+	CHECK(r != NULL && strcmp(r->id, "samordnare") == 0 && r->builtin);
+	if (r != NULL && r->npeople == 1 && r->deputy != NULL) {
+		CHECK_STR_EQ(r->people[0].email, c->org.coordinator.email);
+		CHECK_STR_EQ(r->deputy->email, c->org.deputy.email);
+	}
+	CHECK_INT_EQ(org_resolve(&c->org, "SAMORDNARE", &r, &g), 1);
+	CHECK_INT_EQ(org_resolve(&c->org, "Samordnaren", &r, &g), 1);
 	conf_free(c);
 }
 
