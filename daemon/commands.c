@@ -234,12 +234,21 @@ cmd_plan_list(struct daemon *d, const struct control_peer *peer, json_t *req)
 	return r;
 }
 
+static void row_cb(void *, int, const char *const *, const char *const *);
+
+/*
+ * One activity with its follow-ups (view.c) and its history: the plans
+ * it has been in, and from the database every follow-up report and
+ * reminder, whichever plan they were made under -- a revision's
+ * continuing activities keep their ids, so the history is theirs.
+ */
 static json_t *
 cmd_plan_show(struct daemon *d, const struct control_peer *peer, json_t *req)
 {
 	const char *id = json_string_value(json_object_get(req, "id"));
 	struct followups *fs;
-	json_t *r;
+	json_t *r, *a, *rep, *led, *row;
+	size_t i;
 
 	if (id == NULL)
 		return control_error("plan show needs an activity id");
@@ -247,6 +256,26 @@ cmd_plan_show(struct daemon *d, const struct control_peer *peer, json_t *req)
 		return db_error();
 	r = view_plan_show(d->conf, fs, id, daemon_now(d));
 	followups_free(fs);
+	if ((a = json_object_get(r, "activity")) == NULL)
+		return r;
+	rep = json_array();
+	led = json_array();
+	if (store_followup_history(d->store, id, row_cb, rep) != 0 ||
+	    store_ledger(d->store, id, row_cb, led) != 0) {
+		json_decref(rep);
+		json_decref(led);
+		json_decref(r);
+		return db_error();
+	}
+	/* Times in the daemon's zone, which planwatchctl does not know. */
+	json_array_foreach(rep, i, row)
+		json_object_set_new(row, "reported", local_json((time_t)atoll(
+		    json_string_value(json_object_get(row, "reported_at")))));
+	json_array_foreach(led, i, row)
+		json_object_set_new(row, "due", local_json((time_t)atoll(
+		    json_string_value(json_object_get(row, "due_at")))));
+	json_object_set_new(a, "reports", rep);
+	json_object_set_new(a, "ledger", led);
 	return r;
 }
 

@@ -880,6 +880,67 @@ id_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static struct plan *
+plan_by_id(struct plan *v, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * A plan that another one supersedes (its yearly revision) is kept for
+ * its history only: it moves from c->plans, which everything schedules
+ * and lists from, to c->superseded, which `plan show` reads.  The
+ * revision's continuing activities keep their ids, so they are in both;
+ * only the live plans' ids must be unique.  A chain that comes back to
+ * where it started is an error: no plan of it would be live.
+ */
+static void
+split_superseded(struct config *c, struct diag *d)
+{
+	struct plan *live, *q;
+	int *gone;
+	size_t p, k, steps, nlive = 0;
+
+	if (c->nplans == 0)
+		return;
+	gone = xcalloc(c->nplans, sizeof(*gone));
+	for (p = 0; p < c->nplans; p++) {
+		if (c->plans[p].supersedes == NULL)
+			continue;
+		if ((q = plan_by_id(c->plans, c->nplans,
+		    c->plans[p].supersedes)) != NULL)
+			gone[q - c->plans] = 1;
+		for (q = &c->plans[p], steps = 0; q != NULL && q->supersedes &&
+		    steps <= c->nplans; steps++) {
+			q = plan_by_id(c->plans, c->nplans, q->supersedes);
+			if (q == &c->plans[p]) {
+				diag_error(d, c->plans[p].file, 0, "plan '%s' "
+				    "supersedes itself through the plans it "
+				    "supersedes", c->plans[p].id);
+				break;
+			}
+		}
+	}
+	live = xcalloc(c->nplans, sizeof(*live));
+	c->superseded = xcalloc(c->nplans, sizeof(*c->superseded));
+	for (p = 0; p < c->nplans; p++) {
+		if (gone[p])
+			c->superseded[c->nsuperseded++] = c->plans[p];
+		else
+			live[nlive++] = c->plans[p];
+	}
+	for (k = 0; k < nlive; k++)
+		c->plans[k] = live[k];
+	c->nplans = nlive;
+	free(live);
+	free(gone);
+}
+
 static void
 load_plans(struct config *c, struct diag *d)
 {
@@ -908,6 +969,7 @@ load_plans(struct config *c, struct diag *d)
 				diag_error(d, c->plans[p].file, 0, "plan id '%s' "
 				    "is used by %s too", c->plans[p].id,
 				    c->plans[k].file);
+	split_superseded(c, d);
 
 	/*
 	 * Activity ids are unique across plans too: notification keys and
@@ -1382,6 +1444,9 @@ conf_free(struct config *c)
 	}
 	free(c->plans);
 	free(c->roles);
+	for (i = 0; i < c->nsuperseded; i++)
+		plan_free(&c->superseded[i]);
+	free(c->superseded);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i].path);
 	free(c->files);

@@ -142,6 +142,12 @@ struct config {
 	struct plan		*plans;
 	size_t			 nplans;
 	struct activity_roles	**roles;	/* [plan][activity] */
+	/*
+	 * Plans another plan supersedes (its `supersedes`): kept, read only,
+	 * for their history -- `plan show` -- and never scheduled from.
+	 */
+	struct plan		*superseded;
+	size_t			 nsuperseded;
 
 	struct ruleset		*rules;		/* reminder rules */
 	struct routing		*routing;	/* concern routing; may be NULL */

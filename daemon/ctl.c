@@ -515,6 +515,37 @@ cmd_plan_show(const char *id)
 	printf("\nfollow-ups\n");
 	json_array_foreach(json_object_get(a, "followups"), i, v)
 		print_occurrence(v, "  ");
+	/*
+	 * Its history across yearly revisions: the plans it has been in,
+	 * every report (also at occurrences only an earlier plan had), and
+	 * the reminders generated for it.
+	 */
+	if (json_is_string(json_object_get(a, "superseded_by")))
+		printf("superseded   by %s; this is the activity as it was "
+		    "(read only)\n", str(a, "superseded_by"));
+	printf("plans\n");
+	json_array_foreach(json_object_get(a, "plans"), i, v)
+		printf("  %-20s adopted %s%s%s\n", str(v, "plan"),
+		    str(v, "adopted"), json_is_string(json_object_get(v,
+		    "superseded_by")) ? ", superseded by " : "",
+		    json_is_string(json_object_get(v, "superseded_by")) ?
+		    str(v, "superseded_by") : "");
+	printf("reports\n");
+	if (json_array_size(json_object_get(a, "reports")) == 0)
+		printf("  -\n");
+	json_array_foreach(json_object_get(a, "reports"), i, v)
+		printf("  %-20s %-9s %s by %s%s%s\n", str(v, "occurrence"),
+		    str(v, "status"), str(v, "reported"), str(v, "reported_by"),
+		    json_is_string(json_object_get(v, "comment")) ? ": " : "",
+		    json_is_string(json_object_get(v, "comment")) ?
+		    str(v, "comment") : "");
+	printf("reminders\n");
+	if (json_array_size(json_object_get(a, "ledger")) == 0)
+		printf("  -\n");
+	json_array_foreach(json_object_get(a, "ledger"), i, v)
+		printf("  %s  %-20s %-20s %s%s\n", str(v, "due"), str(v, "rule"),
+		    str(v, "occurrence"), str(v, "recipient"),
+		    strcmp(str(v, "late"), "0") != 0 ? " (late)" : "");
 	json_decref(r);
 	return 0;
 }

@@ -276,6 +276,7 @@ enum stmt {
 	ST_STATS_PLACE,
 	ST_STATS_ACK,
 	ST_COUNT_REPORTS,
+	ST_FOLLOWUP_HISTORY,
 	ST_NSTMTS
 };
 
@@ -416,6 +417,9 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	    "WHERE message = ?1 AND addr = ?2",
 	[ST_COUNT_QUEUED] = "SELECT count(*) FROM message_rcpt "
 	    "WHERE state IN ('queued', 'deferred', 'sending')",
+	[ST_FOLLOWUP_HISTORY] = "SELECT occurrence, part, status, comment, "
+	    "reported_by, on_behalf_of, plan_adopted, reported_at "
+	    "FROM followup WHERE activity = ?1 ORDER BY reported_at, id"
 };
 
 struct store {
@@ -1558,6 +1562,16 @@ store_ledger(struct store *s, const char *activity, store_row_cb *fn,
 
 	if (activity != NULL)
 		sqlite3_bind_text(st, 1, activity, -1, SQLITE_STATIC);
+	return rows(s, st, fn, arg);
+}
+
+int
+store_followup_history(struct store *s, const char *activity,
+    store_row_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_FOLLOWUP_HISTORY];
+
+	sqlite3_bind_text(st, 1, activity, -1, SQLITE_STATIC);
 	return rows(s, st, fn, arg);
 }
 

@@ -232,6 +232,13 @@ int	store_outbox_failed_new(struct store *, store_row_cb *, void *);
 int	store_outbox_failed_mark(struct store *);
 int	store_ledger(struct store *, const char *activity, store_row_cb *,
 	    void *);
+/*
+ * Every follow-up report of an activity, oldest first, whichever plan it
+ * was made under: occurrence, part, status, comment, reported_by,
+ * on_behalf_of, plan_adopted, reported_at.  0 or -1.
+ */
+int	store_followup_history(struct store *, const char *activity,
+	    store_row_cb *, void *);
 int	store_outbox(struct store *, int failed_only, store_row_cb *, void *);
 
 /* A concern report as stored; strings are borrowed. */

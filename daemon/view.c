@@ -340,20 +340,138 @@ view_plan_list(const struct config *c, const struct followups *fs,
 	    date_json(today), "activities", v);
 }
 
+/* The plan that supersedes `pl`, live or itself superseded; NULL if none. */
+static const struct plan *
+successor(const struct config *c, const struct plan *pl)
+{
+	size_t p;
+
+	for (p = 0; p < c->nplans; p++)
+		if (c->plans[p].supersedes != NULL &&
+		    strcmp(c->plans[p].supersedes, pl->id) == 0)
+			return &c->plans[p];
+	for (p = 0; p < c->nsuperseded; p++)
+		if (c->superseded[p].supersedes != NULL &&
+		    strcmp(c->superseded[p].supersedes, pl->id) == 0)
+			return &c->superseded[p];
+	return NULL;
+}
+
+/* One plan an activity has been in, for its history. */
+static json_t *
+lineage_json(const struct config *c, const struct plan *pl,
+    const struct activity *act)
+{
+	const struct plan *next = successor(c, pl);
+
+	return json_pack("{s:s, s:o, s:s, s:s, s:I, s:o}", "plan", pl->id,
+	    "adopted", date_json(pl->adopted), "title", act->title, "file",
+	    pl->file, "line", (json_int_t)act->line, "superseded_by", next ?
+	    json_string(next->id) : json_null());
+}
+
+static int
+lineage_cmp(const void *x, const void *y)
+{
+	json_t *const *a = x, *const *b = y;
+
+	return strcmp(json_string_value(json_object_get(*a, "adopted")),
+	    json_string_value(json_object_get(*b, "adopted")));
+}
+
+/*
+ * An activity of a superseded plan, as it was: the plan file's fields
+ * and checkpoints.  Read only -- no roles are resolved for a superseded
+ * plan and nothing is followed up any more, so it has no parts.
+ */
+static json_t *
+superseded_json(const struct config *c, const struct plan *pl,
+    const struct activity *act)
+{
+	const struct plan *next = successor(c, pl);
+	struct checkpoint *cps;
+	struct buf b = { 0 };
+	json_t *resp = json_array(), *fu = json_array(), *list = json_array();
+	size_t i, ncp;
+
+	for (i = 0; i < act->nresponsible; i++)
+		json_array_append_new(resp, json_string(act->responsible[i]));
+	for (i = 0; i < act->nfollowup; i++) {
+		buf_reset(&b);
+		plan_format_followup(&act->followup[i], &b);
+		json_array_append_new(fu, json_string(b.s));
+	}
+	buf_free(&b);
+	cps = plan_checkpoints(pl, act, &c->cal, &ncp);
+	for (i = 0; i < ncp; i++)
+		json_array_append_new(list, checkpoint_json(cps[i], &c->cal));
+	free(cps);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
+	    "s:s, s:s, s:s, s:s, s:I, s:o}",
+	    "id", act->id,
+	    "plan", pl->id,
+	    "section", plan_section_name(act->section),
+	    "title", act->title,
+	    "description", act->description,
+	    "responsible", resp,
+	    "schedule", schedule_json(act),
+	    "followup", fu,
+	    "checkpoints", list,
+	    "end", date_json(plan_activity_end(pl, act, &c->cal)),
+	    "status", plan_status_name(act->status),
+	    "status_sv", act->status == ACTIVITY_ACTIVE ? "aktiv" :
+	    followup_status_label(plan_status_name(act->status), 0),
+	    "plan_status", plan_status_name(act->status),
+	    "file", pl->file,
+	    "line", (json_int_t)act->line,
+	    "superseded_by", next ? json_string(next->id) : json_null());
+}
+
 json_t *
 view_plan_show(const struct config *c, const struct followups *fs,
     const char *id, time_t now)
 {
-	size_t p, a;
+	const struct activity *act, *old_act = NULL;
+	const struct plan *old = NULL;
+	json_t *j = NULL, **lin = NULL, *plans;
+	size_t p, a, n = 0, i;
 
-	for (p = 0; p < c->nplans; p++)
+	for (p = 0; p < c->nplans && j == NULL; p++)
 		for (a = 0; a < c->plans[p].nactivities; a++)
-			if (strcmp(c->plans[p].activities[a].id, id) == 0)
-				return json_pack("{s:b, s:o}", "ok", 1,
-				    "activity", activity_json(c, fs, p, a,
-				    today_of(now), 1));
-	return json_pack("{s:b, s:s}", "ok", 0, "error",
-	    "no activity with that id");
+			if (strcmp(c->plans[p].activities[a].id, id) == 0) {
+				j = activity_json(c, fs, p, a, today_of(now),
+				    1);
+				json_object_set_new(j, "superseded_by",
+				    json_null());
+				lin = xreallocarray(lin, n + 1, sizeof(*lin));
+				lin[n++] = lineage_json(c, &c->plans[p],
+				    &c->plans[p].activities[a]);
+				break;
+			}
+	/* Superseded plans that held it: its history across revisions. */
+	for (p = 0; p < c->nsuperseded; p++) {
+		if ((act = plan_find_activity(&c->superseded[p], id)) == NULL)
+			continue;
+		lin = xreallocarray(lin, n + 1, sizeof(*lin));
+		lin[n++] = lineage_json(c, &c->superseded[p], act);
+		if (old == NULL || c->superseded[p].adopted > old->adopted) {
+			old = &c->superseded[p];
+			old_act = act;
+		}
+	}
+	/* Left out by a revision: shown from the newest plan that had it. */
+	if (j == NULL && old != NULL)
+		j = superseded_json(c, old, old_act);
+	if (j == NULL)
+		return json_pack("{s:b, s:s}", "ok", 0, "error",
+		    "no activity with that id");
+	qsort(lin, n, sizeof(*lin), lineage_cmp);
+	plans = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(plans, lin[i]);
+	free(lin);
+	json_object_set_new(j, "plans", plans);
+	return json_pack("{s:b, s:o}", "ok", 1, "activity", j);
 }
 
 json_t *

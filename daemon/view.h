@@ -17,6 +17,13 @@
 /* Each returns a new reply object {"ok": true, ...}; the caller owns it. */
 json_t	*view_plan_list(const struct config *, const struct followups *,
 	    time_t now);
+/*
+ * One activity in full: from the live plan that holds it, or, when only
+ * a superseded plan does (an activity a revision left out), from the
+ * newest such plan, read only, with "superseded_by".  "plans" lists every
+ * plan it has been in, oldest first: its history across yearly
+ * revisions.
+ */
 json_t	*view_plan_show(const struct config *, const struct followups *,
 	    const char *id, time_t now);
 /*

@@ -136,6 +136,107 @@ test_shipped(void)
 	conf_free(c);
 }
 
+/* A scratch copy of the shipped configuration; returns its directory. */
+static char *
+scratch(void)
+{
+	char tmpl[] = "/tmp/planwatch-conf-XXXXXX", *cmd, *dir;
+
+	if (mkdtemp(tmpl) == NULL)
+		return NULL;
+	dir = xstrdup(tmpl);
+	cmd = xasprintf("cp -R conf/. '%s' && cp -R rules '%s/rules' && "
+	    "sed -i 's|^rules = .*|rules = \"rules\";|' '%s/planwatch.conf'",
+	    dir, dir, dir);
+	if (system(cmd) != 0)
+		TEST_FAIL("cannot copy the configuration");
+	free(cmd);
+	return dir;
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/plans/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL)
+		TEST_FAIL("cannot write %s", path);
+	else {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	free(path);
+}
+
+#define PLAN_HEAD(id, more) "plan = { id = \"" id "\"; committee = \"\"; " \
+	"title = \"T\"; adopted = \"2020-04-22\"; year = 2020; " more " };\n"
+#define ACTIVITY(id) "{ id = \"" id "\"; section = \"forebyggande\"; " \
+	"title = \"A\"; responsible = \"Samordnare\"; schedule = " \
+	"\"L\xc3\xb6pande\"; followup = \"I ordinarie " \
+	"verksamhetsuppf\xc3\xb6ljning\"; }"
+
+/*
+ * A revision supersedes the plan it names: that plan is kept for its
+ * history only, the continuing activities share its ids, and a chain of
+ * plans that supersedes itself is refused.
+ */
+static void
+test_superseded(void)
+{
+	struct diag d = { 0 };
+	struct config *c;
+	char *dir = scratch(), *conf, *cmd;
+
+	if (dir == NULL)
+		return;
+	conf = xasprintf("%s/planwatch.conf", dir);
+	put(dir, "skarpnack-2020.conf", PLAN_HEAD("skarpnack-2020",
+	    "supersedes = \"skarpnack-2019\";") "activities = ("
+	    ACTIVITY("skarpnack-2019-01") "," ACTIVITY("skarpnack-2020-02")
+	    ");\n");
+	c = conf_load(conf, &d);
+	if (d.n > 0)
+		diag_print(&d, stderr);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT_EQ(c->nplans, 1);
+		CHECK_INT_EQ(c->nsuperseded, 1);
+		CHECK_STR_EQ(c->plans[0].id, "skarpnack-2020");
+		CHECK_STR_EQ(c->superseded[0].id, "skarpnack-2019");
+		CHECK_INT_EQ(c->superseded[0].nactivities, 20);
+		/* The coordinator resolved as responsible. */
+		CHECK_INT_EQ(c->roles[0][0].nroles, 1);
+		if (c->roles[0][0].nroles == 1)
+			CHECK_STR_EQ(c->roles[0][0].roles[0]->id,
+			    "samordnare");
+	}
+	conf_free(c);
+	diag_free(&d);
+
+	/* Two live plans may not share an activity id... */
+	put(dir, "skarpnack-2020.conf", PLAN_HEAD("skarpnack-2020", "")
+	    "activities = (" ACTIVITY("skarpnack-2019-01") ");\n");
+	CHECK(conf_load(conf, &d) == NULL);
+	CHECK(d.nerrors == 1 && strstr(d.v[0].msg, "activity id "
+	    "'skarpnack-2019-01' is used by") != NULL);
+	diag_free(&d);
+	/* ... nor supersede each other. */
+	put(dir, "skarpnack-2020.conf", PLAN_HEAD("skarpnack-2020",
+	    "supersedes = \"x\";") "activities = (" ACTIVITY("y-01") ");\n");
+	put(dir, "x.conf", PLAN_HEAD("x", "supersedes = \"skarpnack-2020\";")
+	    "activities = (" ACTIVITY("x-01") ");\n");
+	CHECK(conf_load(conf, &d) == NULL);
+	CHECK(d.nerrors >= 1 && strstr(d.v[0].msg, "supersedes itself") !=
+	    NULL);
+	diag_free(&d);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	free(cmd);
+	free(conf);
+	free(dir);
+}
+
 static void
 test_dump_loads_again(void)
 {
@@ -178,5 +279,6 @@ main(void)
 	TEST_RUN(test_shipped);
 	TEST_RUN(test_golden);
 	TEST_RUN(test_dump_loads_again);
+	TEST_RUN(test_superseded);
 	return TEST_END("conf");
 }
