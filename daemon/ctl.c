@@ -11,6 +11,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "http.h"
 #include "ics.h"
 #include "import.h"
+#include "office.h"
 #include "plan.h"
 #include "store.h"
 #include "util.h"
@@ -56,8 +58,10 @@ usage(void)
 	    "                          (the daemon stopped; no daemon needed)\n"
 	    "  plan list               activities, deadlines, next checkpoint\n"
 	    "  plan show ID            one activity with every checkpoint\n"
-	    "  plan import FILE [--year Y] [--id-prefix P] [--keep-going]\n"
-	    "                          plan document -> plan file (no daemon)\n"
+	    "  plan import FILE [-o OUT] [--previous OLD.conf] [--year Y]\n"
+	    "        [--adopted DATE] [--id-prefix P] [--keep-going] [-v]\n"
+	    "                          plan document (text, CSV, .docx, .odt)\n"
+	    "                          -> plan file (no daemon)\n"
 	    "  calendar YEAR           checkpoints and non-working days\n"
 	    "  upcoming [--from DATE] [--days N] [--role R] [--rules DIR]\n"
 	    "                          the messages that will be sent: when,\n"
@@ -579,61 +583,161 @@ cmd_calendar(int argc, char **argv)
 /*
  * Lists responsible roles the organisation does not know, so the admin
  * can add aliases before loading the plan.  The plan file keeps the text
- * as written either way.
+ * as written either way.  `lines`: the document has line numbers (not a
+ * Word or OpenDocument file).  Returns how many there are.
  */
-static void
-check_roles(const struct plan *p)
+static size_t
+check_roles(const struct config *c, const struct plan *p, int lines)
 {
 	struct diag d = { 0 };
-	struct config *c = conf_load(conf_path, &d);
-	size_t a, k;
+	size_t a, k, n = 0;
 
-	if (c == NULL) {
-		fprintf(stderr, "planwatchctl: %s does not load; roles not "
-		    "checked\n", conf_path);
-		diag_free(&d);
-		return;
-	}
-	diag_free(&d);
 	for (a = 0; a < p->nactivities; a++)
 		for (k = 0; k < p->activities[a].nresponsible; k++)
 			if (org_resolve(&c->org,
-			    p->activities[a].responsible[k], NULL, NULL) == 0)
-				diag_warn(&d, p->file, p->activities[a].line,
+			    p->activities[a].responsible[k], NULL, NULL) == 0) {
+				diag_warn(&d, p->file, lines ?
+				    p->activities[a].line : 0,
 				    "activity '%s': responsible '%s' is not a "
 				    "role, alias or group of %s",
 				    p->activities[a].id,
 				    p->activities[a].responsible[k],
 				    c->organization_file ? c->organization_file :
 				    "the organisation");
+				n++;
+			}
 	diag_print(&d, stderr);
 	diag_free(&d);
-	conf_free(c);
+	return n;
+}
+
+/*
+ * Writes `text` to `path` so that the file is either the old one or the
+ * whole new one, never a part: a temporary file beside it (a dot-file,
+ * which the daemon does not read as a plan), flushed to disk, then
+ * renamed over it.  Returns 0, or -1 with a message printed.
+ */
+static int
+write_atomic(const char *path, const char *text, size_t len)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *tmp;
+	const char *base = slash ? slash + 1 : path;
+	ssize_t w;
+	size_t off = 0;
+	int fd, dfd, rc = -1;
+
+	if (slash != NULL)
+		*slash = '\0';
+	tmp = xasprintf("%s/.%s.XXXXXX", slash ? (*dir ? dir : "/") : ".",
+	    base);
+	if ((fd = mkstemp(tmp)) == -1) {
+		fprintf(stderr, "planwatchctl: %s: %s\n", tmp, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		if ((w = write(fd, text + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	/* Plan files are configuration: readable by the daemon's user. */
+	if (off < len || fchmod(fd, 0644) == -1 || fsync(fd) == -1) {
+		fprintf(stderr, "planwatchctl: %s: %s\n", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		fprintf(stderr, "planwatchctl: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	/* The rename itself survives a crash once the directory is synced. */
+	if ((dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY |
+	    O_DIRECTORY)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+out:
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+/* The revision's matches, for the admin to check. */
+static void
+print_revision(const char *file, const struct import_revision *r)
+{
+	size_t i, k, n[3] = { 0, 0, 0 };
+
+	for (i = 0; i < r->n; i++)
+		n[r->v[i].fate]++;
+	fprintf(stderr, "%s: revises %s: %zu continue, %zu new, %zu unsure, "
+	    "%zu left out\n", file, r->previous, n[IMPORT_CONTINUES],
+	    n[IMPORT_NEW], n[IMPORT_UNSURE], r->nremoved);
+	for (i = 0; i < r->n; i++) {
+		const struct import_match *m = &r->v[i];
+
+		if (m->fate == IMPORT_CONTINUES)
+			fprintf(stderr, "  continues  %-20s %3d%%  %s\n", m->id,
+			    m->score, m->title);
+		else if (m->fate == IMPORT_NEW)
+			fprintf(stderr, "  new        %-20s       %s\n", m->id,
+			    m->title);
+		else {
+			fprintf(stderr, "  unsure     %-20s       %s: could "
+			    "continue", m->id, m->title);
+			for (k = 0; k < m->ncand; k++)
+				fprintf(stderr, "%s %s (%d%%)", k ? " or" : "",
+				    m->cand[k].id, m->cand[k].score);
+			fputc('\n', stderr);
+		}
+	}
+	for (i = 0; i < r->nremoved; i++)
+		fprintf(stderr, "  left out   %-20s       %s\n",
+		    r->removed[i].id, r->removed_titles[i]);
 }
 
 static int
 cmd_plan_import(int argc, char **argv)
 {
 	struct import_opts opts;
-	struct diag d = { 0 };
-	struct plan p;
+	struct import_revision rev;
+	struct diag d = { 0 }, notes = { 0 };
+	struct plan p, prev;
 	struct buf out = { 0 };
-	const char *file = NULL;
+	struct config *c = NULL;
+	const char *file = NULL, *output = NULL, *previous = NULL;
 	long long year;
 	char *text;
-	int i, rc;
+	size_t len, unresolved = 0;
+	int i, rc, verbose = 0, have_prev = 0, office;
 
 	memset(&opts, 0, sizeof(opts));
+	memset(&rev, 0, sizeof(rev));
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--year") == 0 && i + 1 < argc) {
 			if (parse_int64(argv[++i], &year) != 0 ||
 			    year < 1900 || year > 2200)
 				usage();
 			opts.year = (int)year;
-		} else if (strcmp(argv[i], "--id-prefix") == 0 && i + 1 < argc)
+		} else if (strcmp(argv[i], "--adopted") == 0 && i + 1 < argc)
+			opts.adopted = argv[++i];
+		else if (strcmp(argv[i], "--id-prefix") == 0 && i + 1 < argc)
 			opts.id_prefix = argv[++i];
+		else if (strcmp(argv[i], "--previous") == 0 && i + 1 < argc)
+			previous = argv[++i];
+		else if ((strcmp(argv[i], "-o") == 0 ||
+		    strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+			output = argv[++i];
 		else if (strcmp(argv[i], "--keep-going") == 0)
 			opts.keep_going = 1;
+		else if (strcmp(argv[i], "-v") == 0 ||
+		    strcmp(argv[i], "--verbose") == 0)
+			verbose = 1;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			usage();
 		else if (file == NULL)
@@ -650,30 +754,97 @@ cmd_plan_import(int argc, char **argv)
 
 		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 			buf_add(&in, chunk, n);
+		len = in.len;
 		text = buf_take(&in);
 		file = "(stdin)";
-	} else if ((text = read_file(file, NULL)) == NULL) {
+	} else if ((text = read_file(file, &len)) == NULL) {
 		fprintf(stderr, "planwatchctl: %s: %s\n", file,
 		    strerror(errno));
 		return 1;
 	}
-	rc = import_plan(file, text, &opts, &p, &d);
+	office = office_is_zip(text, len);
+	/* With -f: the organisation's roles and the calendar's dates. */
+	if (conf_given) {
+		c = conf_load(conf_path, &d);
+		if (c == NULL) {
+			diag_print(&d, stderr);
+			fprintf(stderr, "planwatchctl: %s does not load; roles "
+			    "not checked%s\n", conf_path, output == NULL ?
+			    " (an output redirected into the plans directory "
+			    "is made empty by the shell first: use -o)" : "");
+		} else
+			opts.cal = &c->cal;
+		diag_free(&d);
+	}
+	if (previous != NULL) {
+		if (plan_load(previous, &prev, &d) == -1) {
+			diag_print(&d, stderr);
+			fprintf(stderr, "planwatchctl: the previous plan %s does "
+			    "not load\n", previous);
+			diag_free(&d);
+			free(text);
+			conf_free(c);
+			return 1;
+		}
+		have_prev = 1;
+		opts.previous = &prev;
+		opts.revision = &rev;
+	}
+	if (verbose)
+		opts.notes = &notes;
+	rc = import_plan_bytes(file, text, len, &opts, &p, &d);
 	free(text);
+	/* Notes and diagnostics in the order of the document. */
 	diag_print(&d, stderr);
-	if (rc == 0 || opts.keep_going) {
+	for (i = 0; verbose && (size_t)i < notes.n; i++) {
+		fputs(notes.v[i].file, stderr);
+		if (notes.v[i].line > 0)
+			fprintf(stderr, ":%d", notes.v[i].line);
+		fprintf(stderr, ": note: %s\n", notes.v[i].msg);
+	}
+	if (have_prev && rev.previous != NULL && rc == 0)
+		print_revision(file, &rev);
+	if (rc == 0 && c != NULL)
+		unresolved = check_roles(c, &p, !office);
+	if (rc == 0 && d.nerrors == 0) {
 		if (json_out)
-			import_write_json(&p, &out);
+			import_write_json_rev(&p, have_prev ? &rev : NULL, &out);
 		else
 			plan_write(&p, &out);
-		if (out.s != NULL)
-			fputs(out.s, stdout);
-		if (conf_given)
-			check_roles(&p);
+	}
+	if (rc != 0 || d.nerrors > 0) {
+		/* Nothing half-read is written anywhere. */
+		fprintf(stderr, "planwatchctl: the import has errors; %s\n",
+		    output ? "nothing written" : "no plan printed");
+		rc = 1;
+	} else if (output != NULL && conf_given && (c == NULL ||
+	    unresolved > 0)) {
+		/* Nor is a plan whose roles could not be checked. */
+		fprintf(stderr, "planwatchctl: nothing written to %s: %s\n",
+		    output, c == NULL ? "the configuration does not load" :
+		    "a responsible role is not in the organisation");
+		rc = 1;
+	} else if (output != NULL) {
+		rc = write_atomic(output, out.s, out.len) == 0 ? 0 : 1;
+		if (rc == 0)
+			fprintf(stderr, "planwatchctl: wrote %s; check it "
+			    "against the document, then 'planwatchd -n' and "
+			    "'planwatchctl reload'\n", output);
+	} else {
+		fputs(out.s, stdout);
+		rc = fflush(stdout) == 0 ? 0 : 1;
+		/* Printed for a look, but not checked: say so in the status. */
+		if (conf_given && (c == NULL || unresolved > 0))
+			rc = 1;
 	}
 	buf_free(&out);
 	plan_free(&p);
-	rc = rc == 0 && d.nerrors == 0 ? 0 : 1;
+	if (have_prev)
+		plan_free(&prev);
+	import_revision_free(&rev);
+	conf_free(c);
 	diag_free(&d);
+	diag_free(&notes);
 	return rc;
 }
 

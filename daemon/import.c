@@ -23,6 +23,8 @@
 
 #include "calendar.h"
 #include "import.h"
+#include "import_int.h"
+#include "office.h"
 #include "plan.h"
 #include "util.h"
 
@@ -39,36 +41,90 @@ enum col {
 	COL_SCHEDULE,
 	COL_FOLLOWUP,
 	COL_SECTION,
+	COL_DESCRIPTION,	/* more text for the description */
+	COL_EXTRA,		/* "Mål", "Syfte": a line "Mål: ..." of it */
+	COL_NUMBER,		/* "Nr": the document's own numbering */
 	COL_EMPTY
 };
 
 static const char *const col_names[] = {
 	"(ignored)", "Aktivitet", "Ansvarig", "Tidplan", "Uppf\xc3\xb6ljning",
-	"Sektion", "(empty)"
+	"Sektion", "Beskrivning", "(extra)", "Nr", "(empty)"
 };
 
-/* Header words, folded; a trailing colon is dropped before matching. */
+/*
+ * Header words, folded, with a trailing colon and any parenthesis
+ * dropped.  A header cell is first matched whole against every word,
+ * then by its start against the words marked `prefix`, in this order
+ * (so that "Insatsområde" is a section before "Insats" is an activity).
+ */
 static const struct {
 	const char	*word;
 	enum col	 col;
+	int		 prefix;
 } header_words[] = {
-	{ "aktivitet", COL_ACTIVITY },
-	{ "aktiviteter", COL_ACTIVITY },
-	{ "atgard", COL_ACTIVITY },
-	{ "atgarder", COL_ACTIVITY },
-	{ "insats", COL_ACTIVITY },
-	{ "insatser", COL_ACTIVITY },
-	{ "ansvarig", COL_RESPONSIBLE },
-	{ "ansvariga", COL_RESPONSIBLE },
-	{ "ansvar", COL_RESPONSIBLE },
-	{ "tidplan", COL_SCHEDULE },
-	{ "tidsplan", COL_SCHEDULE },
-	{ "tid", COL_SCHEDULE },
-	{ "uppfoljning", COL_FOLLOWUP },
-	{ "uppfoljs", COL_FOLLOWUP },
-	{ "sektion", COL_SECTION },
-	{ "omrade", COL_SECTION },
-	{ "avsnitt", COL_SECTION },
+	{ "aktivitet", COL_ACTIVITY, 0 },
+	{ "aktiviteter", COL_ACTIVITY, 0 },
+	{ "atgard", COL_ACTIVITY, 0 },
+	{ "atgarder", COL_ACTIVITY, 0 },
+	{ "insats", COL_ACTIVITY, 0 },
+	{ "insatser", COL_ACTIVITY, 0 },
+	{ "ansvarig", COL_RESPONSIBLE, 0 },
+	{ "ansvariga", COL_RESPONSIBLE, 0 },
+	{ "ansvar", COL_RESPONSIBLE, 0 },
+	{ "vem", COL_RESPONSIBLE, 0 },
+	{ "tidplan", COL_SCHEDULE, 0 },
+	{ "tidsplan", COL_SCHEDULE, 0 },
+	{ "tid", COL_SCHEDULE, 0 },
+	{ "nar", COL_SCHEDULE, 0 },
+	{ "klart senast", COL_SCHEDULE, 0 },
+	{ "klart", COL_SCHEDULE, 0 },
+	{ "senast", COL_SCHEDULE, 0 },
+	{ "deadline", COL_SCHEDULE, 0 },
+	{ "datum", COL_SCHEDULE, 0 },
+	{ "period", COL_SCHEDULE, 0 },
+	{ "tidsperiod", COL_SCHEDULE, 0 },
+	{ "genomforande", COL_SCHEDULE, 0 },
+	{ "uppfoljning", COL_FOLLOWUP, 0 },
+	{ "uppfoljs", COL_FOLLOWUP, 0 },
+	{ "foljs upp", COL_FOLLOWUP, 0 },
+	{ "aterrapportering", COL_FOLLOWUP, 0 },
+	{ "rapportering", COL_FOLLOWUP, 0 },
+	{ "redovisning", COL_FOLLOWUP, 0 },
+	{ "redovisas", COL_FOLLOWUP, 0 },
+	{ "sektion", COL_SECTION, 0 },
+	{ "omrade", COL_SECTION, 0 },
+	{ "avsnitt", COL_SECTION, 0 },
+	{ "kategori", COL_SECTION, 0 },
+	{ "beskrivning", COL_DESCRIPTION, 0 },
+	{ "innehall", COL_DESCRIPTION, 0 },
+	{ "mal", COL_EXTRA, 0 },
+	{ "malgrupp", COL_EXTRA, 0 },
+	{ "syfte", COL_EXTRA, 0 },
+	{ "nr", COL_NUMBER, 0 },
+	{ "nr.", COL_NUMBER, 0 },
+	{ "#", COL_NUMBER, 0 },
+	{ "id", COL_NUMBER, 0 },
+	/* By their start: "Uppföljning och rapportering", "Ansvarig chef". */
+	{ "insatsomrade", COL_SECTION, 1 },
+	{ "fokusomrade", COL_SECTION, 1 },
+	{ "omrade", COL_SECTION, 1 },
+	{ "sektion", COL_SECTION, 1 },
+	{ "beskrivning", COL_DESCRIPTION, 1 },
+	{ "uppfoljning", COL_FOLLOWUP, 1 },
+	{ "aterrapport", COL_FOLLOWUP, 1 },
+	{ "rapportering", COL_FOLLOWUP, 1 },
+	{ "redovisning", COL_FOLLOWUP, 1 },
+	{ "tidplan", COL_SCHEDULE, 1 },
+	{ "tidsplan", COL_SCHEDULE, 1 },
+	{ "klart senast", COL_SCHEDULE, 1 },
+	{ "ansvar", COL_RESPONSIBLE, 1 },
+	{ "huvudansvar", COL_RESPONSIBLE, 1 },
+	{ "aktivitet", COL_ACTIVITY, 1 },
+	{ "atgard", COL_ACTIVITY, 1 },
+	{ "insats", COL_ACTIVITY, 1 },
+	{ "malgrupp", COL_EXTRA, 1 },
+	{ "syfte", COL_EXTRA, 1 },
 };
 
 /*
@@ -101,72 +157,65 @@ static const char *const vocabulary[] = {
 	"verksamhetsuppfoljning", "verksamhetsuppfoljningen",
 };
 
-struct line {
-	char	*s;
-	int	 no;
-};
-
 struct table {
 	int		 line;		/* of the header row */
 	size_t		 ncols;
 	enum col	*col;
+	char		**names;	/* header text of COL_EXTRA columns */
 	int		 section;	/* -1: from a Sektion column only */
 	int		 ok;		/* 0: rows are skipped */
+	int		 fallback;	/* no section anywhere yet: default it */
 };
 
-struct imp {
-	const char		*file;
-	const struct import_opts *o;
-	struct diag		*d;
-	struct diag		*notes;
-	struct plan		*p;
-	char			*prefix;
-	int			 seq;		/* rows seen, for ids */
-	int			 ntables;
-	int			 stop;		/* error and no keep_going */
-};
+/*
+ * Diagnostics.  A line of a Word or OpenDocument file is named by where
+ * it is ("plan.docx: table 2, row 5: ..."), a line of text by its number.
+ */
+static void
+report(struct imp *im, struct diag *d, int warning, int line,
+    const char *fmt, va_list ap)
+{
+	char *f;
 
-static void
-error(struct imp *im, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void
-warn(struct imp *im, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void
-note(struct imp *im, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	if (im->where != NULL && line > 0 && (size_t)line <= im->nwhere) {
+		f = xasprintf("%s: %s", im->file, im->where[line - 1]);
+		diag_vadd(d, warning, f, 0, fmt, ap);
+		free(f);
+	} else
+		diag_vadd(d, warning, im->file, line, fmt, ap);
+}
 
-static void
-error(struct imp *im, int line, const char *fmt, ...)
+void
+imp_error(struct imp *im, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vadd(im->d, 0, im->file, line, fmt, ap);
+	report(im, im->d, 0, line, fmt, ap);
 	va_end(ap);
 	if (!im->o->keep_going)
 		im->stop = 1;
 }
 
-static void
-warn(struct imp *im, int line, const char *fmt, ...)
+void
+imp_warn(struct imp *im, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vadd(im->d, 1, im->file, line, fmt, ap);
+	report(im, im->d, 1, line, fmt, ap);
 	va_end(ap);
 }
 
-static void
-note(struct imp *im, int line, const char *fmt, ...)
+void
+imp_note(struct imp *im, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (im->notes == NULL)
 		return;
 	va_start(ap, fmt);
-	diag_vadd(im->notes, 1, im->file, line, fmt, ap);
+	report(im, im->notes, 1, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -193,14 +242,6 @@ static int
 has_prefix_ci(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 /* Number of characters (not bytes) in a UTF-8 string. */
@@ -487,7 +528,7 @@ mend(struct imp *im, int lineno, const char *s)
 			if (in_vocabulary(f)) {
 				joined = 1;
 				if (im != NULL)
-					note(im, lineno, "mended \"%.*s %.*s\""
+					imp_note(im, lineno, "mended \"%.*s %.*s\""
 					    " to \"%.*s%.*s\"",
 					    (int)(e1 - w1), w1,
 					    (int)(core2 - w2), w2,
@@ -676,7 +717,8 @@ split_activity(struct imp *im, int lineno, const char *raw, char **title,
 
 /*
  * Splits a cell into items at line ends and at `seps` (each separator a
- * string; matched case-insensitively); empty items are dropped.
+ * string; matched case-insensitively; ", " only before something other
+ * than a digit); empty items are dropped.
  * Returns the number of items; *out an array the caller frees with its
  * strings.
  */
@@ -693,11 +735,21 @@ split_items(const char *text, const char *const *seps, char ***out)
 		if (*p == '\n' || *p == '\0')
 			len = *p ? 1 : 0;
 		else
-			for (i = 0; seps[i] != NULL; i++)
-				if (has_prefix_ci(p, seps[i])) {
+			for (i = 0; seps[i] != NULL; i++) {
+				/* ", " only before a name: "T2 2021, VB
+				 * 2021", not "Tertialrapport 1, 2020". */
+				if (strcmp(seps[i], ", ") == 0) {
+					if (has_prefix(p, ", ") &&
+					    p[2] != '\0' &&
+					    !isdigit((unsigned char)p[2])) {
+						len = 2;
+						break;
+					}
+				} else if (has_prefix_ci(p, seps[i])) {
 					len = strlen(seps[i]);
 					break;
 				}
+			}
 		if (len > 0 || *p == '\0') {
 			item = str_squeeze(xstrndup(start, (size_t)(p - start)));
 			if (*item == '-' && item[1] == ' ')
@@ -744,6 +796,15 @@ section_in(const char *text)
  * Rows.
  */
 
+/* "at line 25", or where a line of a Word file is: "(table 2, row 1)". */
+static char *
+line_name(struct imp *im, int line)
+{
+	if (im->where != NULL && line > 0 && (size_t)line <= im->nwhere)
+		return xasprintf("(%s)", im->where[line - 1]);
+	return xasprintf("at line %d", line);
+}
+
 static void
 activity_clear(struct activity *a)
 {
@@ -753,7 +814,7 @@ activity_clear(struct activity *a)
 
 static const char *const role_seps[] = { ";", NULL };
 static const char *const followup_seps[] = {
-	";", " och ", " samt ", ", T", ", t", ", V", ", v", NULL
+	";", " och ", " samt ", ", ", NULL
 };
 
 /*
@@ -764,9 +825,9 @@ static void
 row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 {
 	struct activity a;
-	struct buf msg = { 0 };
+	struct buf msg = { 0 }, more = { 0 };
 	enum section es;
-	char *text = NULL, **items;
+	char *text = NULL, **items, *form, *head;
 	size_t i, k, nitem;
 	int nerr = (int)im->d->nerrors, r, sec = t->section;
 
@@ -775,17 +836,22 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 	if (i == n)
 		return;		/* an empty record: nothing to read */
 	im->seq++;
-	if (n < t->ncols) {
-		error(im, lineno, "row has %zu cells, the header at line %d "
-		    "has %zu", n, t->line, t->ncols);
+	for (i = t->ncols; i < n && blank(cells[i]); i++)
+		;
+	if (n < t->ncols || i < n) {
+		head = line_name(im, t->line);
+		imp_error(im, lineno, "row has %zu cells, the header %s has "
+		    "%zu", n, head, t->ncols);
+		free(head);
 		return;
 	}
-	for (i = t->ncols; i < n; i++)
-		if (!blank(cells[i])) {
-			error(im, lineno, "row has %zu cells, the header at "
-			    "line %d has %zu", n, t->line, t->ncols);
-			return;
-		}
+	if (sec == -1 && t->fallback) {
+		imp_warn(im, t->line, "no heading above the table names a "
+		    "section and it has no Sektion column; its activities are "
+		    "filed under %s", plan_section_name(SECTION_FOREBYGGANDE));
+		sec = t->section = SECTION_FOREBYGGANDE;
+	}
+	t->fallback = 0;
 	memset(&a, 0, sizeof(a));
 	a.line = lineno;
 	a.status = ACTIVITY_ACTIVE;
@@ -794,7 +860,7 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 		switch (t->col[i]) {
 		case COL_ACTIVITY:
 			if (blank(cells[i])) {
-				error(im, lineno, "empty %s cell",
+				imp_error(im, lineno, "empty %s cell",
 				    col_names[COL_ACTIVITY]);
 				break;
 			}
@@ -809,7 +875,7 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 				else
 					sec = section_in(text);
 				if (sec == -1)
-					error(im, lineno, "section \"%s\": "
+					imp_error(im, lineno, "section \"%s\": "
 					    "not F\xc3\xb6rebyggande, "
 					    "F\xc3\xb6rhindrande, "
 					    "F\xc3\xb6reningsbidrag or "
@@ -822,7 +888,7 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 			nitem = split_items(text, role_seps, &items);
 			free(text);
 			if (nitem == 0)
-				error(im, lineno, "empty %s cell",
+				imp_error(im, lineno, "empty %s cell",
 				    col_names[COL_RESPONSIBLE]);
 			a.responsible = items;
 			a.nresponsible = nitem;
@@ -830,18 +896,24 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 		case COL_SCHEDULE:
 			text = cell_line(im, lineno, cells[i]);
 			if (*text == '\0') {
-				error(im, lineno, "empty %s cell",
+				imp_error(im, lineno, "empty %s cell",
 				    col_names[COL_SCHEDULE]);
 				free(text);
 				break;
 			}
 			buf_reset(&msg);
 			r = plan_parse_schedule(text, &a.schedule, &msg);
+			if (r == -1 && (form = imp_schedule_form(im, lineno,
+			    text)) != NULL) {
+				r = plan_parse_schedule(form, &a.schedule,
+				    NULL);
+				free(form);
+			}
 			if (r == -1)
-				error(im, lineno, "schedule \"%s\": %s", text,
+				imp_error(im, lineno, "schedule \"%s\": %s", text,
 				    msg.s);
 			else if (r == 1)
-				warn(im, lineno, "schedule \"%s\": %s", text,
+				imp_warn(im, lineno, "schedule \"%s\": %s", text,
 				    msg.s);
 			a.schedule_text = text;
 			break;
@@ -850,16 +922,24 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 			nitem = split_items(text, followup_seps, &items);
 			free(text);
 			if (nitem == 0)
-				error(im, lineno, "empty %s cell",
+				imp_error(im, lineno, "empty %s cell",
 				    col_names[COL_FOLLOWUP]);
 			a.followup = xcalloc(nitem ? nitem : 1,
 			    sizeof(*a.followup));
 			for (k = 0; k < nitem; k++) {
 				buf_reset(&msg);
-				if (plan_parse_followup(items[k],
+				r = plan_parse_followup(items[k],
 				    im->p->year, &a.followup[a.nfollowup],
-				    &msg) == -1)
-					error(im, lineno,
+				    &msg);
+				if (r == -1 && (form = imp_followup_form(im,
+				    lineno, items[k])) != NULL) {
+					r = plan_parse_followup(form,
+					    im->p->year,
+					    &a.followup[a.nfollowup], NULL);
+					free(form);
+				}
+				if (r == -1)
+					imp_error(im, lineno,
 					    "follow-up \"%s\": %s", items[k],
 					    msg.s);
 				else
@@ -867,19 +947,47 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
 			}
 			strv_free(items, nitem);
 			break;
+		case COL_DESCRIPTION:
+		case COL_EXTRA:
+			text = cell(im, lineno, cells[i]);
+			if (*text != '\0') {
+				if (more.len > 0)
+					buf_addc(&more, '\n');
+				if (t->col[i] == COL_EXTRA) {
+					head = t->names[i];
+					k = strlen(head);
+					while (k > 0 && (head[k - 1] == ':' ||
+					    head[k - 1] == ' '))
+						k--;
+					buf_printf(&more, "%.*s: ", (int)k,
+					    head);
+				}
+				buf_adds(&more, text);
+			}
+			free(text);
+			break;
 		default:
 			break;
 		}
 	}
 	buf_free(&msg);
+	/* Description and extra columns follow the activity's own text. */
+	if (more.len > 0 && a.description != NULL) {
+		text = *a.description == '\0' ? xstrdup(more.s) :
+		    xasprintf("%s\n%s", a.description, more.s);
+		free(a.description);
+		a.description = text;
+	}
+	buf_free(&more);
 	if (sec == -1 && (int)im->d->nerrors == nerr)
-		error(im, lineno, "no section: no heading above the table "
+		imp_error(im, lineno, "no section: no heading above the table "
 		    "names one and the Sektion cell is empty");
 	if ((int)im->d->nerrors > nerr) {
 		activity_clear(&a);
 		return;
 	}
 	a.section = (enum section)sec;
+	imp_check_dates(im, &a);
 	im->p->activities = xreallocarray(im->p->activities,
 	    im->p->nactivities + 1, sizeof(*im->p->activities));
 	im->p->activities[im->p->nactivities++] = a;
@@ -889,31 +997,63 @@ row(struct imp *im, struct table *t, char **cells, size_t n, int lineno)
  * Header rows.  Returns 1 and fills `t` when the cells are a header: an
  * activity column and at least one other known one.
  */
+/* The column a header cell names. */
+static enum col
+header_col(const char *cell)
+{
+	char *text, *f, *paren;
+	size_t k, n;
+	enum col c;
+	int plain = 1;
+
+	text = cell_line(NULL, 0, cell);
+	/* "Tidplan (klart senast)": the parenthesis says no more. */
+	if ((paren = strchr(text, '(')) != NULL && paren > text)
+		*paren = '\0';
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == ':' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	f = xfold(text);
+	free(text);
+	c = *f == '\0' ? COL_EMPTY : COL_IGNORED;
+	for (k = 0; k < nitems(header_words) && c == COL_IGNORED; k++)
+		if (!header_words[k].prefix &&
+		    strcmp(f, header_words[k].word) == 0)
+			c = header_words[k].col;
+	/*
+	 * By its start only when the cell reads like a header: a few words
+	 * of letters, not a line of a table of contents ("Uppföljning
+	 * .....  12").
+	 */
+	for (k = 0; f[k] != '\0'; k++)
+		if (!isalpha((unsigned char)f[k]) && strchr(" -/&", f[k]) ==
+		    NULL && !((unsigned char)f[k] & 0x80))
+			plain = 0;
+	if (strlen(f) > 40)
+		plain = 0;
+	for (k = 0; k < nitems(header_words) && c == COL_IGNORED && plain;
+	    k++)
+		if (header_words[k].prefix &&
+		    has_prefix(f, header_words[k].word))
+			c = header_words[k].col;
+	free(f);
+	return c;
+}
+
 static int
 header(struct imp *im, char **cells, size_t n, int lineno, int section,
     struct table *t)
 {
 	enum col *col;
-	char *text, *f;
+	char *text;
 	size_t i, k, nempty = 0, empty_at = 0;
 	int seen[COL_EMPTY + 1] = { 0 }, known = 0, missing, miss_col = 0;
 
 	col = xcalloc(n ? n : 1, sizeof(*col));
 	for (i = 0; i < n; i++) {
-		text = cell_line(NULL, lineno, cells[i]);
-		k = strlen(text);
-		while (k > 0 && (text[k - 1] == ':' || text[k - 1] == ' '))
-			text[--k] = '\0';
-		f = xfold(text);
-		free(text);
-		col[i] = *f == '\0' ? COL_EMPTY : COL_IGNORED;
-		for (k = 0; k < nitems(header_words); k++)
-			if (strcmp(f, header_words[k].word) == 0) {
-				col[i] = header_words[k].col;
-				known++;
-				break;
-			}
-		free(f);
+		col[i] = header_col(cells[i]);
+		if (col[i] >= COL_ACTIVITY && col[i] <= COL_SECTION)
+			known++;
 		seen[col[i]]++;
 	}
 	if (!seen[COL_ACTIVITY] || known < 2) {
@@ -924,12 +1064,16 @@ header(struct imp *im, char **cells, size_t n, int lineno, int section,
 	t->line = lineno;
 	t->ncols = n;
 	t->col = col;
+	t->names = xcalloc(n ? n : 1, sizeof(*t->names));
+	for (i = 0; i < n; i++)
+		if (col[i] == COL_EXTRA)
+			t->names[i] = cell_line(NULL, lineno, cells[i]);
 	t->ok = 1;
 	t->section = section;
 	im->ntables++;
-	for (k = COL_ACTIVITY; k <= COL_SECTION; k++)
+	for (k = COL_ACTIVITY; k <= COL_DESCRIPTION; k++)
 		if (seen[k] > 1) {
-			error(im, lineno, "two %s columns", col_names[k]);
+			imp_error(im, lineno, "two %s columns", col_names[k]);
 			t->ok = 0;
 		}
 	for (i = 0; i < n; i++)
@@ -951,35 +1095,37 @@ header(struct imp *im, char **cells, size_t n, int lineno, int section,
 	if (missing == 1 && nempty == 1) {
 		col[empty_at] = (enum col)miss_col;
 		seen[miss_col] = 1;
-		note(im, lineno, "header cell %zu is empty; taken as %s from "
+		imp_note(im, lineno, "header cell %zu is empty; taken as %s from "
 		    "its position", empty_at + 1, col_names[miss_col]);
 	}
 	for (k = COL_RESPONSIBLE; k <= COL_FOLLOWUP; k++)
 		if (!seen[k]) {
-			error(im, lineno, "table has no %s column",
+			imp_error(im, lineno, "table has no %s column",
 			    col_names[k]);
 			t->ok = 0;
 		}
 	for (i = 0; i < n; i++)
 		if (col[i] == COL_IGNORED) {
 			text = cell_line(NULL, lineno, cells[i]);
-			warn(im, lineno, "column \"%s\" is not read; ignored",
+			imp_warn(im, lineno, "column \"%s\" is not read; ignored",
 			    text);
 			free(text);
 		}
-	if (t->ok && section == -1 && !seen[COL_SECTION]) {
-		warn(im, lineno, "no heading above the table names a section "
-		    "and it has no Sektion column; its activities are filed "
-		    "under %s", plan_section_name(SECTION_FOREBYGGANDE));
-		t->section = SECTION_FOREBYGGANDE;
-	}
+	/* A section row may yet come between the header and the rows. */
+	t->fallback = t->ok && section == -1 && !seen[COL_SECTION];
 	return 1;
 }
 
 static void
 table_free(struct table *t)
 {
+	size_t i;
+
 	free(t->col);
+	if (t->names != NULL)
+		for (i = 0; i < t->ncols; i++)
+			free(t->names[i]);
+	free(t->names);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -1066,13 +1212,9 @@ csv_record(const char **pp, char sep, char ***out, int *line)
 	return (ssize_t)n;
 }
 
-/*
- * Metadata.
- */
-
 /* A line without markdown marks: leading #, ** and __, tags, white space. */
-static char *
-plain(const char *s)
+char *
+imp_plain(const char *s)
 {
 	char *t;
 
@@ -1085,162 +1227,30 @@ plain(const char *s)
 	return str_squeeze(t);
 }
 
-/* The checkpoint named in folded text at or after `from`; 0 or -1. */
-static int
-find_checkpoint(const char *from, struct checkpoint *cp)
+int
+imp_is_header(struct imp *im, const char *line)
 {
-	static const struct {
-		const char		*word;
-		enum checkpoint_kind	 kind;
-		int			 numbered;
-	} names[] = {
-		{ "tertialrapport", CHECKPOINT_T1, 1 },
-		{ "verksamhetsberattelsen", CHECKPOINT_VB, 0 },
-		{ "verksamhetsberattelse", CHECKPOINT_VB, 0 },
-		{ "vb", CHECKPOINT_VB, 0 },
-		{ "t1", CHECKPOINT_T1, 0 },
-		{ "t2", CHECKPOINT_T2, 0 },
-	};
-	const char *p, *q;
-	size_t i;
+	char **cells, *copy = xstrdup(line);
+	struct table tab;
+	struct imp quiet = *im;
+	struct diag scratch = { 0 };
+	size_t nc = split_tabs(copy, &cells);
+	int r;
 
-	for (p = from; *p != '\0'; p++) {
-		if (p != from && isalnum((unsigned char)p[-1]))
-			continue;
-		for (i = 0; i < nitems(names); i++) {
-			if (!has_prefix(p, names[i].word))
-				continue;
-			q = p + strlen(names[i].word);
-			cp->kind = names[i].kind;
-			if (names[i].numbered) {
-				while (*q == ' ')
-					q++;
-				if (*q != '1' && *q != '2')
-					continue;
-				cp->kind = *q++ == '1' ? CHECKPOINT_T1 :
-				    CHECKPOINT_T2;
-			}
-			if (*q != ' ' && *q != ',')
-				continue;
-			while (*q == ' ' || *q == ',')
-				q++;
-			if (isdigit((unsigned char)q[0]) &&
-			    isdigit((unsigned char)q[1]) &&
-			    isdigit((unsigned char)q[2]) &&
-			    isdigit((unsigned char)q[3]) &&
-			    !isdigit((unsigned char)q[4])) {
-				cp->year = atoi(q);
-				return 0;
-			}
-		}
-	}
-	return -1;
-}
-
-/* The words a dated line may start with to give the adoption date. */
-static const char *const adopted_words[] = {
-	"antagen", "antogs", "beslutad", "beslut", "faststalld", "datum",
-	NULL
-};
-
-/*
- * Reads the plan's metadata from the text lines (those without a tab)
- * before the first table, and its next revision from any of them.  The
- * first match wins, so the cover page beats repeats further down.
- */
-static void
-metadata(struct imp *im, struct line *lines, size_t n, int *adopted,
-    int *adopted_line)
-{
-	struct plan *p = im->p;
-	struct checkpoint cp;
-	char *t, *f, *v;
-	const char *rev;
-	size_t i, k, len;
-	int before_table = 1, days;
-
-	*adopted = CALENDAR_NODATE;
-	*adopted_line = 0;
-	for (i = 0; i < n; i++) {
-		if (strchr(lines[i].s, '\t') != NULL) {
-			char **cells, *copy = xstrdup(lines[i].s);
-			struct table tab;
-			size_t nc = split_tabs(copy, &cells);
-			struct imp quiet = *im;
-			struct diag scratch = { 0 };
-
-			/* A header row ends the cover page. */
-			quiet.d = &scratch;
-			quiet.notes = NULL;
-			if (header(&quiet, cells, nc, 0, 0, &tab)) {
-				before_table = 0;
-				table_free(&tab);
-			}
-			diag_free(&scratch);
-			free(cells);
-			free(copy);
-			continue;
-		}
-		t = plain(lines[i].s);
-		len = strlen(t);
-		f = xfold(t);
-		/* The revision is a sentence in running text, often last. */
-		if (!p->has_revision && (rev = strstr(f, "revidering")) !=
-		    NULL) {
-			if (find_checkpoint(rev, &cp) == 0) {
-				p->revision = cp;
-				p->has_revision = 1;
-			} else
-				note(im, lines[i].no, "a revision is mentioned "
-				    "but no checkpoint (\"tertialrapport 1 "
-				    "2020\") follows");
-		}
-		/* The rest stands on short lines of its own. */
-		if (len == 0 || len > 160) {
-			free(f);
-			free(t);
-			continue;
-		}
-		if (p->title == NULL && before_table && len <= 120 &&
-		    has_prefix(f, "handlingsplan"))
-			p->title = xstrdup(t);
-		/* "Skarpnäcks stadsdelsnämnd", "Kulturnämnden". */
-		if (p->committee == NULL && before_table && len <= 80 &&
-		    t[len - 1] != '.' && (ends_with(f, "namnd") ||
-		    ends_with(f, "namnden")))
-			p->committee = xstrdup(t);
-		if (p->diary_number == NULL && before_table &&
-		    (has_prefix(f, "dnr") || has_prefix(f, "diarienummer"))) {
-			v = t + (has_prefix(f, "dnr") ? 3 : 12);
-			while (*v == ':' || *v == '.' || *v == ' ')
-				v++;
-			if (*v != '\0')
-				p->diary_number = xstrdup(v);
-		}
-		if (*adopted == CALENDAR_NODATE && before_table) {
-			if (calendar_parse_date(t, &days) == 0) {
-				*adopted = days;
-				*adopted_line = lines[i].no;
-			} else {
-				for (k = 0; adopted_words[k] != NULL; k++)
-					if (has_prefix(f, adopted_words[k]))
-						break;
-				if (adopted_words[k] != NULL && len >= 10 &&
-				    calendar_parse_date(t + len - 10,
-				    &days) == 0) {
-					*adopted = days;
-					*adopted_line = lines[i].no;
-				}
-			}
-		}
-		free(f);
-		free(t);
-	}
+	quiet.d = &scratch;
+	quiet.notes = NULL;
+	quiet.ntables = 0;
+	if ((r = header(&quiet, cells, nc, 0, 0, &tab)) != 0)
+		table_free(&tab);
+	diag_free(&scratch);
+	free(cells);
+	free(copy);
+	return r;
 }
 
 /*
- * The document as lines, after a byte order mark and with CRLF and CR
- * line ends taken as LF.  The text is modified in place.
+ * The document as lines (LF line ends, as decode() leaves them).  The text
+ * is modified in place.
  */
 static struct line *
 split_lines(char *text, size_t *n)
@@ -1252,18 +1262,17 @@ split_lines(char *text, size_t *n)
 
 	*n = 0;
 	for (;;) {
-		e = p + strcspn(p, "\r\n");
+		e = p + strcspn(p, "\n");
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
 		v[*n].s = p;
 		v[*n].no = no++;
+		v[*n].merged = 0;
 		(*n)++;
 		if (*e == '\0')
 			break;
-		if (e[0] == '\r' && e[1] == '\n')
-			*e++ = '\0';
 		*e = '\0';
 		p = e + 1;
 	}
@@ -1318,7 +1327,7 @@ read_csv(struct imp *im, const char *text, char sep)
 		if (nc == 0)
 			break;
 		if (nc < 0) {
-			error(im, start, "quoted field not closed");
+			imp_error(im, start, "quoted field not closed");
 			im->stop = 1;
 			break;
 		}
@@ -1331,7 +1340,7 @@ read_csv(struct imp *im, const char *text, char sep)
 				have = header(im, cells, (size_t)nc, start, -1,
 				    &t);
 				if (!have) {
-					error(im, start, "no header row "
+					imp_error(im, start, "no header row "
 					    "(Aktivitet, Ansvarig, Tidplan, "
 					    "Uppf\xc3\xb6ljning)");
 					im->stop = 1;
@@ -1344,51 +1353,109 @@ read_csv(struct imp *im, const char *text, char sep)
 	table_free(&t);
 }
 
-/* A heading, or a short line of its own, may name the section. */
+/*
+ * A heading, or a short line of its own, may name the section; its
+ * number ("1. Förebyggande arbete", "2.1 Insatser") does not make it a
+ * sentence.
+ */
 static int
 heading_like(const char *raw, const char *plain_text)
 {
-	size_t n = strlen(plain_text);
+	size_t n;
 
 	if (raw[0] == '#')
 		return 1;
+	if (isdigit((unsigned char)*plain_text)) {
+		plain_text += strspn(plain_text, "0123456789.)");
+		plain_text += strspn(plain_text, " ");
+	}
+	n = strlen(plain_text);
 	return n > 0 && n <= 100 && plain_text[n - 1] != '.' &&
 	    strstr(plain_text, ". ") == NULL;
+}
+
+/*
+ * A row whose first cell alone has text and names a section, or a row of
+ * a Word table that is one cell across the table: a heading inside the
+ * table.  Returns 1 when the row was taken as one.
+ */
+static int
+heading_row(struct imp *im, struct line *l, char **cells, size_t nc,
+    int *section, struct table *t, int in_table)
+{
+	char *text;
+	size_t k;
+	int s;
+
+	for (k = 1; k < nc && blank(cells[k]); k++)
+		;
+	if (k < nc || blank(cells[0]))
+		return 0;
+	text = imp_plain(cells[0]);
+	s = heading_like(cells[0], text) ? section_in(text) : -1;
+	if (s != -1) {
+		*section = s;
+		if (in_table)
+			t->section = s;
+		if (!l->merged)
+			imp_warn(im, l->no, "row \"%s\" has text only in its "
+			    "first cell and names a section: read as a "
+			    "heading", text);
+	} else if (l->merged)
+		imp_note(im, l->no, "row \"%s\" is one cell across the "
+		    "table: read as a heading", text);
+	free(text);
+	return s != -1 || l->merged;
 }
 
 static void
 read_document(struct imp *im, struct line *lines, size_t n)
 {
-	struct table t;
+	struct table t, nt;
 	char **cells, *copy, *text;
 	size_t i, nc;
-	int section = -1, in_table = 0, s;
+	int section = -1, in_table = 0, s, ended = 0;
 
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < n && !im->stop; i++) {
 		if (blank(lines[i].s))
 			continue;	/* blank lines do not end a table */
-		if (strchr(lines[i].s, '\t') == NULL) {
-			in_table = 0;
-			text = plain(lines[i].s);
+		if (strchr(lines[i].s, '\t') == NULL && !lines[i].merged) {
+			text = imp_plain(lines[i].s);
 			if (heading_like(lines[i].s, text) &&
-			    (s = section_in(text)) != -1)
+			    (s = section_in(text)) != -1) {
+				/* A section's heading between rows: the
+				 * table goes on, in that section. */
 				section = s;
+				if (in_table)
+					t.section = s;
+			} else if (in_table) {
+				in_table = 0;
+				ended = lines[i].no;
+			}
 			free(text);
 			continue;
 		}
 		copy = xstrdup(lines[i].s);
 		nc = split_tabs(copy, &cells);
-		{
-			struct table nt;
-
-			if (header(im, cells, nc, lines[i].no, section,
-			    &nt)) {
-				table_free(&t);
-				t = nt;
-				in_table = 1;
-			} else if (in_table && t.ok)
-				row(im, &t, cells, nc, lines[i].no);
+		if (heading_row(im, &lines[i], cells, nc, &section, &t,
+		    in_table))
+			;
+		else if (header(im, cells, nc, lines[i].no, section, &nt)) {
+			table_free(&t);
+			t = nt;
+			in_table = 1;
+		} else if (in_table && t.ok)
+			row(im, &t, cells, nc, lines[i].no);
+		else if (!in_table && ended && t.ncols >= 3 &&
+		    nc == t.ncols) {
+			/* Rows like the table's after running text: say so
+			 * rather than drop them without a word. */
+			text = line_name(im, ended);
+			imp_warn(im, lines[i].no, "row outside a table: the "
+			    "text %s ended the table above; ignored (a "
+			    "header row above it starts a table)", text);
+			free(text);
 		}
 		free(cells);
 		free(copy);
@@ -1427,16 +1494,132 @@ import_id_prefix(const char *file)
 	return buf_take(&b);
 }
 
+/*
+ * Files the importer does not read, known by their first bytes, with what
+ * to do instead.  NULL when the data may be a plan.
+ */
+static const char *
+refused(const char *data, size_t len)
+{
+	static const struct {
+		const char	*magic;
+		size_t		 len;
+		const char	*what;
+	} kinds[] = {
+		{ "%PDF-", 5, "a PDF cannot be read: its tables are only text "
+		    "placed on a page.  Import the Word or LibreOffice file "
+		    "the PDF was made from (.docx, .odt), or copy each table "
+		    "out of the PDF into a text file, one row a line with a "
+		    "tab between cells, and import that (docs/plans.md)" },
+		{ "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, "an old Word "
+		    "(.doc) or Excel (.xls) file; open it and save it as "
+		    ".docx or .odt (a spreadsheet as CSV), then import that" },
+		{ "{\\rtf", 5, "an RTF file; open it in Word or LibreOffice "
+		    "and save it as .docx or .odt, then import that" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(kinds); i++)
+		if (len >= kinds[i].len &&
+		    memcmp(data, kinds[i].magic, kinds[i].len) == 0)
+			return kinds[i].what;
+	/* XML that is an OpenDocument in one file, not a ZIP of them. */
+	if (len > 0 && data[0] == '<' && memmem(data, len < 4096 ? len :
+	    4096, "urn:oasis:names:tc:opendocument", 31) != NULL)
+		return "a flat OpenDocument file (.fodt); save it as .odt "
+		    "and import that";
+	return NULL;
+}
+
+/* UTF-16 with a byte order mark (Excel's "Unicode text") to UTF-8. */
+static char *
+from_utf16(const unsigned char *s, size_t len)
+{
+	struct buf b = { 0 };
+	size_t i;
+	unsigned cp, lo;
+	int be = s[0] == 0xfe;
+
+	for (i = 2; i + 1 < len; i += 2) {
+		cp = be ? (unsigned)(s[i] << 8 | s[i + 1]) :
+		    (unsigned)(s[i + 1] << 8 | s[i]);
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 3 < len) {
+			lo = be ? (unsigned)(s[i + 2] << 8 | s[i + 3]) :
+			    (unsigned)(s[i + 3] << 8 | s[i + 2]);
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				i += 2;
+			} else
+				cp = 0xfffd;
+		} else if (cp >= 0xd800 && cp <= 0xdfff)
+			cp = 0xfffd;
+		if (cp == 0)
+			cp = 0xfffd;
+		buf_add_utf8(&b, cp);
+	}
+	buf_adds(&b, "");
+	return buf_take(&b);
+}
+
+/*
+ * The text as UTF-8 with LF line ends: a byte order mark dropped, UTF-16
+ * and Windows-1252 converted (the latter with a warning).  NULL for
+ * binary data.
+ */
+static char *
+decode(struct imp *im, const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	char *text, *r, *w;
+
+	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
+	    (u[0] == 0xfe && u[1] == 0xff))) {
+		imp_note(im, 0, "UTF-16 text (Excel's \"Unicode text\"); "
+		    "converted to UTF-8");
+		text = from_utf16(u, len);
+	} else {
+		if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+			data += 3;
+			len -= 3;
+		}
+		if (memchr(data, '\0', len) != NULL)
+			return NULL;
+		text = xstrndup(data, len);
+		if (!utf8_valid(text)) {
+			imp_warn(im, 0, "not UTF-8; read as Windows-1252");
+			r = from_cp1252(text);
+			free(text);
+			text = r;
+		}
+	}
+	/* CR LF and CR to LF, so that quoted line ends count once. */
+	for (r = w = text; *r != '\0'; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*w++ = *r == '\r' ? '\n' : *r;
+	*w = '\0';
+	return text;
+}
+
 int
 import_plan(const char *file, const char *text,
     const struct import_opts *opts, struct plan *p, struct diag *d)
 {
+	return import_plan_bytes(file, text, strlen(text), opts, p, d);
+}
+
+int
+import_plan_bytes(const char *file, const void *data, size_t len,
+    const struct import_opts *opts, struct plan *p, struct diag *d)
+{
 	static const struct import_opts defaults;
 	struct imp im;
+	struct office_doc doc = { NULL, 0 };
 	struct line *lines = NULL;
-	char *copy, *first = NULL, sep = 0;
+	struct buf err = { 0 };
+	const char *why, *at;
+	char *copy = NULL, *first = NULL, sep = 0;
 	size_t nlines = 0, i, nerr = d->nerrors;
-	int adopted, adopted_line, y, m, dd;
 
 	memset(p, 0, sizeof(*p));
 	memset(&im, 0, sizeof(im));
@@ -1445,109 +1628,94 @@ import_plan(const char *file, const char *text,
 	im.d = d;
 	im.notes = im.o->notes;
 	im.p = p;
+	if (im.o->cal != NULL)
+		im.cal = im.o->cal;
+	else {
+		calendar_init(&im.defcal);
+		im.cal = &im.defcal;
+	}
 	p->file = xstrdup(file);
+	p->adopted = CALENDAR_NODATE;
 	if (im.o->id_prefix != NULL)
 		im.prefix = xstrdup(im.o->id_prefix);
 	else
 		im.prefix = import_id_prefix(file);
 	if (!plan_id_valid(im.prefix)) {
-		error(&im, 0, "id prefix '%s' must be a-z, 0-9 and '-'",
+		imp_error(&im, 0, "id prefix '%s' must be a-z, 0-9 and '-'",
 		    im.prefix);
 		goto out;
 	}
 	p->id = xstrdup(im.prefix);
-
-	if (has_prefix(text, "\xef\xbb\xbf"))
-		text += 3;
-	if (utf8_valid(text))
-		copy = xstrdup(text);
-	else {
-		warn(&im, 0, "not UTF-8; read as Windows-1252");
-		copy = from_cp1252(text);
+	if ((why = refused(data, len)) != NULL) {
+		imp_error(&im, 0, "%s", why);
+		goto out;
 	}
 
-	/* CSV when the first line is a header split by ';' or ','. */
-	lines = split_lines(copy, &nlines);
-	for (i = 0; i < nlines; i++)
-		if (!blank(lines[i].s)) {
-			first = lines[i].s;
-			break;
+	if (office_is_zip(data, len)) {
+		/* Word or OpenDocument: lines named by where they are. */
+		if (office_read(file, data, len, &doc, im.notes, &err) == -1) {
+			imp_error(&im, 0, "%s", err.s);
+			goto out;
 		}
-	if (first != NULL && strchr(first, '\t') == NULL)
-		sep = csv_separator(&im, first);
-
-	if (!sep)
-		metadata(&im, lines, nlines, &adopted, &adopted_line);
-	else {
-		adopted = CALENDAR_NODATE;
-		adopted_line = 0;
-	}
-	if (im.o->year != 0)
-		p->year = im.o->year;
-	else if (adopted != CALENDAR_NODATE) {
-		calendar_civil(adopted, &y, &m, &dd);
-		p->year = y;
-		note(&im, adopted_line, "plan year %d from the adoption "
-		    "date", y);
-	} else {
-		error(&im, 0, "no year: the document gives no adoption "
-		    "date; give the plan's year (--year)");
-		im.stop = 1;	/* bare follow-up names need it */
-	}
-	if (adopted == CALENDAR_NODATE && p->year != 0) {
-		adopted = calendar_days(p->year, 1, 1);
-		note(&im, 0, "no adoption date; taking %d-01-01", p->year);
-	}
-	p->adopted = adopted;
-	if (p->title == NULL) {
-		p->title = xstrdup("Handlingsplan mot v\xc3\xa5ldsbejakande "
-		    "extremism");
-		note(&im, 0, "no title; taking \"%s\"", p->title);
-	}
-	if (p->committee == NULL) {
-		p->committee = xstrdup("");
-		note(&im, 0, "no committee; left empty");
-	}
-	if (p->diary_number == NULL)
-		p->diary_number = xstrdup("");
-	if (!p->has_revision && p->year != 0)
-		note(&im, 0, "no next revision named; ongoing activities "
-		    "run until VB %d", p->year);
-
-	if (!im.stop) {
-		if (sep) {
-			/* The CSV reader wants the text whole. */
-			free(lines);
-			lines = NULL;
-			free(copy);
-			copy = has_prefix(text, "\xef\xbb\xbf") ?
-			    xstrdup(text + 3) : xstrdup(text);
-			if (!utf8_valid(copy)) {
-				char *u = from_cp1252(copy);
-
-				free(copy);
-				copy = u;
-			}
-			/* CR LF to LF, so quoted line ends count once. */
-			{
-				char *r = copy, *w = copy;
-
-				for (; *r != '\0'; r++)
-					if (!(r[0] == '\r' && r[1] == '\n'))
-						*w++ = *r == '\r' ? '\n' : *r;
-				*w = '\0';
-			}
-			read_csv(&im, copy, sep);
-		} else
+		lines = xcalloc(doc.n ? doc.n : 1, sizeof(*lines));
+		im.where = xcalloc(doc.n ? doc.n : 1, sizeof(*im.where));
+		for (i = 0; i < doc.n; i++) {
+			lines[i].s = doc.v[i].text;
+			lines[i].no = (int)i + 1;
+			lines[i].merged = doc.v[i].merged;
+			im.where[i] = doc.v[i].where;
+		}
+		nlines = im.nwhere = doc.n;
+		if (imp_metadata(&im, lines, nlines, 0) == -1)
+			im.stop = 1;	/* bare follow-up names need a year */
+		if (!im.stop)
 			read_document(&im, lines, nlines);
+	} else {
+		if ((copy = decode(&im, data, len)) == NULL) {
+			imp_error(&im, 0, "a binary file, not text; save the "
+			    "plan as .docx, .odt, text or CSV");
+			goto out;
+		}
+		/* CSV when the first line is a header split by ';' or ','. */
+		for (at = copy;; at += i + 1) {
+			i = strcspn(at, "\n");
+			first = xstrndup(at, i);
+			if (!blank(first) && strchr(first, '\t') == NULL)
+				sep = csv_separator(&im, first);
+			if (!blank(first) || at[i] == '\0') {
+				free(first);
+				break;
+			}
+			free(first);
+		}
+		if (sep) {
+			if (imp_metadata(&im, NULL, 0, 1) == -1)
+				im.stop = 1;
+			if (!im.stop)
+				read_csv(&im, copy, sep);
+		} else {
+			lines = split_lines(copy, &nlines);
+			if (imp_metadata(&im, lines, nlines, 0) == -1)
+				im.stop = 1;
+			if (!im.stop)
+				read_document(&im, lines, nlines);
+		}
 	}
 	if (im.ntables == 0 && d->nerrors == nerr)
-		error(&im, 0, "no plan table: no header row with Aktivitet, "
+		imp_error(&im, 0, "no plan table: no header row with Aktivitet, "
 		    "Ansvarig, Tidplan and Uppf\xc3\xb6ljning");
+	if (im.o->previous != NULL && im.o->revision != NULL &&
+	    p->nactivities > 0)
+		imp_revise(&im);
+out:
 	free(lines);
 	free(copy);
-out:
+	free(im.where);
+	office_doc_free(&doc);
+	buf_free(&err);
 	free(im.prefix);
+	if (im.cal == &im.defcal)
+		calendar_free(&im.defcal);
 	return d->nerrors > nerr ? -1 : 0;
 }
 
@@ -1564,11 +1732,59 @@ jstr(const char *s)
 	return j ? j : json_string("\xef\xbf\xbd");
 }
 
+static json_t *
+id_title(const char *id, const char *title)
+{
+	return json_pack("{s:o, s:o}", "id", jstr(id), "title", jstr(title));
+}
+
+/* The "revision" object of import_write_json_rev(). */
+static json_t *
+revision_json(const struct import_revision *r)
+{
+	json_t *cont = json_array(), *nw = json_array(), *uns = json_array();
+	json_t *rem = json_array(), *c, *j;
+	size_t i, k;
+
+	for (i = 0; i < r->n; i++) {
+		const struct import_match *m = &r->v[i];
+
+		j = id_title(m->id, m->title);
+		if (m->fate == IMPORT_CONTINUES) {
+			json_object_set_new(j, "score", json_integer(m->score));
+			json_array_append_new(cont, j);
+		} else if (m->fate == IMPORT_NEW)
+			json_array_append_new(nw, j);
+		else {
+			c = json_array();
+			for (k = 0; k < m->ncand; k++)
+				json_array_append_new(c, json_pack("{s:o, s:i}",
+				    "id", jstr(m->cand[k].id), "score",
+				    m->cand[k].score));
+			json_object_set_new(j, "candidates", c);
+			json_array_append_new(uns, j);
+		}
+	}
+	for (i = 0; i < r->nremoved; i++)
+		json_array_append_new(rem, id_title(r->removed[i].id,
+		    r->removed_titles[i]));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "previous",
+	    jstr(r->previous), "continuing", cont, "new", nw, "unsure", uns,
+	    "removed", rem);
+}
+
 void
 import_write_json(const struct plan *p, struct buf *b)
 {
+	import_write_json_rev(p, NULL, b);
+}
+
+void
+import_write_json_rev(const struct plan *p, const struct import_revision *rev,
+    struct buf *b)
+{
 	static const char *const kinds[] = { "ongoing", "until", "due" };
-	json_t *root, *plan, *acts, *a, *arr, *sched;
+	json_t *root, *plan, *acts, *a, *arr, *sched, *rm;
 	const struct activity *ac;
 	struct buf t = { 0 };
 	char d[16], *s;
@@ -1591,6 +1807,14 @@ import_write_json(const struct plan *p, struct buf *b)
 		json_object_set_new(plan, "revision", jstr(d));
 	} else
 		json_object_set_new(plan, "revision", json_null());
+	json_object_set_new(plan, "supersedes", p->supersedes ?
+	    jstr(p->supersedes) : json_null());
+	rm = json_object();
+	for (i = 0; i < PLAN_NFIELDS; i++)
+		if (p->remark[i] != NULL)
+			json_object_set_new(rm, plan_field_name(
+			    (enum plan_field)i), jstr(p->remark[i]));
+	json_object_set_new(plan, "remarks", rm);
 	json_object_set_new(root, "plan", plan);
 	acts = json_array();
 	for (i = 0; i < p->nactivities; i++) {
@@ -1629,6 +1853,8 @@ import_write_json(const struct plan *p, struct buf *b)
 		json_array_append_new(acts, a);
 	}
 	json_object_set_new(root, "activities", acts);
+	if (rev != NULL)
+		json_object_set_new(root, "revision", revision_json(rev));
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (s != NULL) {
 		buf_adds(b, s);

@@ -13,14 +13,14 @@ BUILD=${BUILD:-build}
 out=$BUILD/fuzz-corpus
 WARN="-std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
     -Wmissing-prototypes -Wno-unused-parameter"
-JANSSON_CFLAGS=$(pkg-config --cflags jansson libuv libconfig)
+JANSSON_CFLAGS=$(pkg-config --cflags jansson libuv libconfig libxml-2.0)
 LIBS=$(pkg-config --libs jansson openssl libutf8proc)
 
 mkdir -p "$out" || exit 2
 
 passed=0
 failed=0
-for t in fuzz_pii fuzz_report fuzz_http; do
+for t in fuzz_pii fuzz_report fuzz_http fuzz_import; do
 	extra=
 	case $t in
 	fuzz_pii)	srcs="daemon/pii.c daemon/fold.c" ;;
@@ -29,6 +29,11 @@ for t in fuzz_pii fuzz_report fuzz_http; do
 	fuzz_http)	srcs="daemon/http.c daemon/cfg.c daemon/util.c \
 			    daemon/fold.c daemon/log.c"
 			extra="$(pkg-config --libs libuv libconfig) -lhttp_parser" ;;
+	fuzz_import)	srcs="daemon/import.c daemon/import_meta.c \
+			    daemon/import_revise.c daemon/office.c daemon/plan.c \
+			    daemon/calendar.c daemon/cfg.c daemon/util.c \
+			    daemon/fold.c daemon/log.c"
+			extra="$(pkg-config --libs libconfig libzip libxml-2.0)" ;;
 	esac
 	# shellcheck disable=SC2086
 	if ! $CC $WARN -D_GNU_SOURCE -iquote daemon $JANSSON_CFLAGS $CFLAGS \

@@ -132,6 +132,16 @@ open(p, "w").write(s)
 PY
 }
 
+# The ledger as lines "DUE  RULE  ACTIVITY  OCCURRENCE  RECIPIENT  late=N";
+# arguments go to `planwatchctl ledger` (--activity ID).
+ledger_lines() {
+	$CTL --json ledger "$@" | /usr/bin/python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["ledger"]:
+    print("%s  %s  %s  %s  %s  late=%s" % (r["due"], r["rule"], r["activity"],
+          r["occurrence"], r["recipient"], r["late"]))'
+}
+
 # Waits, bounded, until COMMAND succeeds.
 wait_for() {
 	i=0

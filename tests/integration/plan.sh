@@ -1,6 +1,8 @@
 #!/bin/bash
 # The plan through the real binaries: importing the reference document
-# reproduces the shipped plan file; the running daemon lists the 20
+# reproduces the shipped plan file; -o writes a plan whole or not at all;
+# Word and LibreOffice files import, a PDF is refused; the coordinator
+# named as responsible resolves; the running daemon lists the 20
 # activities with their deadlines and dated checkpoints; calendar and
 # plan show answer; a plan with an unknown role is refused on reload.
 . tests/integration/lib.sh
@@ -22,7 +24,41 @@ printf 'Aktivitet\tAnsvarig\tTidplan\tUppföljning\nX\tChef\tSnart\tT1 2020\n' >
 check "plan import refuses an unreadable schedule (exit 1)" [ $? -eq 1 ]
 check "naming file, line and value" grep -q "^$T/bad.txt:2: .*Snart" "$T/bad.err"
 
+# -o writes the plan file whole or not at all, never a part.
+echo "# the plan file in use" >"$T/conf/plans/x.conf"
+"$PLANWATCHCTL" plan import --year 2020 --keep-going "$T/bad.txt" -o "$T/conf/plans/x.conf" 2>"$T/o.err"
+check "-o with errors exits 1" [ $? -eq 1 ]
+check "and leaves the file in place untouched" [ "$(cat "$T/conf/plans/x.conf")" = "# the plan file in use" ]
+check "and says nothing was written" grep -q "nothing written" "$T/o.err"
+check "no temporary file is left behind" [ -z "$(ls -A "$T/conf/plans" | grep '^\.')" ]
+rm "$T/conf/plans/x.conf"
+printf '## Förebyggande\n\nAntagen 2020-03-01\n\nAktivitet\tAnsvarig\tTidplan\tUppföljning\nX\tÖverdirektör\tLöpande\tT2 2020\n' >"$T/role.txt"
+$CTL plan import "$T/role.txt" -o "$T/conf/plans/role.conf" 2>"$T/role.err"
+check "-f -o with a role the organisation lacks exits 1" [ $? -eq 1 ]
+check "and writes nothing" [ ! -e "$T/conf/plans/role.conf" ]
+check "naming the role" grep -q "responsible 'Överdirektör' is not a role" "$T/role.err"
+# The coordinator as responsible, as plans write it.
+printf '## Förebyggande\n\nAntagen 2020-03-01\n\nAktivitet\tAnsvarig\tTidplan\tUppföljning\nX\tSamordnaren mot våldsbejakande extremism\tLöpande\tT2 2020\nY\tSamordnare\t2020-10-01\tVB 2020\n' >"$T/samordnare.txt"
+$CTL plan import "$T/samordnare.txt" -o "$T/conf/plans/samordnare.conf" 2>"$T/s.err"
+check "-f -o with the coordinator as responsible writes the plan" [ $? -eq 0 ] && [ -s "$T/conf/plans/samordnare.conf" ]
+check "the file is readable by the daemon's user (0644)" [ "$(stat -c %a "$T/conf/plans/samordnare.conf")" = 644 ]
+check "and it loads" [ "$("$PLANWATCHD" -n -f "$CONF" 2>&1)" = "configuration OK" ]
+# Word and LibreOffice documents; a PDF is refused with what to do.
+"$PLANWATCHCTL" plan import tests/data/plans/vasterby-2023.odt -o "$T/vasterby.conf" 2>/dev/null
+check "an .odt imports" grep -q 'title = "Sommarlovsaktiviteter";' "$T/vasterby.conf"
+"$PLANWATCHCTL" --json plan import --keep-going tests/data/plans/bergsvik-2022.docx >/dev/null 2>"$T/docx.err"
+check "a .docx names the table and row of an error" grep -q '^tests/data/plans/bergsvik-2022.docx: table 1, row 6: schedule "06-05-2022"' "$T/docx.err"
+printf '%%PDF-1.7\n' >"$T/plan.pdf"
+"$PLANWATCHCTL" plan import "$T/plan.pdf" 2>"$T/pdf.err"
+check "a PDF is refused (exit 1) saying what to do" [ $? -eq 1 ] && grep -q "a PDF cannot be read.*copy each table" "$T/pdf.err"
+
 check "daemon starts" start_daemon
+$CTL --json plan show samordnare-01 >"$T/samordnare.json"
+check "the coordinator's plan resolves to the coordinator's role" /usr/bin/python3 -c '
+import json,sys
+a=json.load(open(sys.argv[1]))["activity"]
+sys.exit(0 if a["roles"]==["samordnare"] else 1)' "$T/samordnare.json"
+rm "$T/conf/plans/samordnare.conf"
 $CTL plan list >"$T/list.txt"
 check "plan list shows 20 activities" [ "$(grep -c '^skarpnack-2019-' "$T/list.txt")" -eq 20 ]
 check "the due date of 20190901 is listed" grep -q '^skarpnack-2019-17 .*2019-09-01' "$T/list.txt"

@@ -15,14 +15,6 @@ trap finish EXIT
 GOLDEN=tests/data/rules/skarpnack-2019-2020.golden
 DB="$T/var/planwatch.db"
 
-ledger_lines() {
-	$CTL --json ledger "$@" | /usr/bin/python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["ledger"]:
-    print("%s  %s  %s  %s  %s  late=%s" % (r["due"], r["rule"], r["activity"],
-          r["occurrence"], r["recipient"], r["late"]))'
-}
-
 fresh() {
 	stop_daemon
 	rm -rf "$T/var"
