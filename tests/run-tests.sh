@@ -19,9 +19,10 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
 
-# tally NAME LOG RC: adds a finished test's counts and shows its result.
+# tally NAME LOG RC [SECONDS]: adds a finished test's counts and shows its
+# result (and how long it took).
 tally() {
-	local name=$1 log=$2 rc=$3 line p f
+	local name=$1 log=$2 rc=$3 secs=${4:+ (${4} s)} line p f
 	line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
 	f=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
@@ -40,16 +41,16 @@ tally() {
 		cat "$log"
 		echo "----"
 	else
-		echo "$line"
+		echo "$line$secs"
 	fi
 }
 
 run() {
-	local name=$1 rc
+	local name=$1 rc t0=$SECONDS
 	shift
 	"$@" >"$logs/$name.log" 2>&1
 	rc=$?
-	tally "$name" "$logs/$name.log" "$rc"
+	tally "$name" "$logs/$name.log" "$rc" $((SECONDS - t0))
 }
 
 for t in "$BUILD"/tests/test_*; do
@@ -64,21 +65,23 @@ fi
 scripts=$(ls tests/integration/*.sh | grep -v '/lib\.sh$' |
     awk '/valgrind|crash|docs|delivery|intake/ { print 0, $0; next }
 	 { print 1, $0 }' | sort -k1,1n -k2 | cut -d' ' -f2)
-declare -A pid_name
+declare -A pid_name pid_start
 running=0
 # reap: waits for one script to end and tallies it.
 reap() {
 	local pid rc
 	wait -n -p pid
 	rc=$?
-	tally "${pid_name[$pid]}" "$logs/${pid_name[$pid]}.log" "$rc"
-	unset "pid_name[$pid]"
+	tally "${pid_name[$pid]}" "$logs/${pid_name[$pid]}.log" "$rc" \
+	    $((SECONDS - pid_start[$pid]))
+	unset "pid_name[$pid]" "pid_start[$pid]"
 	running=$((running - 1))
 }
 for t in $scripts; do
 	name=$(basename "$t" .sh)
 	bash "$t" >"$logs/$name.log" 2>&1 &
 	pid_name[$!]=$name
+	pid_start[$!]=$SECONDS
 	running=$((running + 1))
 	[ "$running" -ge "$JOBS" ] && reap
 done
