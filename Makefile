@@ -91,7 +91,7 @@ $(BUILD)/planwatchd: $(BUILD)/obj/main.o $(LIB)
 $(BUILD)/planwatchctl: $(BUILD)/obj/ctl.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
-$(BUILD)/tests/%: tests/%.c tests/test.h $(LIB) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/%.c tests/*.h $(LIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS)
 
 deps:

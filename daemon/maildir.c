@@ -2,7 +2,9 @@
  * maildir: delivery into a Maildir, following the classic protocol: write
  * the file in tmp/ under a unique name, fsync it, rename it into new/
  * (atomic: readers never see half a message), fsync new/ so the rename
- * itself is durable.
+ * itself is durable.  new/ is fsynced after every message, not once per
+ * batch: the outbox records each delivery as it is made (transport.h's
+ * watch), and it may only do so once the message cannot vanish.
  *
  * Unique names: several workers may deliver at once, and the daemon may
  * restart within the same second, so the name combines the time, the
@@ -62,20 +64,6 @@ write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
-}
-
-static int
-fsync_dir(const char *path)
-{
-	int fd, rc, e;
-
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
 }
 
 /* This host's name, made safe for a Maildir file name. */
@@ -150,12 +138,16 @@ set_results(struct delivery *dv, enum delivery_result r, int code,
 }
 
 /*
- * Writes one message to tmp/, fsyncs it and renames it into new/ (not yet
- * durable: the caller fsyncs new/).  0, or -1 with the reason in ebuf.
+ * Delivers one message: writes it to tmp/ and fsyncs it, asks the watch
+ * (the point of no return is next), renames it into new/ and fsyncs
+ * new/, whose descriptor is `newfd`, so that once this returns 0 the
+ * message survives a power cut.  0; 1 when the watch held it back; -1
+ * with the reason in ebuf.  Nothing is left in new/ unless 0.
  */
 static int
-put_one(const char *dir, const struct delivery *dv, time_t now,
-    char name[MAILDIR_NAME_MAX], char *ebuf, size_t elen)
+put_one(const char *dir, int newfd, const struct delivery *dv, time_t now,
+    const struct delivery_watch *w, char name[MAILDIR_NAME_MAX],
+    char *ebuf, size_t elen)
 {
 	struct buf b = { 0 };
 	char *tmp, *new;
@@ -182,10 +174,28 @@ put_one(const char *dir, const struct delivery *dv, time_t now,
 		unlink(tmp);
 		goto out;
 	}
+	if (w != NULL && w->commit != NULL && w->commit(w->arg) != 0) {
+		set_error(ebuf, elen, "%s", DELIVERY_HELD);
+		unlink(tmp);
+		rc = 1;
+		goto out;
+	}
 	if (rename(tmp, new) != 0) {
 		set_error(ebuf, elen, "maildir %s: rename %s: %s", dir, name,
 		    strerror(errno));
 		unlink(tmp);
+		goto out;
+	}
+	if (fsync(newfd) != 0) {
+		/*
+		 * The rename may not survive a crash.  Take the file back and
+		 * report a temporary failure: a retry writes it again, rather
+		 * than the outbox believing in a message that a power cut
+		 * could make vanish.
+		 */
+		set_error(ebuf, elen, "maildir %s: fsync new: %s", dir,
+		    strerror(errno));
+		unlink(new);
 		goto out;
 	}
 	rc = 0;
@@ -198,14 +208,14 @@ out:
 
 int
 maildir_deliver_batch_at(const char *dir, struct delivery *dv, size_t n,
-    time_t now, char *err, size_t errlen)
+    time_t now, const struct delivery_watch *w, char *err, size_t errlen)
 {
 	static const char *const subs[] = { "tmp", "new", "cur" };
 	char reply[DELIVERY_REPLY_MAX], ebuf[DELIVERY_REPLY_MAX];
-	char (*names)[MAILDIR_NAME_MAX] = NULL;
-	char *sub, *path;
-	size_t i, nput = 0;
-	int *put = NULL, rc = 0;
+	char name[MAILDIR_NAME_MAX];
+	char *sub;
+	size_t i, k;
+	int newfd = -1, rc = 0, put;
 
 	ebuf[0] = '\0';
 	if (ensure_dir(dir, ebuf, sizeof(ebuf)) != 0)
@@ -216,54 +226,43 @@ maildir_deliver_batch_at(const char *dir, struct delivery *dv, size_t n,
 			free(sub);
 			goto fail_all;
 		}
+		if (i == 1 && (newfd = open(sub, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1) {
+			set_error(ebuf, sizeof(ebuf), "maildir %s: %s", sub,
+			    strerror(errno));
+			free(sub);
+			goto fail_all;
+		}
 		free(sub);
 	}
-	names = xcalloc(n, sizeof(*names));
-	put = xcalloc(n, sizeof(*put));
 	for (i = 0; i < n; i++) {
-		if (put_one(dir, &dv[i], now, names[i], ebuf,
-		    sizeof(ebuf)) == 0) {
-			put[i] = 1;
-			nput++;
-		} else {
-			set_results(&dv[i], DELIVERY_TEMPFAIL, 0, ebuf);
-			rc = -1;
+		put = put_one(dir, newfd, &dv[i], now, w, name, ebuf,
+		    sizeof(ebuf));
+		if (put == 0) {
+			snprintf(reply, sizeof(reply), "delivered to maildir "
+			    "as new/%s", name);
+			set_results(&dv[i], DELIVERY_OK, 250, reply);
+			if (w != NULL && w->decided != NULL)
+				w->decided(w->arg, i);
+			continue;
+		}
+		rc = -1;
+		set_results(&dv[i], DELIVERY_TEMPFAIL, 0, ebuf);
+		if (put == 1) {
+			/* Held back: the ones after it wait too. */
+			for (k = i + 1; k < n; k++)
+				set_results(&dv[k], DELIVERY_TEMPFAIL, 0,
+				    ebuf);
+			break;
 		}
 	}
-	/* One fsync of new/ makes every rename of the batch durable. */
-	sub = xasprintf("%s/new", dir);
-	if (nput > 0 && fsync_dir(sub) != 0) {
-		/*
-		 * The renames may not survive a crash.  Take the files back
-		 * and report a temporary failure: a retry writes them again,
-		 * rather than the outbox believing in messages that a power
-		 * cut could make vanish.
-		 */
-		set_error(ebuf, sizeof(ebuf), "maildir %s: fsync new: %s", dir,
-		    strerror(errno));
-		for (i = 0; i < n; i++)
-			if (put[i]) {
-				path = xasprintf("%s/%s", sub, names[i]);
-				unlink(path);
-				free(path);
-				set_results(&dv[i], DELIVERY_TEMPFAIL, 0,
-				    ebuf);
-			}
-		rc = -1;
-	} else
-		for (i = 0; i < n; i++)
-			if (put[i]) {
-				snprintf(reply, sizeof(reply), "delivered to "
-				    "maildir as new/%s", names[i]);
-				set_results(&dv[i], DELIVERY_OK, 250, reply);
-			}
-	free(sub);
-	free(names);
-	free(put);
+	close(newfd);
 	if (rc != 0)
 		set_error(err, errlen, "%s", ebuf);
 	return rc;
 fail_all:
+	if (newfd != -1)
+		close(newfd);
 	for (i = 0; i < n; i++)
 		set_results(&dv[i], DELIVERY_TEMPFAIL, 0, ebuf);
 	set_error(err, errlen, "%s", ebuf);
@@ -274,5 +273,5 @@ int
 maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
     char *err, size_t errlen)
 {
-	return maildir_deliver_batch_at(dir, dv, 1, now, err, errlen);
+	return maildir_deliver_batch_at(dir, dv, 1, now, NULL, err, errlen);
 }

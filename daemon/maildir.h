@@ -35,11 +35,14 @@ int	maildir_deliver_at(const char *dir, struct delivery *dv, time_t now,
 	    char *err, size_t errlen);
 
 /*
- * The same for `n` messages at once, which share one fsync of new/ -- a
- * delivery job's batch.  Each message gets its own results; 0 when all
+ * The same for `n` messages in turn -- a delivery job's batch -- each
+ * made durable (new/ fsynced) before the next is written, with `w` (NULL:
+ * none) asked before each rename into new/ and told after each durable
+ * delivery (transport.h).  Each message gets its own results; 0 when all
  * were delivered, else -1 with the last reason in err.
  */
 int	maildir_deliver_batch_at(const char *dir, struct delivery *dv,
-	    size_t n, time_t now, char *err, size_t errlen);
+	    size_t n, time_t now, const struct delivery_watch *w, char *err,
+	    size_t errlen);
 
 #endif

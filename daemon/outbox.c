@@ -110,9 +110,9 @@ work_cb(uv_work_t *req)
 		dv[i].message_id = j->msgs[i].message_id;
 	}
 	if (j->smtp != NULL)
-		smtp_send(j->smtp, dv, j->nmsgs, j->err, sizeof(j->err));
+		smtp_send(j->smtp, dv, j->nmsgs, NULL, j->err, sizeof(j->err));
 	else
-		maildir_deliver_batch_at(j->maildir, dv, j->nmsgs, j->now,
+		maildir_deliver_batch_at(j->maildir, dv, j->nmsgs, j->now, NULL,
 		    j->err, sizeof(j->err));
 	free(dv);
 }

@@ -30,6 +30,12 @@
  *   is; we never call smtp_set_header() except to supply a missing
  *   Message-Id from struct delivery.
  *
+ * The caller's watch (transport.h) hears of each message's outcome from
+ * libesmtp's SMTP_EV_MESSAGESENT event, which comes right after the reply
+ * to the data and before the next message's MAIL; and it is asked before
+ * each final ".", from the message callback, which libesmtp calls for the
+ * end of the data just before it writes the ".".
+ *
  * Thread safety: smtp_init() runs once; a struct smtp is read-only after
  * smtp_new(); each smtp_send() has its own libesmtp session and auth
  * context; smtp_errno() and the OpenSSL error queue are per thread.
@@ -83,18 +89,25 @@ struct smtp {
 	SSL_CTX			*ssl_ctx;	/* NULL: starttls off */
 };
 
-/* What the event callback saw during one session. */
+/* What the callbacks see and saw during one session. */
 struct session_state {
 	char	tls_error[160];
 	int	starttls_missing;
 	int	starttls_ok;
+	/* for the caller's watch */
+	const struct delivery_watch *watch;
+	struct delivery		*msgs;
+	smtp_recipient_t	**handles;
+	size_t			 held;	/* 1 + the message commit() refused */
 };
 
 /* Feeds one message to libesmtp from memory; see message_cb(). */
 struct message_source {
-	const char	*data;
-	size_t		 len;
-	size_t		 off;
+	const char		*data;
+	size_t			 len;
+	size_t			 off;
+	size_t			 index;	/* in the session's msgs */
+	struct session_state	*st;
 };
 
 /* How much of the message libesmtp gets per callback. */
@@ -467,16 +480,30 @@ probe(const struct smtp *s, char *server, size_t serverlen, char *err,
  * libesmtp's message callback: NULL `len` means rewind; otherwise hand
  * out the next chunk, and a zero length at the end.  The state lives in
  * our own struct, so libesmtp's *ctx is left alone (it would free() it).
+ *
+ * libesmtp writes the final "." only after the zero length, so the end
+ * is where the watch's commit() runs.  Returning the end with errno set
+ * makes libesmtp drop the connection without the ".", and the server
+ * discards the message (libesmtp may ask for the end twice when the text
+ * lacks a last line end; commit() is asked again and answers the same).
  */
 static const char *
 message_cb(void **ctx, int *len, void *arg)
 {
 	struct message_source *src = arg;
+	const struct delivery_watch *w = src->st->watch;
 	size_t n;
 
 	(void)ctx;
 	if (len == NULL) {
 		src->off = 0;
+		return NULL;
+	}
+	if (src->off == src->len && w != NULL && w->commit != NULL &&
+	    w->commit(w->arg) != 0) {
+		src->st->held = src->index + 1;
+		errno = EIO;
+		*len = 0;
 		return NULL;
 	}
 	n = src->len - src->off;
@@ -485,6 +512,34 @@ message_cb(void **ctx, int *len, void *arg)
 	*len = (int)n;
 	src->off += n;
 	return src->data + src->off - n;
+}
+
+static int	judge(struct delivery_rcpt *, const smtp_status_t *,
+		    const smtp_status_t *, const smtp_status_t *);
+
+/*
+ * libesmtp has the server's answer to a message's data (or its refusal
+ * of DATA) and is about to go on with the next: judge the message's
+ * recipients now and tell the watch.
+ */
+static void
+message_sent(struct session_state *st, smtp_message_t m)
+{
+	const struct message_source *src;
+	const smtp_status_t *mail, *data;
+	struct delivery *dv;
+	size_t j;
+
+	if (st->watch == NULL || st->watch->decided == NULL ||
+	    (src = smtp_message_get_application_data(m)) == NULL)
+		return;
+	dv = &st->msgs[src->index];
+	mail = smtp_reverse_path_status(m);
+	data = smtp_message_transfer_status(m);
+	for (j = 0; j < dv->nrcpt; j++)
+		(void)judge(&dv->rcpt[j], mail,
+		    smtp_recipient_status(st->handles[src->index][j]), data);
+	st->watch->decided(st->watch->arg, src->index);
 }
 
 static void
@@ -499,6 +554,9 @@ event_cb(smtp_session_t session, int event, void *arg, ...)
 	(void)session;
 	va_start(ap, arg);
 	switch (event) {
+	case SMTP_EV_MESSAGESENT:
+		message_sent(st, va_arg(ap, smtp_message_t));
+		break;
 	case SMTP_EV_STARTTLS_OK:
 		st->starttls_ok = 1;
 		break;
@@ -689,7 +747,9 @@ session_error(const struct smtp *s, const struct session_state *st,
 {
 	char lib[128], ebuf[200], vbuf[200];
 
-	if (st->tls_error[0] != '\0')
+	if (st->held)
+		snprintf(buf, len, "%s", DELIVERY_HELD);
+	else if (st->tls_error[0] != '\0')
 		snprintf(buf, len, "tls: %s", st->tls_error);
 	else if (st->starttls_missing)
 		snprintf(buf, len, "server does not offer STARTTLS and "
@@ -728,8 +788,8 @@ bare_id(const char *id, char *buf, size_t len)
 }
 
 int
-smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
-    size_t errlen)
+smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs,
+    const struct delivery_watch *watch, char *err, size_t errlen)
 {
 	struct session_state st;
 	struct message_source *src = NULL;
@@ -757,6 +817,8 @@ smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
 	}
 
 	memset(&st, 0, sizeof(st));
+	st.watch = watch;
+	st.msgs = msgs;
 	if ((session = smtp_create_session()) == NULL)
 		fatalx("smtp: out of memory");
 	smtp_set_server(session, server);
@@ -797,6 +859,7 @@ smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
 	src = xcalloc(nmsgs, sizeof(*src));
 	mh = xcalloc(nmsgs, sizeof(*mh));
 	handles = xcalloc(nmsgs, sizeof(*handles));
+	st.handles = handles;
 	for (i = 0; i < nmsgs; i++) {
 		if (msgs[i].nrcpt == 0)
 			continue;
@@ -805,7 +868,11 @@ smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
 		smtp_set_reverse_path(mh[i], msgs[i].from ? msgs[i].from : "");
 		src[i].data = msgs[i].data;
 		src[i].len = msgs[i].len;
+		src[i].index = i;
+		src[i].st = &st;
 		smtp_set_messagecb(mh[i], message_cb, &src[i]);
+		smtp_message_set_application_data_release(mh[i], &src[i],
+		    NULL);
 		smtp_size_set_estimate(mh[i], msgs[i].len);
 		/* Used only if the text has no Message-ID header. */
 		if ((id = bare_id(msgs[i].message_id, idbuf,
@@ -861,8 +928,10 @@ smtp_send(struct smtp *s, struct delivery *msgs, size_t nmsgs, char *err,
 			for (j = 0; j < msgs[i].nrcpt; j++) {
 				struct delivery_rcpt *r = &msgs[i].rcpt[j];
 
+				/* A held message never had its ".". */
 				if (r->result == DELIVERY_TEMPFAIL &&
-				    r->code == 0 && r->reply[0] == '\0')
+				    r->code == 0 && (r->reply[0] == '\0' ||
+				    i + 1 == st.held))
 					copy_reply(r->reply, sizeof(r->reply),
 					    NULL, why);
 			}

@@ -90,17 +90,21 @@ void		 smtp_free(struct smtp *);
 /*
  * Delivers msgs[0..nmsgs) over one SMTP session, in order, and fills in
  * every recipient's result, code and reply (see transport.h); recipients
- * are never left unset.  Blocks for at most about connect + the protocol
+ * are never left unset.  `watch` (NULL: none) hears of each message's
+ * outcome as the server gives it and is asked before each final "."
+ * (transport.h).  Blocks for at most about connect + the protocol
  * timeouts per command.  Returns 0 when the session ran (each
  * recipient's result says what happened to it), or -1 when the session
  * failed as a whole (no connection, TLS refused, STARTTLS missing,
- * authentication rejected, a dropped connection or timeout): then err
+ * authentication rejected, a dropped connection or timeout, a message
+ * the watch held back): then err
  * says why, in words fit for a log line (no addresses), the failure has
  * been logged once, and the recipients not already decided are TEMPFAIL.
  * Thread-safe; `s` must stay referenced for the call.
  */
 int		 smtp_send(struct smtp *s, struct delivery *msgs,
-		    size_t nmsgs, char *err, size_t errlen);
+		    size_t nmsgs, const struct delivery_watch *watch,
+		    char *err, size_t errlen);
 
 /*
  * Reads the AUTH password from a file (mail.smtp.secret_file): the first

@@ -64,6 +64,33 @@ struct delivery {
 	const char		*message_id;
 };
 
+/*
+ * What a transport tells its caller while a call runs, so that each
+ * acceptance can be recorded before the next message goes out (the
+ * outbox's delivery journal).  Both hooks run on the transport's thread,
+ * and either may be NULL.
+ *
+ * decided(arg, i) comes as soon as message i's recipients all have their
+ * outcome from the server's answer to its data (SMTP: the reply after
+ * the final "." or a refusal of DATA; Maildir: the file is durably in
+ * new/).  A message refused before that (MAIL, every RCPT) gets no call;
+ * its outcome comes with the call's return as always.
+ *
+ * commit(arg) comes right before the transport commits the server to a
+ * message (SMTP: before the final "."; Maildir: before the rename into
+ * new/), for every message.  It may block.  A non-zero return stops the
+ * call there: that message is not delivered (TEMPFAIL, with a reply
+ * saying so) and neither are the ones after it.
+ */
+struct delivery_watch {
+	void	 (*decided)(void *arg, size_t i);
+	int	 (*commit)(void *arg);
+	void	*arg;
+};
+
+/* The reply of a message held back because commit() refused it. */
+#define DELIVERY_HELD	"not sent: the delivery journal could not be written"
+
 /* "ok", "tempfail" or "permfail": for log lines and the database. */
 static inline const char *
 delivery_result_name(enum delivery_result r)

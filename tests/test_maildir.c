@@ -17,6 +17,7 @@
 #include "maildir.h"
 #include "test.h"
 #include "util.h"
+#include "watchlog.h"
 
 static char	tmpdir[] = "/tmp/planwatch-maildir.XXXXXX";
 
@@ -257,7 +258,7 @@ test_batch(void)
 	setup(&d[0], r1, to1, 1);
 	setup(&d[1], r2, to2, 2);
 	setup(&d[2], r3, to1, 1);
-	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 3, 1726210800, err,
+	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 3, 1726210800, NULL, err,
 	    sizeof(err)), 0);
 	CHECK_STR_EQ(delivery_result_name(r1[0].result), "ok");
 	CHECK_STR_EQ(delivery_result_name(r2[0].result), "ok");
@@ -286,11 +287,66 @@ test_batch(void)
 	snprintf(dir, sizeof(dir), "%s/no/such/parent", tmpdir);
 	setup(&d[0], r1, to1, 1);
 	setup(&d[1], r2, to2, 2);
-	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 2, 1, err,
+	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 2, 1, NULL, err,
 	    sizeof(err)), -1);
 	CHECK_STR_EQ(delivery_result_name(r1[0].result), "tempfail");
 	CHECK_STR_EQ(delivery_result_name(r2[1].result), "tempfail");
 	CHECK_STR_EQ(r2[1].reply, err);
+}
+
+/* For the watch: how many files the directory holds. */
+static size_t
+files(const void *dir)
+{
+	size_t n;
+
+	free(list_dir(dir, &n));
+	return n;
+}
+
+/*
+ * A batch tells the watch of each message once its file is in new/, and
+ * asks it before each rename; a refusal leaves that message and the rest
+ * undelivered, with nothing behind in tmp/.
+ */
+static void
+test_watch(void)
+{
+	static const char *const to[] = { "a@example.org" };
+	struct delivery_rcpt r[3][1];
+	struct delivery d[3];
+	struct watch_log w;
+	char dir[300], newdir[340], tmp[340], err[256];
+	size_t i, n;
+
+	snprintf(dir, sizeof(dir), "%s/watch", tmpdir);
+	snprintf(newdir, sizeof(newdir), "%s/new", dir);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	for (i = 0; i < 3; i++)
+		setup(&d[i], r[i], to, 1);
+	watch_log_init(&w, 0, files, newdir);
+	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 3, 1726210800, &w.dw,
+	    err, sizeof(err)), 0);
+	CHECK_STR_EQ(w.ev, "c d0 c d1 c d2 ");
+	CHECK_INT_EQ(w.seen[0], 1);
+	CHECK_INT_EQ(w.seen[1], 2);
+	CHECK_INT_EQ(w.seen[2], 3);
+
+	for (i = 0; i < 3; i++)
+		setup(&d[i], r[i], to, 1);
+	watch_log_init(&w, 2, files, newdir);
+	CHECK_INT_EQ(maildir_deliver_batch_at(dir, d, 3, 1726210800, &w.dw,
+	    err, sizeof(err)), -1);
+	CHECK_STR_EQ(err, DELIVERY_HELD);
+	CHECK_STR_EQ(w.ev, "c d0 c ");
+	CHECK_STR_EQ(delivery_result_name(r[0][0].result), "ok");
+	CHECK_STR_EQ(delivery_result_name(r[1][0].result), "tempfail");
+	CHECK_STR_EQ(r[1][0].reply, DELIVERY_HELD);
+	CHECK_STR_EQ(delivery_result_name(r[2][0].result), "tempfail");
+	free(list_dir(newdir, &n));
+	CHECK_INT_EQ(n, 4);
+	free(list_dir(tmp, &n));
+	CHECK_INT_EQ(n, 0);
 }
 
 static void
@@ -358,6 +414,7 @@ main(void)
 	TEST_RUN(test_header_injection);
 	TEST_RUN(test_concurrent);
 	TEST_RUN(test_batch);
+	TEST_RUN(test_watch);
 	TEST_RUN(test_failures);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)

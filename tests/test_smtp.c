@@ -29,6 +29,7 @@
 #include "smtp.h"
 #include "test.h"
 #include "util.h"
+#include "watchlog.h"
 
 #define PYTHON		"/usr/bin/python3"
 #define SMTP_SINK	"/usr/sbin/smtp-sink"
@@ -364,7 +365,7 @@ send_one(const struct smtp_config *c, struct delivery *d, char *err,
 		TEST_FAIL("smtp_new: %s", err);
 		return -2;
 	}
-	rc = smtp_send(s, d, 1, err, errlen);
+	rc = smtp_send(s, d, 1, NULL, err, errlen);
 	smtp_free(s);
 	return rc;
 }
@@ -728,13 +729,31 @@ test_sink_data_reject(void)
 	server_stop(&sv);
 }
 
+/*
+ * Three messages for one session: to a@, to perm2@ (550) and b@, to c@;
+ * Message-IDs pw.TAG1@example.org and so on.
+ */
 static void
-test_batch(void)
+three_messages(struct delivery d[3], struct delivery_rcpt r1[1],
+    struct delivery_rcpt r2[2], struct delivery_rcpt r3[1], const char *tag)
 {
 	static const char *const to1[] = { "a@example.org" };
 	static const char *const to2[] = { "perm2@example.org",
 	    "b@example.org" };
 	static const char *const to3[] = { "c@example.org" };
+	static char ids[3][64];
+
+	snprintf(ids[0], sizeof(ids[0]), "pw.%s1@example.org", tag);
+	snprintf(ids[1], sizeof(ids[1]), "pw.%s2@example.org", tag);
+	snprintf(ids[2], sizeof(ids[2]), "pw.%s3@example.org", tag);
+	delivery_init(&d[0], r1, to1, 1, ids[0]);
+	delivery_init(&d[1], r2, to2, 2, ids[1]);
+	delivery_init(&d[2], r3, to3, 1, ids[2]);
+}
+
+static void
+test_batch(void)
+{
 	struct delivery_rcpt r1[1], r2[2], r3[1];
 	struct delivery d[3];
 	struct smtp_config c;
@@ -747,15 +766,13 @@ test_batch(void)
 		return;
 	}
 	config_plain(&c, sv.port);
-	delivery_init(&d[0], r1, to1, 1, "pw.batch1@example.org");
-	delivery_init(&d[1], r2, to2, 2, "pw.batch2@example.org");
-	delivery_init(&d[2], r3, to3, 1, "pw.batch3@example.org");
+	three_messages(d, r1, r2, r3, "batch");
 	if ((s = smtp_new(&c, err, sizeof(err))) == NULL) {
 		TEST_FAIL("smtp_new: %s", err);
 		server_stop(&sv);
 		return;
 	}
-	CHECK_INT_EQ(smtp_send(s, d, 3, err, sizeof(err)), 0);
+	CHECK_INT_EQ(smtp_send(s, d, 3, NULL, err, sizeof(err)), 0);
 	smtp_free(s);
 	CHECK_STR_EQ(delivery_result_name(r1[0].result), "ok");
 	CHECK_STR_EQ(delivery_result_name(r2[0].result), "permfail");
@@ -769,6 +786,74 @@ test_batch(void)
 	 * reachability probe, which sends nothing).
 	 */
 	CHECK_INT_EQ(count_str(log, "\"conn\": 2}"), 3);
+	free(log);
+	server_stop(&sv);
+}
+
+/* For the watch: how many messages the server has stored. */
+static size_t
+stored(const void *arg)
+{
+	char *log = dump_log(arg);
+	size_t n = count_lines(log);
+
+	free(log);
+	return n;
+}
+
+/*
+ * The watch hears of each message's outcome as soon as the server has
+ * answered, before the next message's data ends; a refusing commit()
+ * keeps the server from ever getting that message.
+ */
+static void
+test_watch(void)
+{
+	struct delivery_rcpt r1[1], r2[2], r3[1];
+	struct delivery d[3];
+	struct watch_log w;
+	struct smtp_config c;
+	struct smtp *s;
+	struct server sv;
+	char err[256], *log;
+
+	if (smtpd_start(&sv, NULL) == -1) {
+		TEST_FAIL("smtpd.py did not start");
+		return;
+	}
+	config_plain(&c, sv.port);
+	if ((s = smtp_new(&c, err, sizeof(err))) == NULL) {
+		TEST_FAIL("smtp_new: %s", err);
+		server_stop(&sv);
+		return;
+	}
+	three_messages(d, r1, r2, r3, "watch");
+	watch_log_init(&w, 0, stored, &sv);
+	CHECK_INT_EQ(smtp_send(s, d, 3, &w.dw, err, sizeof(err)), 0);
+	CHECK_STR_EQ(w.ev, "c d0 c d1 c d2 ");
+	/* Told of each message right after the server stored it. */
+	CHECK_INT_EQ(w.seen[0], 1);
+	CHECK_INT_EQ(w.seen[1], 2);
+	CHECK_INT_EQ(w.seen[2], 3);
+	CHECK_STR_EQ(delivery_result_name(r2[0].result), "permfail");
+	CHECK_STR_EQ(delivery_result_name(r2[1].result), "ok");
+
+	/* The second commit() refuses: only the first message goes out. */
+	three_messages(d, r1, r2, r3, "held");
+	watch_log_init(&w, 2, stored, &sv);
+	CHECK_INT_EQ(smtp_send(s, d, 3, &w.dw, err, sizeof(err)), -1);
+	CHECK_STR_EQ(err, DELIVERY_HELD);
+	CHECK_STR_EQ(w.ev, "c d0 c ");
+	CHECK_STR_EQ(delivery_result_name(r1[0].result), "ok");
+	CHECK_STR_EQ(delivery_result_name(r2[0].result), "permfail");
+	CHECK_STR_EQ(delivery_result_name(r2[1].result), "tempfail");
+	CHECK_STR_EQ(r2[1].reply, DELIVERY_HELD);
+	CHECK_STR_EQ(delivery_result_name(r3[0].result), "tempfail");
+	CHECK_STR_EQ(r3[0].reply, DELIVERY_HELD);
+	smtp_free(s);
+	log = dump_log(&sv);
+	CHECK_INT_EQ(count_lines(log), 4);
+	CHECK_INT_EQ(count_str(log, "b@example.org"), 1);
 	free(log);
 	server_stop(&sv);
 }
@@ -816,11 +901,11 @@ test_starttls(void)
 		return;
 	}
 	delivery_init(&d, r, to, 1, "pw.tls1@example.org");
-	CHECK_INT_EQ(smtp_send(s, &d, 1, err, sizeof(err)), 0);
+	CHECK_INT_EQ(smtp_send(s, &d, 1, NULL, err, sizeof(err)), 0);
 	CHECK_STR_EQ(err, "");
 	CHECK_STR_EQ(delivery_result_name(r[0].result), "ok");
 	delivery_init(&d, r, to, 1, "pw.tls2@example.org");
-	CHECK_INT_EQ(smtp_send(s, &d, 1, err, sizeof(err)), 0);
+	CHECK_INT_EQ(smtp_send(s, &d, 1, NULL, err, sizeof(err)), 0);
 	CHECK_STR_EQ(delivery_result_name(r[0].result), "ok");
 	smtp_free(s);
 
@@ -972,7 +1057,7 @@ worker_main(void *arg)
 
 	for (i = 0; i < 3; i++) {
 		delivery_init(&d, r, to, 2, "pw.thread@example.org");
-		if (smtp_send(w->smtp, &d, 1, err, sizeof(err)) == 0 &&
+		if (smtp_send(w->smtp, &d, 1, NULL, err, sizeof(err)) == 0 &&
 		    r[0].result == DELIVERY_OK && r[1].result == DELIVERY_OK)
 			w->nok++;
 	}
@@ -1176,6 +1261,7 @@ main(void)
 	TEST_RUN(test_missing_message_id);
 	TEST_RUN(test_mixed_recipients);
 	TEST_RUN(test_batch);
+	TEST_RUN(test_watch);
 	TEST_RUN(test_server_down);
 	TEST_RUN(test_connect_timeout);
 	TEST_RUN(test_greeting_timeout);
