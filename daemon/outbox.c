@@ -3,13 +3,23 @@
  *
  * A job is one SMTP session (or Maildir batch): up to `batch` messages,
  * each with its due recipients.  Everything a job needs is copied into it
- * on the loop thread, and the work callback touches nothing else, so the
- * store and the configuration stay single-threaded.  Recipients are
- * marked 'sending' before the job starts; a crash leaves them so and the
- * next start puts them back in the queue (store_outbox_recover), which is
- * the only way a message can reach someone twice: when the server had
- * accepted it in the instant before the crash.  The Message-ID is the
- * same on every attempt, so such a duplicate is recognisable.
+ * on the loop thread, and the work callback touches nothing else but the
+ * delivery journal (journal.h), so the store and the configuration stay
+ * single-threaded.  Recipients are marked 'sending' before the job
+ * starts, and its results are committed to the store when it ends: one
+ * transaction per session, not per message.
+ *
+ * What a crash in between must not forget is which messages the server
+ * already accepted.  So as each acceptance arrives the worker writes it
+ * into its region of the journal, before the server is committed to the
+ * session's next message (the final "." of its data).  At the next start
+ * the journal's entries are marked 'sent' and only the rest of what was
+ * 'sending' is queued again.  A message can therefore reach someone twice
+ * only when its acceptance was on its way back when the daemon died: at
+ * most one message per session in flight.  (A power cut can also take
+ * the entries of the last JOURNAL_SYNC_MS, see journal.h.)  The
+ * Message-ID is the same on every attempt, so such a duplicate is
+ * recognisable.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +28,7 @@
 
 #include "calendar.h"
 #include "conf.h"
+#include "journal.h"
 #include "log.h"
 #include "maildir.h"
 #include "outbox.h"
@@ -49,6 +60,12 @@ struct job {
 	size_t			 nmsgs;
 	time_t			 now;		/* names Maildir files */
 	char			 err[256];
+	/* the job's region of the delivery journal (jr NULL: none) */
+	struct journal		*jr;
+	int64_t			 joff;
+	size_t			 jused;
+	int			 jfailed;
+	struct delivery_watch	 watch;
 };
 
 struct outbox {
@@ -57,6 +74,7 @@ struct outbox {
 	const struct config		*c;
 	const struct remind_templates	*tpl;
 	struct smtp			*smtp;
+	struct journal			*jr;
 	outbox_now_cb			*now;
 	outbox_changed_cb		*changed;
 	void				*arg;
@@ -94,11 +112,54 @@ job_free(struct job *j)
 	free(j);
 }
 
+/*
+ * The transport has message i's outcome (worker thread): its accepted
+ * recipients go into the journal at once.
+ */
+static void
+job_decided(void *arg, size_t i)
+{
+	struct job *j = arg;
+	struct job_msg *m = &j->msgs[i];
+	struct journal_entry *e = xcalloc(m->nrcpt, sizeof(*e));
+	size_t k, n = 0;
+
+	for (k = 0; k < m->nrcpt; k++) {
+		if (m->rcpt[k].result != DELIVERY_OK)
+			continue;
+		e[n].message = m->id;
+		e[n].message_id = m->message_id;
+		e[n].addr = m->rcpt[k].addr;
+		e[n].attempts = m->attempts[k] + 1;
+		e[n].code = m->rcpt[k].code;
+		e[n].reply = m->rcpt[k].reply;
+		n++;
+	}
+	if (n > 0 && journal_write(j->jr, j->joff, &j->jused, e, n) != 0)
+		j->jfailed = 1;
+	free(e);
+}
+
+/*
+ * The transport is about to commit the server to the next message
+ * (worker thread).  The acceptances before it are in the journal,
+ * unless a write failed: then the session ends here, and what it
+ * delivered so far is recorded when it ends, as always.
+ */
+static int
+job_commit(void *arg)
+{
+	struct job *j = arg;
+
+	return j->jfailed ? -1 : 0;
+}
+
 static void
 work_cb(uv_work_t *req)
 {
 	struct job *j = req->data;
 	struct delivery *dv = xcalloc(j->nmsgs, sizeof(*dv));
+	const struct delivery_watch *w = NULL;
 	size_t i;
 
 	for (i = 0; i < j->nmsgs; i++) {
@@ -109,10 +170,16 @@ work_cb(uv_work_t *req)
 		dv[i].len = j->msgs[i].len;
 		dv[i].message_id = j->msgs[i].message_id;
 	}
+	if (j->jr != NULL) {
+		j->watch.decided = job_decided;
+		j->watch.commit = job_commit;
+		j->watch.arg = j;
+		w = &j->watch;
+	}
 	if (j->smtp != NULL)
-		smtp_send(j->smtp, dv, j->nmsgs, NULL, j->err, sizeof(j->err));
+		smtp_send(j->smtp, dv, j->nmsgs, w, j->err, sizeof(j->err));
 	else
-		maildir_deliver_batch_at(j->maildir, dv, j->nmsgs, j->now, NULL,
+		maildir_deliver_batch_at(j->maildir, dv, j->nmsgs, j->now, w,
 		    j->err, sizeof(j->err));
 	free(dv);
 }
@@ -205,11 +272,21 @@ static void	start(struct outbox *, struct job **, int);
 static void	drop(struct job **, int);
 static void	failure_digest(struct outbox *, time_t);
 
+static void
+outbox_free(struct outbox *ob)
+{
+	smtp_free(ob->smtp);
+	journal_close(ob->jr);
+	free(ob);
+}
+
 /*
  * A session finished.  Its results and the 'sending' marks of the jobs
  * that take its place go into one transaction: one disk flush per
- * finished session, not two.  If that transaction fails, the rows stay
- * 'sending' (queued again at the next start) and nothing new starts.
+ * finished session, not two.  Once it is committed, the session's
+ * journal entries are no longer needed.  If that transaction fails, the
+ * rows stay 'sending' and the entries stay where they are (both are
+ * read at the next start) and nothing new starts.
  */
 static void
 after_work_cb(uv_work_t *req, int status)
@@ -249,15 +326,15 @@ after_work_cb(uv_work_t *req, int status)
 		job_free(j);
 		goto out;
 	}
+	if (j->jr != NULL)
+		journal_release(j->jr, j->joff);
 	recorded(ob, j, &t);
 	job_free(j);
 	start(ob, jobs, n);
 out:
 	if (ob->stopping) {
-		if (ob->busy == 0) {
-			smtp_free(ob->smtp);
-			free(ob);
-		}
+		if (ob->busy == 0)
+			outbox_free(ob);
 		return;
 	}
 	failure_digest(ob, now);
@@ -471,6 +548,24 @@ drop(struct job **jobs, int n)
 	free(jobs);
 }
 
+/*
+ * Gives a job its region of the journal: room for an entry per recipient.
+ * Without one (the file cannot grow) it still runs, recording its
+ * results only when it ends, as it would with no journal at all.
+ */
+static void
+reserve(struct outbox *ob, struct job *j)
+{
+	size_t i, k, need = 0;
+
+	for (i = 0; i < j->nmsgs; i++)
+		for (k = 0; k < j->msgs[i].nrcpt; k++)
+			need += journal_entry_max(j->msgs[i].message_id,
+			    j->msgs[i].rcpt[k].addr);
+	if ((j->joff = journal_reserve(ob->jr, need)) >= 0)
+		j->jr = ob->jr;
+}
+
 /* Hands marked jobs to the thread pool. */
 static void
 start(struct outbox *ob, struct job **jobs, int n)
@@ -478,8 +573,11 @@ start(struct outbox *ob, struct job **jobs, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
+		reserve(ob, jobs[i]);
 		if (uv_queue_work(ob->loop, &jobs[i]->req, work_cb,
 		    after_work_cb) != 0) {
+			if (jobs[i]->jr != NULL)
+				journal_release(jobs[i]->jr, jobs[i]->joff);
 			job_free(jobs[i]);
 			continue;
 		}
@@ -543,13 +641,80 @@ outbox_set_config(struct outbox *ob, const struct config *c,
 	return 0;
 }
 
+struct replay {
+	struct store	*st;
+	time_t		 now;
+	int		 sent;
+	int		 failed;
+};
+
+static void
+replay_cb(void *arg, const struct journal_entry *e)
+{
+	struct replay *rp = arg;
+	char reply[DELIVERY_REPLY_MAX + 16];
+	int rc;
+
+	snprintf(reply, sizeof(reply), "%d %s", e->code, e->reply);
+	rc = store_rcpt_recovered(rp->st, e->message, e->message_id, e->addr,
+	    e->attempts, rp->now, reply);
+	if (rc > 0)
+		rp->sent += rc;
+	else if (rc < 0)
+		rp->failed = 1;
+}
+
+/*
+ * What a crash left 'sending': the recipients the journal says were
+ * accepted are 'sent', the rest are queued again, in one transaction;
+ * then the journal is emptied.  0, or -1 with err set.
+ */
+static int
+recover(struct outbox *ob, const char *path, char *err, size_t errlen)
+{
+	struct replay rp = { ob->st, ob->now(ob->arg), 0, 0 };
+	int queued = 0;
+
+	if (store_begin(ob->st) != 0) {
+		set_error(err, errlen, "outbox: cannot recover what was in "
+		    "flight: the database is not writable");
+		return -1;
+	}
+	if (journal_read(ob->jr, replay_cb, &rp) < 0) {
+		store_rollback(ob->st);
+		set_error(err, errlen, "%s: cannot be read; it holds the "
+		    "deliveries a crash interrupted: make it readable, or "
+		    "remove it and accept that those may be sent again",
+		    path);
+		return -1;
+	}
+	if (rp.failed || (queued = store_outbox_recover(ob->st)) < 0 ||
+	    store_commit(ob->st) != 0) {
+		store_rollback(ob->st);
+		set_error(err, errlen, "outbox: cannot recover what was in "
+		    "flight: the database is not writable");
+		return -1;
+	}
+	if (journal_reset(ob->jr) != 0) {
+		set_error(err, errlen, "%s: cannot be emptied", path);
+		return -1;
+	}
+	if (rp.sent > 0)
+		log_warnx("outbox: %d recipient(s) accepted by the server "
+		    "before a crash are marked sent", rp.sent);
+	if (queued > 0)
+		log_warnx("outbox: %d recipient(s) left 'sending' by a crash "
+		    "are queued again", queued);
+	return 0;
+}
+
 struct outbox *
 outbox_start(uv_loop_t *loop, struct store *st, const struct config *c,
     const struct remind_templates *tpl, outbox_now_cb *now,
     outbox_changed_cb *changed, void *arg, char *err, size_t errlen)
 {
 	struct outbox *ob = xcalloc(1, sizeof(*ob));
-	int n;
+	char *path;
 
 	ob->loop = loop;
 	ob->st = st;
@@ -560,12 +725,17 @@ outbox_start(uv_loop_t *loop, struct store *st, const struct config *c,
 		free(ob);
 		return NULL;
 	}
+	path = journal_path(c->database);
+	if ((ob->jr = journal_open(path, err, errlen)) == NULL ||
+	    recover(ob, path, err, errlen) != 0) {
+		free(path);
+		outbox_free(ob);
+		return NULL;
+	}
+	free(path);
 	srandom((unsigned)now(arg) ^ (unsigned)uv_os_getpid());
 	/* Failures from before a restart may not have been reported yet. */
 	ob->failures = 1;
-	if ((n = store_outbox_recover(st)) > 0)
-		log_warnx("outbox: %d recipient(s) left 'sending' by a crash "
-		    "are queued again", n);
 	return ob;
 }
 
@@ -575,8 +745,6 @@ outbox_stop(struct outbox *ob)
 	if (ob == NULL)
 		return;
 	ob->stopping = 1;
-	if (ob->busy == 0) {
-		smtp_free(ob->smtp);
-		free(ob);
-	}
+	if (ob->busy == 0)
+		outbox_free(ob);
 }

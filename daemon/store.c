@@ -247,6 +247,7 @@ enum stmt {
 	ST_RCPT_DUE,
 	ST_RCPT_SET,
 	ST_RCPT_RESET,
+	ST_RCPT_RECOVERED,
 	ST_RCPT_RETRY,
 	ST_RCPT_RETRY_FAILED,
 	ST_LEDGER,
@@ -338,6 +339,10 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	    "next_attempt = ?5, last_reply = ?6 WHERE message = ?1 AND addr = ?2",
 	[ST_RCPT_RESET] = "UPDATE message_rcpt SET state = 'queued' "
 	    "WHERE state = 'sending'",
+	[ST_RCPT_RECOVERED] = "UPDATE message_rcpt SET state = 'sent', "
+	    "attempts = ?3, next_attempt = ?4, last_reply = ?5 "
+	    "WHERE message = ?1 AND addr = ?2 AND state = 'sending' AND "
+	    "EXISTS (SELECT 1 FROM message WHERE id = ?1 AND message_id = ?6)",
 	[ST_RCPT_RETRY] = "UPDATE message_rcpt SET state = 'queued', "
 	    "next_attempt = ?2, reported = 0 WHERE message = ?1 "
 	    "AND state IN ('failed', 'deferred')",
@@ -1502,6 +1507,23 @@ int
 store_outbox_recover(struct store *s)
 {
 	if (step_done(s, s->st[ST_RCPT_RESET]) != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int
+store_rcpt_recovered(struct store *s, int64_t message, const char *message_id,
+    const char *addr, int attempts, time_t now, const char *reply)
+{
+	sqlite3_stmt *st = s->st[ST_RCPT_RECOVERED];
+
+	sqlite3_bind_int64(st, 1, message);
+	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, attempts);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 5, reply, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, message_id, -1, SQLITE_STATIC);
+	if (step_done(s, st) != 0)
 		return -1;
 	return sqlite3_changes(s->db);
 }

@@ -215,6 +215,15 @@ char	*store_message_data(struct store *, int64_t message, size_t *len);
 int	store_rcpt_set(struct store *, int64_t message, const char *addr,
 	    const char *state, int attempts, time_t next_attempt,
 	    const char *reply);
+/*
+ * At start, first: a recipient the delivery journal says was accepted
+ * before a crash is 'sent' (with this attempt count and reply) if it is
+ * still 'sending' and message `message` has this Message-ID.  1 when it
+ * was, 0 when not, -1 on error.
+ */
+int	store_rcpt_recovered(struct store *, int64_t message,
+	    const char *message_id, const char *addr, int attempts,
+	    time_t now, const char *reply);
 /* At start: recipients left 'sending' by a crash go back to 'queued'. */
 int	store_outbox_recover(struct store *);
 /* Requeues a message's failed and deferred recipients; number changed. */
