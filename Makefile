@@ -173,7 +173,16 @@ sanitize:
 bench: deps
 	@$(MAKE) --no-print-directory bench-built
 
-bench-built: all
+# Benchmark programs that link the daemon's code, built with its flags.
+BENCH_BINS	= $(BUILD)/bench/bench_sched $(BUILD)/bench/bench_pii
+
+$(BUILD)/bench:
+	mkdir -p $@
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB) | $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS)
+
+bench-built: all $(BENCH_BINS)
 	BUILD=$(BUILD) bash tests/bench/run.sh
 
 # The configuration as installed: the shipped files with the installed
