@@ -102,6 +102,14 @@ void	set_error(char *err, size_t errlen, const char *fmt, ...)
 char	*str_squeeze(char *);
 /* Reads a whole file into a string the caller frees; NULL and errno on error. */
 char	*read_file(const char *, size_t *);
+/*
+ * Whether a Content-Type header value names the media type `want`
+ * (lower case), in any case, with or without parameters; `ct` may be
+ * NULL.
+ */
+int	media_type_is(const char *ct, const char *want);
+/* The value of a hexadecimal digit, or -1. */
+int	hex_digit(int c);
 /* Hex SHA-256 of a byte string into out[65]. */
 void	sha256_hex(const void *, size_t, char out[65]);
 
