@@ -4,9 +4,15 @@
  * header size, the path (404), the method (405), then for a report the
  * bearer token (401), the client's rate (429), the content type (415) and
  * the body size (413), and only then calls the submit callback.  Every
- * answer is JSON; error texts are fixed phrases, so nothing a client sent
- * is ever echoed back or logged.  An error closes the connection: after a
- * refused header we do not know where the next request would start.
+ * answer of the API is JSON; error texts are fixed phrases, so nothing a
+ * client sent is ever echoed back or logged.  An error closes the
+ * connection: after a refused header we do not know where the next
+ * request would start.
+ *
+ * A path outside /api/ is a page, when there is a page handler: the same
+ * header and body limits apply, then the whole request goes to the
+ * handler (webapp.c), which answers at once; a limit broken on the way
+ * gets a short Swedish HTML page instead of JSON.
  *
  * The socket layer closes gracefully: after the last response it shuts
  * down the sending side and keeps reading (and discarding) for a moment,
@@ -38,9 +44,11 @@
 #include "intake.h"
 #include "log.h"
 #include "util.h"
+#include "web.h"
 
 #define PATH_REPORTS	"/api/v1/reports"
 #define PATH_HEALTH	"/api/v1/health"
+#define PATH_API	"/api/"
 #define RATE_WINDOW_MS	60000
 /* How long a closing connection drains what the client still sends. */
 #define LINGER_MS	2000
@@ -380,12 +388,15 @@ struct http_core {
 	intake_queue_cb		*queue;
 	void			*arg;
 	int			 degraded;	/* the store cannot write */
+	http_page_cb		*page;		/* NULL: no pages */
+	void			*page_arg;
 };
 
 enum route {
 	ROUTE_NONE,
 	ROUTE_REPORTS,
-	ROUTE_HEALTH
+	ROUTE_HEALTH,
+	ROUTE_PAGE
 };
 
 struct http_conn {
@@ -424,10 +435,15 @@ struct http_conn {
 	int			 in_value;
 	char			*content_type;
 	char			*authorization;
+	char			*origin;
+	char			*sec_fetch_site;
+	char			*if_none_match;
+	struct buf		 forwarded_for;
 	int			 duplicate;
 	enum route		 route;
 	char			*client;
 	struct buf		 body;
+	unsigned char		 peer[16];
 };
 
 static void
@@ -502,12 +518,15 @@ status_text(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 201: return "Created";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 408: return "Request Timeout";
 	case 409: return "Conflict";
+	case 410: return "Gone";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Content";
@@ -545,14 +564,86 @@ respond(struct http_conn *c, int status, const char *body, const char *extra,
 		c->closed = 1;
 }
 
+/*
+ * A page's answer.  HEAD gets the headers, Content-Length included, and
+ * no body.
+ */
+static void
+respond_page(struct http_conn *c, struct http_response *r, int head,
+    int keep_alive)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "HTTP/1.1 %d %s\r\n"
+	    "Content-Type: %s\r\n"
+	    "Content-Length: %zu\r\n"
+	    "Connection: %s\r\n"
+	    "%s\r\n",
+	    r->status, status_text(r->status), r->content_type ?
+	    r->content_type : "text/html; charset=utf-8", r->body.len,
+	    keep_alive ? "keep-alive" : "close",
+	    r->headers.s ? r->headers.s : "");
+	if (!head && r->body.len > 0)
+		buf_add(&b, r->body.s, r->body.len);
+	c->out(c->out_arg, b.s, b.len);
+	buf_free(&b);
+	c->nrequests++;
+	if (!keep_alive)
+		c->closed = 1;
+}
+
+/*
+ * What a person reads when a request for a page breaks a limit of the
+ * request layer: fixed Swedish text, in a page of its own (the page
+ * templates are the handler's, and the request never reached it).
+ */
+static void
+respond_page_error(struct http_conn *c, int status, const char *extra)
+{
+	struct http_response r;
+	const char *what;
+
+	switch (status) {
+	case 408: what = "Det tog f\xc3\xb6r l\xc3\xa5ng tid att skicka "
+		    "fr\xc3\xa5gan."; break;
+	case 413: what = "Det du skickade var f\xc3\xb6r stort."; break;
+	case 431: what = "Fr\xc3\xa5gan hade f\xc3\xb6r stora "
+		    "huvuden."; break;
+	case 503: what = "Tj\xc3\xa4nsten \xc3\xa4r tillf\xc3\xa4lligt "
+		    "upptagen."; break;
+	case 500: what = "N\xc3\xa5got gick fel hos oss."; break;
+	default: what = "Fr\xc3\xa5gan kunde inte l\xc3\xa4sas."; break;
+	}
+	memset(&r, 0, sizeof(r));
+	r.status = status;
+	buf_adds(&r.headers, web_security_headers);
+	buf_adds(&r.headers, "Cache-Control: no-store\r\n");
+	if (extra != NULL)
+		buf_adds(&r.headers, extra);
+	buf_printf(&r.body, "<!DOCTYPE html>\n<html lang=\"sv\"><head>"
+	    "<meta charset=\"utf-8\"><title>Fel %d</title></head>\n<body>"
+	    "<main><h1>Fel %d</h1><p>%s F\xc3\xb6rs\xc3\xb6k igen, eller "
+	    "anv\xc3\xa4nd l\xc3\xa4nken i ditt mejl p\xc3\xa5 nytt."
+	    "</p></main></body></html>\n", status, status, what);
+	respond_page(c, &r, 0, 0);
+	buf_free(&r.headers);
+	buf_free(&r.body);
+}
+
 /* An error answer: {"error": reason} with a fixed reason; closes. */
 static void
 respond_error(struct http_conn *c, int status, const char *reason,
     const char *extra)
 {
-	json_t *j = json_pack("{s:s}", "error", reason);
-	char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_t *j;
+	char *body;
 
+	if (c->route == ROUTE_PAGE) {
+		respond_page_error(c, status, extra);
+		return;
+	}
+	j = json_pack("{s:s}", "error", reason);
+	body = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	respond(c, status, body ? body : "{\"error\":\"internal error\"}",
 	    extra, 0);
 	free(body);
@@ -570,7 +661,12 @@ request_reset(struct http_conn *c)
 	free(c->content_type);
 	free(c->authorization);
 	free(c->client);
+	free(c->origin);
+	free(c->sec_fetch_site);
+	free(c->if_none_match);
 	c->content_type = c->authorization = c->client = NULL;
+	c->origin = c->sec_fetch_site = c->if_none_match = NULL;
+	buf_reset(&c->forwarded_for);
 	c->duplicate = 0;
 	c->route = ROUTE_NONE;
 	buf_reset(&c->body);
@@ -598,6 +694,18 @@ finish_header(struct http_conn *c)
 		slot = &c->content_type;
 	else if (strcasecmp(c->field.s, "authorization") == 0)
 		slot = &c->authorization;
+	else if (strcasecmp(c->field.s, "origin") == 0)
+		slot = &c->origin;
+	else if (strcasecmp(c->field.s, "sec-fetch-site") == 0)
+		slot = &c->sec_fetch_site;
+	else if (strcasecmp(c->field.s, "if-none-match") == 0)
+		slot = &c->if_none_match;
+	else if (strcasecmp(c->field.s, "x-forwarded-for") == 0) {
+		/* Several fields are one list (RFC 9110 section 5.3). */
+		if (c->forwarded_for.len > 0)
+			buf_adds(&c->forwarded_for, ", ");
+		buf_adds(&c->forwarded_for, c->value.s ? c->value.s : "");
+	}
 	if (slot != NULL) {
 		if (*slot != NULL)
 			c->duplicate = 1;
@@ -767,24 +875,6 @@ rate_take(struct http_core *core, const char *name, uint64_t now,
 }
 
 static int
-is_json_type(const char *ct)
-{
-	static const char want[] = "application/json";
-	size_t n = sizeof(want) - 1;
-
-	if (ct == NULL)
-		return 0;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	if (strncasecmp(ct, want, n) != 0)
-		return 0;
-	ct += n;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	return *ct == '\0' || *ct == ';';
-}
-
-static int
 on_headers_complete(http_parser *p)
 {
 	struct http_conn *c = p->data;
@@ -812,6 +902,9 @@ on_headers_complete(http_parser *p)
 	else if (plen == strlen(PATH_HEALTH) &&
 	    strncmp(path, PATH_HEALTH, plen) == 0)
 		c->route = ROUTE_HEALTH;
+	else if (core->page != NULL && strncmp(path, PATH_API,
+	    strlen(PATH_API)) != 0)
+		c->route = ROUTE_PAGE;
 	else {
 		respond_error(c, 404, "not found", NULL);
 		return -1;
@@ -821,7 +914,9 @@ on_headers_complete(http_parser *p)
 		    "Authorization header", NULL);
 		return -1;
 	}
-	if (c->route == ROUTE_HEALTH) {
+	if (c->route == ROUTE_PAGE) {
+		/* The page handler answers the method itself. */
+	} else if (c->route == ROUTE_HEALTH) {
 		if (p->method != HTTP_GET) {
 			respond_error(c, 405, "method not allowed",
 			    "Allow: GET\r\n");
@@ -852,7 +947,7 @@ on_headers_complete(http_parser *p)
 			respond_error(c, 429, "too many requests", extra);
 			return -1;
 		}
-		if (!is_json_type(c->content_type)) {
+		if (!media_type_is(c->content_type, "application/json")) {
 			respond_error(c, 415, "Content-Type must be "
 			    "application/json", NULL);
 			return -1;
@@ -939,6 +1034,36 @@ report_done(void *arg, struct intake_result *r)
 		c->resume(c->out_arg);
 }
 
+/* Hands a complete request for a page to the handler and sends its answer. */
+static void
+serve_page(struct http_conn *c, http_parser *p)
+{
+	struct http_request req;
+	struct http_response r;
+	const char *path = c->url.s ? c->url.s : "";
+
+	memset(&req, 0, sizeof(req));
+	memset(&r, 0, sizeof(r));
+	req.method = http_method_str((enum http_method)p->method);
+	req.path = path;
+	req.path_len = strcspn(path, "?#");
+	req.content_type = c->content_type;
+	req.origin = c->origin;
+	req.sec_fetch_site = c->sec_fetch_site;
+	req.if_none_match = c->if_none_match;
+	req.forwarded_for = c->forwarded_for.len ? c->forwarded_for.s : NULL;
+	req.peer = c->peer;
+	req.body = c->body.s ? c->body.s : "";
+	req.body_len = c->body.len;
+	req.now_ms = c->now;
+	r.status = 500;
+	c->core->page(c->core->page_arg, &req, &r);
+	respond_page(c, &r, p->method == HTTP_HEAD,
+	    http_should_keep_alive(p) && r.status < 500);
+	buf_free(&r.headers);
+	buf_free(&r.body);
+}
+
 static int
 on_message_complete(http_parser *p)
 {
@@ -947,7 +1072,9 @@ on_message_complete(http_parser *p)
 	struct intake_ticket *t;
 
 	c->partial = 0;
-	if (c->route == ROUTE_HEALTH && core->degraded)
+	if (c->route == ROUTE_PAGE)
+		serve_page(c, p);
+	else if (c->route == ROUTE_HEALTH && core->degraded)
 		respond(c, 503, "{\"status\":\"degraded\"}",
 		    "Retry-After: 5\r\n", http_should_keep_alive(p));
 	else if (c->route == ROUTE_HEALTH)
@@ -1093,6 +1220,19 @@ http_core_set_degraded(struct http_core *core, int degraded)
 	core->degraded = degraded;
 }
 
+void
+http_core_set_pages(struct http_core *core, http_page_cb *page, void *arg)
+{
+	core->page = page;
+	core->page_arg = arg;
+}
+
+void
+http_conn_set_peer(struct http_conn *c, const unsigned char addr[16])
+{
+	memcpy(c->peer, addr, sizeof(c->peer));
+}
+
 int
 http_conn_expire(struct http_conn *c, uint64_t now_ms)
 {
@@ -1148,6 +1288,7 @@ http_conn_free(struct http_conn *c)
 	buf_free(&c->field);
 	buf_free(&c->value);
 	buf_free(&c->body);
+	buf_free(&c->forwarded_for);
 	free(c);
 }
 
@@ -1556,6 +1697,7 @@ connection_cb(uv_stream_t *server, int status)
 		return;
 	}
 	peer_key(sc);
+	http_conn_set_peer(sc->conn, sc->addr);
 	/*
 	 * Closed connections count until their handles are closed, at the
 	 * next turn of the loop: beyond twice the limit, no more work.
@@ -1632,6 +1774,12 @@ http_set_config(struct http_server *srv, const struct http_config *cfg)
 		log_warnx("http: listen address change takes effect at the "
 		    "next restart");
 	http_core_set_config(srv->core, cfg);
+}
+
+void
+http_set_pages(struct http_server *srv, http_page_cb *page, void *arg)
+{
+	http_core_set_pages(srv->core, page, arg);
 }
 
 void

@@ -1,9 +1,10 @@
 /*
- * http: the HTTP/1.1 intake for concern reports.  A listener on the libuv
- * loop (loopback by default: TLS and single sign-on are a reverse proxy's
- * job) that accepts `POST /api/v1/reports` from clients holding a bearer
- * token and `GET /api/v1/health` from anyone, and hands each report body
- * to an intake_submit_cb.
+ * http: the HTTP/1.1 listener.  On the libuv loop (loopback by default:
+ * TLS and single sign-on are a reverse proxy's job) it accepts `POST
+ * /api/v1/reports` from clients holding a bearer token and `GET
+ * /api/v1/health` from anyone, and hands each report body to an
+ * intake_submit_cb; every other path goes to the page handler (web.h),
+ * when there is one.
  *
  * The module has two layers.  The request layer (struct http_core and
  * struct http_conn) turns bytes into responses with http-parser and knows
@@ -99,6 +100,41 @@ void	http_token_config_line(const char *name, const char *hash,
 
 /* ---- request layer: bytes in, responses out, no I/O ---- */
 
+/*
+ * A request for a page (any path outside /api/), complete with its body,
+ * as the page handler sees it.  Everything is borrowed for the call.
+ */
+struct http_request {
+	const char		*method;	/* "GET", "HEAD", "POST", ... */
+	const char		*path;		/* without the query */
+	size_t			 path_len;
+	const char		*content_type;	/* each header may be NULL */
+	const char		*origin;
+	const char		*sec_fetch_site;
+	const char		*forwarded_for;
+	const char		*if_none_match;
+	const unsigned char	*peer;		/* 16 bytes, IPv4 mapped */
+	const char		*body;
+	size_t			 body_len;
+	uint64_t		 now_ms;	/* the connection's clock */
+};
+
+/*
+ * The handler's answer: a status, a Content-Type, complete extra header
+ * lines (CRLF included) and the body.  The request layer adds the
+ * status line, Content-Length and Connection, and leaves the body out
+ * for HEAD.  The buffers start empty; the request layer frees them.
+ */
+struct http_response {
+	int		 status;
+	const char	*content_type;	/* a static string */
+	struct buf	 headers;
+	struct buf	 body;
+};
+
+typedef void http_page_cb(void *arg, const struct http_request *,
+    struct http_response *);
+
 /* The configuration and per-client rate state shared by all connections. */
 struct http_core;
 struct http_conn;
@@ -122,6 +158,12 @@ struct http_core *http_core_new(const struct http_config *cfg,
  * limits from their next request.
  */
 void	http_core_set_config(struct http_core *, const struct http_config *);
+/*
+ * Serves every path outside /api/ with `page` (NULL: those are 404, as
+ * without pages), under the same limits as the intake.
+ */
+void	http_core_set_pages(struct http_core *, http_page_cb *page,
+	    void *arg);
 const struct http_config *http_core_config(const struct http_core *);
 /*
  * While `degraded` is set (the store cannot write), GET /api/v1/health
@@ -153,6 +195,8 @@ int	http_conn_feed(struct http_conn *, const char *bytes, size_t n,
  * within idle_timeout_ms.
  */
 uint64_t http_conn_deadline(const struct http_conn *);
+/* The peer's address, 16 bytes IPv4 mapped, for the page handler. */
+void	http_conn_set_peer(struct http_conn *, const unsigned char addr[16]);
 /*
  * Where a connection is, and since when (*since, in the clock of
  * http_conn_feed): idle (no request begun: just opened, or between
@@ -206,6 +250,8 @@ struct http_server *http_start(uv_loop_t *, const struct http_config *cfg,
  * changed: that needs a restart, and a differing one is logged.
  */
 void	http_set_config(struct http_server *, const struct http_config *);
+/* http_core_set_pages() for the server's request layer. */
+void	http_set_pages(struct http_server *, http_page_cb *page, void *arg);
 /* http_core_set_degraded() for the server's request layer. */
 void	http_set_degraded(struct http_server *, int degraded);
 /* The bound TCP port, or -1. */

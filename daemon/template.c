@@ -126,6 +126,7 @@ template_kind_lookup(const char *name)
 enum node_type {
 	NODE_TEXT,
 	NODE_VAR,
+	NODE_RAW,	/* {{{name}}} in a page: inserted as it is */
 	NODE_SECTION,
 	NODE_INVERTED
 };
@@ -146,8 +147,9 @@ struct node {
 };
 
 struct template {
-	struct nodes	 subject;
+	struct nodes	 subject;	/* or a page's title */
 	struct nodes	 body;
+	int		 html;		/* values are escaped for HTML */
 };
 
 static struct node *
@@ -200,6 +202,8 @@ struct parser {
 	const char *const	*lists;
 	struct diag		*d;
 	int			 errors;
+	int			 html;
+	const char *const	*raw;	/* names {{{...}}} may insert */
 };
 
 /* An open section while parsing: where its children go. */
@@ -315,6 +319,38 @@ parse_text(struct parser *p, const char *s, size_t len, int line,
 		}
 		if (s[i] != '{' || i + 1 >= len || s[i + 1] != '{') {
 			i++;
+			continue;
+		}
+		/*
+		 * {{{name}}}: a value inserted without escaping, in a page,
+		 * for the names the page kind allows (HTML it made itself).
+		 */
+		if (i + 2 < len && s[i + 2] == '{') {
+			for (close = i + 3; close + 2 < len; close++)
+				if (s[close] == '\n' || (s[close] == '}' &&
+				    s[close + 1] == '}' && s[close + 2] == '}'))
+					break;
+			if (close + 2 >= len || s[close] != '}') {
+				perror_at(p, line, "unterminated \"{{{\"");
+				return;
+			}
+			j = i + 3;
+			while (j < close && is_blank(s[j]))
+				j++;
+			k = close;
+			while (k > j && is_blank(s[k - 1]))
+				k--;
+			if (i > text_start)
+				nodes_add(cur, NODE_TEXT, s + text_start,
+				    i - text_start, line);
+			if (!p->html || !in_set(p->raw, s + j, k - j))
+				perror_at(p, line, "\"{{{%.*s}}}\" inserts "
+				    "text unescaped, which only %s may", (int)(k - j),
+				    s + j, p->html ? "the page's own content" :
+				    "a page");
+			else
+				nodes_add(cur, NODE_RAW, s + j, k - j, line);
+			i = text_start = close + 3;
 			continue;
 		}
 		/* A tag: find its end on this line. */
@@ -478,12 +514,20 @@ bad:
 	return 0;
 }
 
-struct template *
-template_parse(const char *name, const char *text,
+/*
+ * Parses a template of either flavour: a mail's (`Subject:` header,
+ * nothing escaped) or, with `html`, a page's (`Title:` header, values
+ * escaped, {{{name}}} for the names in `raw`).
+ */
+static struct template *
+parse_flavour(const char *name, const char *text,
     const char *const *allowed_vars, const char *const *allowed_lists,
-    struct diag *d)
+    int html, const char *const *raw, struct diag *d)
 {
-	struct parser p = { name, allowed_vars, allowed_lists, d, 0 };
+	struct parser p = { name, allowed_vars, allowed_lists, d, 0, html,
+	    raw };
+	const char *hdr = html ? "Title:" : "Subject:";
+	size_t hlen = strlen(hdr);
 	struct template *t;
 	struct buf norm = { 0 };
 	const char *s, *eol, *subj = NULL;
@@ -524,22 +568,23 @@ template_parse(const char *name, const char *text,
 			line++;
 			continue;
 		}
-		if (ll >= 8 && strncasecmp(l, "Subject:", 8) == 0) {
+		if (ll >= hlen && strncasecmp(l, hdr, hlen) == 0) {
 			if (subj != NULL)
-				perror_at(&p, line, "second \"Subject:\" "
-				    "line (first on line %d)", subjline);
-			subj = l + 8;
-			subjlen = ll - 8;
+				perror_at(&p, line, "second \"%s\" line "
+				    "(first on line %d)", hdr, subjline);
+			subj = l + hlen;
+			subjlen = ll - hlen;
 			subjline = line;
 		} else
-			perror_at(&p, line, "expected \"Subject: ...\", a "
-			    "\"#\" comment or a blank line before the body");
+			perror_at(&p, line, "expected \"%s ...\", a \"#\" "
+			    "comment or a blank line before the body", hdr);
 		line++;
 	}
 	if (subj == NULL && p.errors == 0)
-		perror_at(&p, 1, "missing \"Subject:\" line");
+		perror_at(&p, 1, "missing \"%s\" line", hdr);
 
 	t = xcalloc(1, sizeof(*t));
+	t->html = html;
 	if (subj != NULL)
 		parse_text(&p, subj, subjlen, subjline, &t->subject);
 	if (body_line > 0)
@@ -553,10 +598,27 @@ template_parse(const char *name, const char *text,
 }
 
 struct template *
-template_load(const char *path, const char *const *allowed_vars,
+template_parse(const char *name, const char *text,
+    const char *const *allowed_vars, const char *const *allowed_lists,
+    struct diag *d)
+{
+	return parse_flavour(name, text, allowed_vars, allowed_lists, 0, NULL,
+	    d);
+}
+
+struct template *
+template_parse_html(const char *name, const char *text,
+    const char *const *allowed_vars, const char *const *raw,
     const char *const *allowed_lists, struct diag *d)
 {
-	struct template *t;
+	return parse_flavour(name, text, allowed_vars, allowed_lists, 1, raw,
+	    d);
+}
+
+/* Reads a template file; NULL after a diagnostic. */
+static char *
+read_template(const char *path, struct diag *d)
+{
 	char *text;
 	size_t len;
 
@@ -569,7 +631,34 @@ template_load(const char *path, const char *const *allowed_vars,
 		free(text);
 		return NULL;
 	}
+	return text;
+}
+
+struct template *
+template_load(const char *path, const char *const *allowed_vars,
+    const char *const *allowed_lists, struct diag *d)
+{
+	struct template *t;
+	char *text;
+
+	if ((text = read_template(path, d)) == NULL)
+		return NULL;
 	t = template_parse(path, text, allowed_vars, allowed_lists, d);
+	free(text);
+	return t;
+}
+
+struct template *
+template_load_html(const char *path, const char *const *allowed_vars,
+    const char *const *raw, const char *const *allowed_lists, struct diag *d)
+{
+	struct template *t;
+	char *text;
+
+	if ((text = read_template(path, d)) == NULL)
+		return NULL;
+	t = template_parse_html(path, text, allowed_vars, raw, allowed_lists,
+	    d);
 	free(text);
 	return t;
 }
@@ -746,9 +835,32 @@ truthy(const char *v)
 	    strcmp(v, "false") != 0;
 }
 
+void
+template_html_escape(struct buf *out, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '&':	rep = "&amp;"; break;
+		case '<':	rep = "&lt;"; break;
+		case '>':	rep = "&gt;"; break;
+		case '"':	rep = "&quot;"; break;
+		case '\'':	rep = "&#39;"; break;
+		default:	continue;
+		}
+		buf_add(out, run, (size_t)(s - run));
+		buf_adds(out, rep);
+		run = s + 1;
+	}
+	buf_add(out, run, (size_t)(s - run));
+}
+
 static void
 render_nodes(const struct nodes *ns, const struct template_ctx *root,
-    const struct template_ctx *item, struct buf *out)
+    const struct template_ctx *item, int html, struct buf *out)
 {
 	const struct tlist *l;
 	const struct node *n;
@@ -762,6 +874,14 @@ render_nodes(const struct nodes *ns, const struct template_ctx *root,
 			buf_add(out, n->s, n->len);
 			break;
 		case NODE_VAR:
+			if ((v = lookup(n->s, root, item)) == NULL)
+				break;
+			if (html)
+				template_html_escape(out, v);
+			else
+				buf_adds(out, v);
+			break;
+		case NODE_RAW:
 			if ((v = lookup(n->s, root, item)) != NULL)
 				buf_adds(out, v);
 			break;
@@ -774,17 +894,18 @@ render_nodes(const struct nodes *ns, const struct template_ctx *root,
 				if (n->type == NODE_INVERTED) {
 					if (l == NULL || l->n == 0)
 						render_nodes(&n->kids, root,
-						    item, out);
+						    item, html, out);
 					break;
 				}
 				for (k = 0; l != NULL && k < l->n; k++)
 					render_nodes(&n->kids, root,
-					    l->items[k], out);
+					    l->items[k], html, out);
 				break;
 			}
 			if (truthy(lookup(n->s, root, item)) ==
 			    (n->type == NODE_SECTION))
-				render_nodes(&n->kids, root, item, out);
+				render_nodes(&n->kids, root, item, html,
+				    out);
 			break;
 		}
 	}
@@ -798,9 +919,9 @@ template_render(const struct template *t, const struct template_ctx *c,
 	const char *p;
 	int space = 0;
 
-	render_nodes(&t->body, c, NULL, &b);
+	render_nodes(&t->body, c, NULL, t->html, &b);
 	if (subject != NULL) {
-		render_nodes(&t->subject, c, NULL, &s);
+		render_nodes(&t->subject, c, NULL, t->html, &s);
 		/* A subject is one line: values may have brought breaks. */
 		for (p = s.s != NULL ? s.s : ""; *p != '\0'; p++) {
 			if (*p == ' ' || *p == '\t' || *p == '\r' ||

@@ -10,6 +10,11 @@
  * blank lines behind.  Nothing is escaped: the output is plain text and
  * mail.c does the encoding.
  *
+ * The pages (page.h) use the same language in an HTML flavour: a `Title:`
+ * header instead of `Subject:`, every {{name}} escaped for HTML, and
+ * {{{name}}} to insert HTML the code made itself, for the few names the
+ * page kind allows; anywhere else triple braces are an error.
+ *
  * Templates are checked when loaded, against the placeholders the message
  * kind defines: an unknown name, a section that is not closed or closed by
  * the wrong tag, or an unterminated "{{" is a `file:line: message` error.
@@ -91,6 +96,18 @@ struct template	*template_load(const char *path,
 struct template	*template_parse(const char *name, const char *text,
 		    const char *const *allowed_vars,
 		    const char *const *allowed_lists, struct diag *d);
+/*
+ * The HTML flavour (see the top of this file): `raw` (NULL-terminated,
+ * borrowed during the call) names what {{{...}}} may insert.
+ */
+struct template	*template_parse_html(const char *name, const char *text,
+		    const char *const *allowed_vars, const char *const *raw,
+		    const char *const *allowed_lists, struct diag *d);
+struct template	*template_load_html(const char *path,
+		    const char *const *allowed_vars, const char *const *raw,
+		    const char *const *allowed_lists, struct diag *d);
+/* Appends `s` with & < > " ' written as HTML character references. */
+void		 template_html_escape(struct buf *, const char *s);
 /* Loads <dir>/<lang>/<kind>.txt with the kind's placeholder set. */
 struct template	*template_load_kind(const char *dir, const char *lang,
 		    enum template_kind, struct diag *d);
@@ -125,8 +142,8 @@ struct template_ctx *template_ctx_list_add(struct template_ctx *,
 /*
  * Renders a template.  Placeholders that were never set render as empty
  * text.  Returns the body, a string the caller frees; the rendered
- * subject, with white space runs collapsed to single spaces, goes to
- * *subject (may be NULL), also freed by the caller.
+ * subject (a page's title), with white space runs collapsed to single
+ * spaces, goes to *subject (may be NULL), also freed by the caller.
  */
 char	*template_render(const struct template *,
 	    const struct template_ctx *, char **subject);

@@ -1601,6 +1601,106 @@ test_conn_core(void)
 	buf_free(&out);
 }
 
+/* A page handler that records what it was given and answers at once. */
+static char	 page_seen[512];
+static int	 page_calls;
+
+static void
+stub_page(void *arg, const struct http_request *q, struct http_response *r)
+{
+	(void)arg;
+	page_calls++;
+	snprintf(page_seen, sizeof(page_seen), "%s %.*s ct=%s origin=%s "
+	    "sfs=%s xff=%s peer=%d.%d body=%.*s", q->method, (int)q->path_len,
+	    q->path, q->content_type ? q->content_type : "-",
+	    q->origin ? q->origin : "-",
+	    q->sec_fetch_site ? q->sec_fetch_site : "-",
+	    q->forwarded_for ? q->forwarded_for : "-", q->peer[12],
+	    q->peer[15], (int)q->body_len, q->body);
+	r->status = 200;
+	r->content_type = "text/html; charset=utf-8";
+	buf_adds(&r->headers, "X-Test: 1\r\n");
+	buf_adds(&r->body, "<p>sida</p>");
+}
+
+/*
+ * The page hook of the request layer: every path outside /api/ goes to
+ * the handler, whole, with the headers it needs; HEAD gets no body; the
+ * API keeps its own answers; a limit broken on a page path is answered
+ * in HTML, not JSON.
+ */
+static void
+test_conn_pages(void)
+{
+	static const unsigned char peer[16] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 7
+	};
+	struct http_config cfg;
+	struct http_core *core;
+	struct http_conn *c;
+	struct buf out = { 0 };
+	char *big;
+	static const char post[] = "POST /l/abc?utm=x HTTP/1.1\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\n"
+	    "Origin: null\r\nSec-Fetch-Site: same-origin\r\n"
+	    "X-Forwarded-For: 192.0.2.1\r\nX-Forwarded-For: 192.0.2.9\r\n"
+	    "Content-Length: 7\r\n\r\nstatus=";
+
+	base_config(&cfg);
+	core = http_core_new(&cfg, stub_queue, NULL);
+	/* Without a handler, no pages: a JSON 404 as before. */
+	c = http_conn_new(core, 0, out_count, &out);
+	CHECK_INT_EQ(http_conn_feed(c, "GET / HTTP/1.1\r\n\r\n", 18, 1), -1);
+	CHECK(out.s != NULL && strstr(out.s, "404 Not Found") != NULL &&
+	    strstr(out.s, "application/json") != NULL);
+	http_conn_free(c);
+
+	http_core_set_pages(core, stub_page, NULL);
+	buf_reset(&out);
+	c = http_conn_new(core, 0, out_count, &out);
+	http_conn_set_peer(c, peer);
+	CHECK_INT_EQ(http_conn_feed(c, post, sizeof(post) - 1, 1), 0);
+	CHECK_STR_EQ(page_seen, "POST /l/abc ct=application/x-www-form-"
+	    "urlencoded origin=null sfs=same-origin xff=192.0.2.1, 192.0.2.9 "
+	    "peer=10.7 body=status=");
+	CHECK(out.s != NULL && strncmp(out.s, "HTTP/1.1 200 OK\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\nContent-Length: 11\r\n"
+	    "Connection: keep-alive\r\nX-Test: 1\r\n\r\n<p>sida</p>",
+	    120) == 0);
+	buf_reset(&out);
+	CHECK_INT_EQ(http_conn_feed(c, "HEAD /x HTTP/1.1\r\n\r\n", 20, 2),
+	    0);
+	CHECK(out.s != NULL && strstr(out.s, "Content-Length: 11\r\n") !=
+	    NULL);
+	CHECK(out.s != NULL && strstr(out.s, "<p>sida</p>") == NULL);
+	/* The API's paths are still the API's. */
+	buf_reset(&out);
+	CHECK_INT_EQ(http_conn_feed(c, "GET /api/v1/nope HTTP/1.1\r\n\r\n",
+	    29, 3), -1);
+	CHECK(out.s != NULL && strstr(out.s, "{\"error\":\"not found\"}") !=
+	    NULL);
+	CHECK_INT_EQ(page_calls, 2);
+	http_conn_free(c);
+
+	/* Too large a form: a Swedish page, and the handler never sees it. */
+	buf_reset(&out);
+	c = http_conn_new(core, 0, out_count, &out);
+	big = xasprintf("POST /l/abc HTTP/1.1\r\nContent-Length: %zu\r\n\r\n",
+	    cfg.max_body_bytes + 1);
+	CHECK_INT_EQ(http_conn_feed(c, big, strlen(big), 4), -1);
+	CHECK(out.s != NULL && strstr(out.s, "413 Content Too Large") != NULL &&
+	    strstr(out.s, "text/html") != NULL &&
+	    strstr(out.s, "f\xc3\xb6r stort") != NULL &&
+	    strstr(out.s, "Content-Security-Policy: default-src 'none'") !=
+	    NULL);
+	CHECK_INT_EQ(page_calls, 2);
+	free(big);
+	http_conn_free(c);
+	http_core_free(core);
+	http_config_free(&cfg);
+	buf_free(&out);
+}
+
 /* The request layer with answers that come later, as the daemon's do. */
 static struct intake_ticket	 core_ticket;
 static int			 core_queued;
@@ -1734,6 +1834,7 @@ main(void)
 	TEST_RUN(test_config_errors);
 	TEST_RUN(test_token);
 	TEST_RUN(test_conn_core);
+	TEST_RUN(test_conn_pages);
 	TEST_RUN(test_conn_idle);
 	TEST_RUN(test_conn_deferred);
 

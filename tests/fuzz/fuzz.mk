@@ -1,5 +1,6 @@
 # tests/fuzz/fuzz.mk: fuzzing the privacy guard, the report parser, the
-# HTTP request layer and the plan importer (text, CSV, Word, OpenDocument).
+# HTTP request layer, the plan importer (text, CSV, Word, OpenDocument),
+# and the pages' router and signed-link parser.
 # Included from the top-level Makefile.
 #
 #   make fuzz          build each harness with libFuzzer + ASan + UBSan into
@@ -19,7 +20,7 @@ FUZZ_CC		?= clang
 FUZZ_TIME	?= 20
 FUZZ_SANITIZE	= -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_TARGETS	= fuzz_pii fuzz_report fuzz_http fuzz_import
+FUZZ_TARGETS	= fuzz_pii fuzz_report fuzz_http fuzz_import fuzz_web
 FUZZ_BINS	= $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_CFLAGS	= $(WARN) -D_GNU_SOURCE -iquote daemon -g -O1 \
 		  $(shell pkg-config --cflags jansson libuv libconfig \
@@ -31,16 +32,19 @@ FUZZ_SRCS_fuzz_pii	= daemon/pii.c daemon/fold.c
 FUZZ_SRCS_fuzz_report	= daemon/concern.c daemon/pii.c daemon/fold.c \
 			  daemon/calendar.c daemon/util.c daemon/log.c
 FUZZ_SRCS_fuzz_http	= daemon/http.c daemon/cfg.c daemon/util.c \
-			  daemon/fold.c daemon/log.c
+			  daemon/fold.c daemon/log.c daemon/web.c
 FUZZ_SRCS_fuzz_import	= daemon/import.c daemon/import_meta.c \
 			  daemon/import_revise.c daemon/office.c daemon/plan.c \
 			  daemon/calendar.c daemon/cfg.c daemon/util.c \
 			  daemon/fold.c daemon/log.c
+FUZZ_SRCS_fuzz_web	= daemon/web.c daemon/link.c daemon/template.c \
+			  daemon/cfg.c daemon/util.c daemon/fold.c daemon/log.c
 # Libraries a harness needs beyond FUZZ_LIBS.
 FUZZ_LIBS_fuzz_http	= $(shell pkg-config --libs libuv libconfig \
 			  2>/dev/null) -lhttp_parser
 FUZZ_LIBS_fuzz_import	= $(shell pkg-config --libs libconfig libzip \
 			  libxml-2.0 2>/dev/null)
+FUZZ_LIBS_fuzz_web	= $(shell pkg-config --libs libconfig 2>/dev/null)
 
 .PHONY: fuzz fuzz-corpus
 
@@ -50,8 +54,8 @@ $(FUZZ_BUILD):
 $(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/pii.c daemon/fold.c \
     daemon/concern.c daemon/calendar.c daemon/util.c daemon/log.c \
     daemon/http.c daemon/cfg.c daemon/import.c daemon/import_meta.c \
-    daemon/import_revise.c daemon/office.c daemon/plan.c daemon/*.h \
-    | $(FUZZ_BUILD)
+    daemon/import_revise.c daemon/office.c daemon/plan.c daemon/web.c \
+    daemon/link.c daemon/template.c daemon/*.h | $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) -o $@ $< \
 	    $(FUZZ_SRCS_$*) $(FUZZ_LIBS) $(FUZZ_LIBS_$*)
 

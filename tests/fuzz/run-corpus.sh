@@ -20,20 +20,23 @@ mkdir -p "$out" || exit 2
 
 passed=0
 failed=0
-for t in fuzz_pii fuzz_report fuzz_http fuzz_import; do
+for t in fuzz_pii fuzz_report fuzz_http fuzz_import fuzz_web; do
 	extra=
 	case $t in
 	fuzz_pii)	srcs="daemon/pii.c daemon/fold.c" ;;
 	fuzz_report)	srcs="daemon/concern.c daemon/pii.c daemon/fold.c \
 			    daemon/calendar.c daemon/util.c daemon/log.c" ;;
 	fuzz_http)	srcs="daemon/http.c daemon/cfg.c daemon/util.c \
-			    daemon/fold.c daemon/log.c"
+			    daemon/fold.c daemon/log.c daemon/web.c"
 			extra="$(pkg-config --libs libuv libconfig) -lhttp_parser" ;;
 	fuzz_import)	srcs="daemon/import.c daemon/import_meta.c \
 			    daemon/import_revise.c daemon/office.c daemon/plan.c \
 			    daemon/calendar.c daemon/cfg.c daemon/util.c \
 			    daemon/fold.c daemon/log.c"
 			extra="$(pkg-config --libs libconfig libzip libxml-2.0)" ;;
+	fuzz_web)	srcs="daemon/web.c daemon/link.c daemon/template.c \
+			    daemon/cfg.c daemon/util.c daemon/fold.c daemon/log.c"
+			extra="$(pkg-config --libs libconfig)" ;;
 	esac
 	# shellcheck disable=SC2086
 	if ! $CC $WARN -D_GNU_SOURCE -iquote daemon $JANSSON_CFLAGS $CFLAGS \
