@@ -36,10 +36,17 @@ DEB_BUILD	= build-essential pkg-config libuv1-dev libsqlite3-dev \
 		  libconfig-dev libesmtp-dev libjansson-dev libhttp-parser-dev \
 		  libical-dev libssl-dev libutf8proc-dev libzip-dev libxml2-dev
 DEB_TEST	= sqlite3 curl python3 python3-aiosmtpd postfix openssl \
-		  valgrind strace systemd man-db faketime nginx-light
+		  valgrind strace systemd man-db faketime nginx-light \
+		  chromium chromium-driver python3-selenium python3-icalendar
 DEB_PACKAGES	= $(DEB_BUILD) $(DEB_TEST)
 # Only `make fuzz` needs these (libFuzzer comes with clang).
 DEB_FUZZ	= clang libclang-rt-14-dev
+# Test tooling Debian lacks, from the npm registry at the versions
+# tests/package-lock.json pins (axe-core, for the pages' accessibility);
+# npm itself from Debian when the machine has none.
+DEB_NPM		= nodejs npm
+NPM_LOCK	= tests/package-lock.json
+NPM_STAMP	= tests/node_modules/.package-lock.json
 
 # Read when make parses this file.  `run`, `check`, `sanitize` and `bench`
 # install the packages first and then build in a make of their own, which
@@ -61,7 +68,7 @@ TEST_SRCS	:= $(wildcard tests/test_*.c)
 TEST_BINS	:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 LIB		= $(BUILD)/libplanwatch.a
 
-.PHONY: all pkgs deps run run-built rehearse rehearse-built mail check \
+.PHONY: all pkgs deps npm-deps run run-built rehearse rehearse-built mail check \
 	check-built check-later sanitize bench bench-built install uninstall \
 	clean fuzz fuzz-deps
 
@@ -106,6 +113,23 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || \
 	{ apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; }
+	@$(MAKE) --no-print-directory npm-deps
+
+# npm ci installs exactly what the lock file says, into tests/node_modules;
+# again only when the lock file changed.
+npm-deps: $(NPM_STAMP)
+
+$(NPM_STAMP): $(NPM_LOCK) tests/package.json
+	@if ! command -v npm >/dev/null; then \
+	    if [ "$$(id -u)" != 0 ]; then \
+	        echo "npm is missing; run: sudo apt-get install -y $(DEB_NPM)"; \
+	        exit 1; fi; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEB_NPM) || \
+	    { apt-get update -q && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEB_NPM); }; \
+	fi
+	cd tests && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
 
 run: deps
 	@$(MAKE) --no-print-directory run-built
@@ -132,7 +156,8 @@ rehearse-built: all
 	    -e 's|^control_socket = .*|control_socket = "$(CURDIR)/$(REHEARSAL)/control.sock";|' \
 	    -e 's#^\(organization\|calendar\|plans\|rules\) = "\([^/][^"]*\)";#\1 = "$(CURDIR)/conf/\2";#' \
 	    -e 's|path = "../var/mail"|path = "$(CURDIR)/$(REHEARSAL)/mail"|' \
-	    -e 's|listen = "127.0.0.1:8025"|listen = "127.0.0.1:8026"|' \
+	    -e 's|"127.0.0.1:8025"|"127.0.0.1:8026"|' \
+	    -e 's|"http://127.0.0.1:8025"|"http://127.0.0.1:8026"|' \
 	    conf/planwatch.conf > $(REHEARSAL)/planwatch.conf
 	@echo "planwatchd: a rehearsal on a test clock from $(REHEARSAL_CLOCK);" \
 	    "in a second terminal: build/planwatchctl -f $(REHEARSAL)/planwatch.conf" \

@@ -6,7 +6,8 @@
  *
  * Who may do what.  The socket's mode admits the control group; within
  * it, the admin commands (reload, backup, debug time, outbox retry,
- * report purge, upcoming --rules) are for root, the daemon's own user
+ * report purge, upcoming --rules, web link, web revoke, web rotate-key)
+ * are for root, the daemon's own user
  * and members of admin_group; the reports are shown to the people of the
  * organisation they concern (the coordinator and the deputy read
  * descriptions, acknowledge and close); the rest is for every caller.  A
@@ -42,6 +43,7 @@
 #include "template.h"
 #include "util.h"
 #include "view.h"
+#include "weblink.h"
 
 static json_t	*local_json(time_t);
 
@@ -953,6 +955,112 @@ cmd_stats(struct daemon *d, const struct control_peer *peer, json_t *req)
 	return r;
 }
 
+/* ---- the pages' links ---- */
+
+/* A person of the organisation named by login or address. */
+static const struct person *
+named_person(struct daemon *d, const char *who)
+{
+	const struct person *p;
+
+	if (who == NULL)
+		return NULL;
+	p = org_person_by_user(&d->conf->org, who);
+	return p != NULL ? p : org_person_by_email(&d->conf->org, who);
+}
+
+/* The person a web command names, and their link number, or a reply. */
+static json_t *
+web_person(struct daemon *d, json_t *req, const struct person **p,
+    struct store_web_person *wp)
+{
+	const char *who = reqstr(req, "person");
+
+	if (daemon_signer(d) == NULL)
+		return control_error("there are no pages: planwatch.conf has "
+		    "no web group (planwatch.conf(5))");
+	if ((*p = named_person(d, who)) == NULL)
+		return control_error("no person '%s' in the organisation; "
+		    "give a login or an e-mail address", who ? who : "");
+	if (store_web_person(d->store, (*p)->email, 1, wp) != 1)
+		return db_error();
+	return NULL;
+}
+
+static json_t *
+cmd_web_link(struct daemon *d, const struct control_peer *peer, json_t *req)
+{
+	const struct link_signer *sg = daemon_signer(d);
+	const struct person *p;
+	struct store_web_person wp;
+	char obj[48], *page, *feed;
+	json_t *r;
+
+	if ((r = web_person(d, req, &p, &wp)) != NULL)
+		return r;
+	page = weblink_url_for(&d->conf->web, sg, LINK_PAGE, &wp, 0,
+	    daemon_now(d));
+	feed = weblink_url_for(&d->conf->web, sg, LINK_FEED, &wp, 0,
+	    daemon_now(d));
+	snprintf(obj, sizeof(obj), "person %lld", (long long)wp.id);
+	store_audit(d->store, daemon_now(d), peer->user, "web-link", obj);
+	r = json_pack("{s:b, s:s, s:s, s:I, s:s?, s:s?}", "ok", 1,
+	    "name", p->name, "email", p->email, "number", (json_int_t)wp.id,
+	    "page", page, "feed", feed);
+	free(page);
+	free(feed);
+	return r;
+}
+
+static json_t *
+cmd_web_revoke(struct daemon *d, const struct control_peer *peer,
+    json_t *req)
+{
+	const struct person *p;
+	struct store_web_person wp;
+	char obj[48];
+	json_t *r;
+
+	if ((r = web_person(d, req, &p, &wp)) != NULL)
+		return r;
+	snprintf(obj, sizeof(obj), "person %lld", (long long)wp.id);
+	if (store_begin(d->store) != 0)
+		return db_error();
+	if (store_web_revoke(d->store, wp.id) != 0 ||
+	    store_audit(d->store, daemon_now(d), peer->user, "web-revoke",
+	    obj) != 0 || store_commit(d->store) != 0) {
+		store_rollback(d->store);
+		return db_error();
+	}
+	log_info("web: every link of person %lld revoked by %s",
+	    (long long)wp.id, peer->user);
+	return json_pack("{s:b, s:s, s:s, s:I}", "ok", 1, "name", p->name,
+	    "email", p->email, "number", (json_int_t)wp.id);
+}
+
+static json_t *
+cmd_web_rotate_key(struct daemon *d, const struct control_peer *peer,
+    json_t *req)
+{
+	char err[512], obj[48];
+
+	if (daemon_signer(d) == NULL)
+		return control_error("there are no pages: planwatch.conf has "
+		    "no web group (planwatch.conf(5))");
+	if (linkkey_rotate(d->linkkey, err, sizeof(err)) != 0) {
+		log_warnx("web: rotate-key: %s", err);
+		return control_error("the key was not replaced: %s", err);
+	}
+	snprintf(obj, sizeof(obj), "generation %u",
+	    linkkey_generation(d->linkkey));
+	store_audit(d->store, daemon_now(d), peer->user, "web-rotate-key",
+	    obj);
+	log_info("web: link key replaced by %s (%s): every earlier link "
+	    "ends", peer->user, obj);
+	return json_pack("{s:b, s:i}", "ok", 1, "generation",
+	    (int)linkkey_generation(d->linkkey));
+}
+
 /*
  * Every command and who may use it: PRIV_ADMIN only admins; PRIV_ANY
  * every caller, the command itself checking anything finer (the reports
@@ -990,6 +1098,9 @@ static const struct command {
 	{ "report-purge", PRIV_ANY,	cmd_report_purge },
 	{ "route",	PRIV_ANY,	cmd_route },
 	{ "stats",	PRIV_ANY,	cmd_stats },
+	{ "web-link",	PRIV_ADMIN,	cmd_web_link },
+	{ "web-revoke",	PRIV_ADMIN,	cmd_web_revoke },
+	{ "web-rotate-key", PRIV_ADMIN,	cmd_web_rotate_key },
 };
 
 json_t *

@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "conf.h"
 #include "fold.h"
+#include "page.h"
 #include "plan.h"
 #include "route.h"
 #include "rules.h"
@@ -682,6 +683,28 @@ org_person_by_user(const struct org *o, const char *user)
 	return NULL;
 }
 
+const struct person *
+org_person_by_email(const struct org *o, const char *email)
+{
+	size_t i, j;
+
+	if (email == NULL)
+		return NULL;
+	if (strcasecmp(o->coordinator.email, email) == 0)
+		return &o->coordinator;
+	if (strcasecmp(o->deputy.email, email) == 0)
+		return &o->deputy;
+	for (i = 0; i < o->nroles; i++) {
+		for (j = 0; j < o->roles[i].npeople; j++)
+			if (strcasecmp(o->roles[i].people[j].email, email) == 0)
+				return &o->roles[i].people[j];
+		if (o->roles[i].deputy != NULL &&
+		    strcasecmp(o->roles[i].deputy->email, email) == 0)
+			return o->roles[i].deputy;
+	}
+	return NULL;
+}
+
 int
 org_resolve(const struct org *o, const char *text, struct role **role,
     struct role_group **group)
@@ -1049,7 +1072,7 @@ static const char *const main_keys[] = {
 	"control_group", "admin_group", "backup_dir", "organization",
 	"calendar", "plans", "rules",
 	"mail", "lateness_days", "report_retention_days", "http", "spool_dir",
-	NULL
+	"web", NULL
 };
 
 static const char *const mail_keys[] = {
@@ -1379,6 +1402,13 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 		/* No `http` group, no listener: the spool still works. */
 		c->http_enabled = h != NULL;
 		http_config_load(h, path, &c->http, d);
+		h = config_setting_get_member(root, "web");
+		web_config_load(h, path, c->state_dir, c->rules_dir, &c->web,
+		    d);
+		if (h != NULL && !c->http_enabled)
+			cfg_error(d, h, "the pages need the HTTP listener: add "
+			    "an `http` group (http = { listen = "
+			    "\"127.0.0.1:8025\"; };)");
 	}
 	c->lateness = opt_int(root, "lateness_days", 14, 1, 365, d) * 86400;
 	c->retention = opt_int(root, "report_retention_days", 365, 1, 3650,
@@ -1393,6 +1423,13 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 
 		template_check_samples(tdir, d);
 		free(tdir);
+	}
+	/* And every page, so a reload cannot break them either. */
+	if (c->web.enabled && c->web.pages_dir != NULL) {
+		struct pages pg;
+
+		if (pages_load(&pg, c->web.pages_dir, d) == 0)
+			pages_free(&pg);
 	}
 
 	/* Rules refer to roles, so they load once the organisation has. */
@@ -1430,6 +1467,7 @@ conf_free(struct config *c)
 	route_free(c->routing);
 	mail_free(&c->mail);
 	http_config_free(&c->http);
+	web_config_free(&c->web);
 	org_free(&c->org);
 	calendar_free(&c->cal);
 	for (i = 0; i < c->nplans; i++) {
@@ -1554,6 +1592,7 @@ conf_dump(const struct config *c, struct buf *b)
 	dump_mail(&c->mail, b);
 	if (c->http_enabled)
 		http_config_dump(&c->http, b);
+	web_config_dump(&c->web, b);
 	buf_adds(b, "organization = {\n  committee = { name = ");
 	cfg_quote(b, o->committee);
 	if (o->diary_number) {

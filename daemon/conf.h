@@ -15,6 +15,7 @@
 #include "plan.h"
 #include "smtp.h"
 #include "util.h"
+#include "web.h"
 
 struct ruleset;
 struct routing;
@@ -154,6 +155,7 @@ struct config {
 	struct mail_conf	 mail;
 	struct http_config	 http;
 	int			 http_enabled;	/* an `http` group is given */
+	struct web_config	 web;		/* web.enabled: pages served */
 	int			 lateness;	/* seconds; past it, a summary */
 	int			 retention;	/* seconds a closed report's
 						   description is kept */
@@ -191,6 +193,10 @@ struct role *org_role(const struct org *, const char *id);
 struct unit *org_unit(const struct org *, const char *id);
 /* The person a local user name maps to; NULL if none. */
 const struct person *org_person_by_user(const struct org *, const char *user);
+/* The person with an address (any case): coordinator, deputy, a role's
+ * person or deputy; NULL if none. */
+const struct person *org_person_by_email(const struct org *,
+	    const char *email);
 
 /*
  * Reads only the main file and returns the control socket path it names

@@ -90,6 +90,9 @@ usage(void)
 	    "        [--year Y] [--csv] the situation picture (lägesbild)\n"
 	    "  token new NAME          a new HTTP client token and its config line\n"
 	    "  export ics [--role R]   deadlines and checkpoints as iCalendar\n"
+	    "  web link PERSON         a person's page and calendar links\n"
+	    "  web revoke PERSON       end every link a person has\n"
+	    "  web rotate-key          a new signing key: every link ends\n"
 	    "  debug time [set YYYY-MM-DDTHH:MM | advance N[smhd]]\n"
 	    "                          the test clock (--test-clock only)\n");
 	exit(EXIT_USAGE);
@@ -1574,6 +1577,46 @@ cmd_plan(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/* web link|revoke PERSON, web rotate-key: the pages' links (admin). */
+static int
+cmd_web(int argc, char **argv)
+{
+	json_t *r;
+
+	if (argc == 3 && (strcmp(argv[1], "link") == 0 ||
+	    strcmp(argv[1], "revoke") == 0))
+		r = request(json_pack("{s:s, s:s}", "cmd", strcmp(argv[1],
+		    "link") == 0 ? "web-link" : "web-revoke", "person",
+		    argv[2]));
+	else if (argc == 2 && strcmp(argv[1], "rotate-key") == 0)
+		r = request(json_pack("{s:s}", "cmd", "web-rotate-key"));
+	else {
+		usage();
+		return EXIT_USAGE;
+	}
+	if (failed(r))
+		return 1;
+	if (json_out)
+		return print_json(r);
+	if (strcmp(argv[1], "link") == 0)
+		printf("%s <%s>\n  page:     %s\n  calendar: %s\n",
+		    json_string_value(json_object_get(r, "name")),
+		    json_string_value(json_object_get(r, "email")),
+		    json_string_value(json_object_get(r, "page")),
+		    json_string_value(json_object_get(r, "feed")));
+	else if (strcmp(argv[1], "revoke") == 0)
+		printf("every link of %s <%s> ends now; their next mail "
+		    "brings new ones\n",
+		    json_string_value(json_object_get(r, "name")),
+		    json_string_value(json_object_get(r, "email")));
+	else
+		printf("a new link key, generation %lld: every link sent "
+		    "before ends now\n", (long long)json_integer_value(
+		    json_object_get(r, "generation")));
+	json_decref(r);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1641,6 +1684,8 @@ main(int argc, char *argv[])
 		return cmd_token(argc, argv);
 	if (strcmp(argv[0], "export") == 0)
 		return cmd_export(argc, argv);
+	if (strcmp(argv[0], "web") == 0)
+		return cmd_web(argc, argv);
 	usage();
 	return EXIT_USAGE;
 }

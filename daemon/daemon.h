@@ -15,12 +15,16 @@
 #include "control.h"
 #include "http.h"
 #include "intake.h"
+#include "link.h"
+#include "linkkey.h"
 #include "outbox.h"
+#include "page.h"
 #include "remind.h"
 #include "reports.h"
 #include "sched.h"
 #include "spool.h"
 #include "store.h"
+#include "webapp.h"
 
 struct daemon {
 	uv_loop_t		*loop;
@@ -33,6 +37,11 @@ struct daemon {
 	struct outbox		*outbox;
 	uv_timer_t		 stop_timer;
 	struct http_server	*http;
+	/* The pages: the key that signs links, the templates, the handler. */
+	struct linkkey		*linkkey;	/* NULL: no pages */
+	struct link_signer	 signer;
+	struct pages		 pages;
+	struct webapp		*web;
 	struct spool		*spool;
 	/* HTTP reports waiting for the loop iteration's group commit. */
 	struct intake_pending	*pending, **pending_tail;
@@ -97,6 +106,9 @@ struct intake_ticket *daemon_intake_queue(void *arg, const char *client,
 void	daemon_intake_init(struct daemon *);
 /* Commits and answers the reports queued so far (also at shutdown). */
 void	daemon_intake_flush(struct daemon *);
+
+/* The key's signer, or NULL when there are no pages. */
+const struct link_signer *daemon_signer(struct daemon *);
 
 /* The control socket's request handler (commands.c). */
 json_t	*commands_handle(void *arg, const struct control_peer *, json_t *req,

@@ -166,6 +166,19 @@ followups_find(const struct followups *fs, const char *activity,
 	return hit;
 }
 
+int
+followups_count(const struct followups *fs, const char *activity,
+    const char *occurrence)
+{
+	size_t i, end;
+	int n = 0;
+
+	activity_rows(fs, activity, &i, &end);
+	for (; i < end; i++)
+		n += strcmp(fs->v[i].occurrence, occurrence) == 0;
+	return n;
+}
+
 static int
 is_final_occurrence(const char *occ)
 {
@@ -300,9 +313,8 @@ same_person(const struct person *a, const struct person *b)
 	    strcasecmp(a->email, b->email) == 0;
 }
 
-/* Whether `p` holds role `r` or is its deputy. */
-static int
-holds(const struct role *r, const struct person *p)
+int
+followup_holds(const struct role *r, const struct person *p)
 {
 	size_t i;
 
@@ -441,7 +453,7 @@ choose_parts(const struct config *c, const struct activity *a,
 			return rc;
 		}
 		res->parts[res->nparts++] = ar->roles[k];
-		if (caller->person != NULL && holds(ar->roles[k],
+		if (caller->person != NULL && followup_holds(ar->roles[k],
 		    caller->person))
 			return 0;
 		res->on_behalf = 1;
@@ -450,7 +462,7 @@ choose_parts(const struct config *c, const struct activity *a,
 	} else {
 		for (i = 0; caller->person != NULL && i < ar->nroles &&
 		    res->nparts < SCHED_MAX_PARTS; i++)
-			if (holds(ar->roles[i], caller->person))
+			if (followup_holds(ar->roles[i], caller->person))
 				res->parts[res->nparts++] = ar->roles[i];
 		if (res->nparts > 0)
 			return 0;
@@ -519,7 +531,10 @@ write_rows(struct store *st, const struct plan *pl, const struct activity *a,
 	    occurrence, status);
 	for (i = 0; res->on_behalf && i < res->nparts; i++)
 		buf_printf(&obj, "%s%s", i ? "," : " for ", res->parts[i]->id);
-	if (strcmp(caller->channel, FOLLOWUP_CHANNEL_CTL) != 0)
+	/* A report made on a page came through a signed link. */
+	if (strcmp(caller->channel, FOLLOWUP_CHANNEL_WEB) == 0)
+		buf_adds(&obj, " via link");
+	else if (strcmp(caller->channel, FOLLOWUP_CHANNEL_CTL) != 0)
 		buf_printf(&obj, " via %s", caller->channel);
 	if (store_audit(st, now, caller->actor, action, obj.s) != 0 ||
 	    store_commit(st) != 0)

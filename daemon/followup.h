@@ -14,8 +14,9 @@
  * it or the plan is adopted anew (its `adopted` date changes).
  *
  * followup_record() is the one way a report is made, whatever the
- * channel (planwatchctl today, signed links later): the same checks, the
- * same rows, the same audit line.  struct followups is every report in
+ * channel (planwatchctl, or a page opened through a signed link): the
+ * same checks, the same rows, the same audit line ("... via link" for a
+ * page).  struct followups is every report in
  * memory, read once per use, for the scheduler's "is this part settled"
  * question and for the listings.
  */
@@ -127,6 +128,10 @@ void	followups_free(struct followups *);
 const struct followup_row *followups_find(const struct followups *,
 	    const char *activity, const char *occurrence, const char *part);
 
+/* How many rows were recorded for an occurrence, every part together. */
+int	followups_count(const struct followups *, const char *activity,
+	    const char *occurrence);
+
 enum followup_closed {
 	FOLLOWUP_OPEN,
 	FOLLOWUP_COMPLETED,	/* done at its deadline or end */
@@ -156,6 +161,9 @@ int	followups_settled(void *arg, const struct sched_item *it,
  */
 size_t	followup_occurrences(const struct config *, const struct plan *,
 	    const struct activity *, char (*out)[32], int *due, size_t max);
+
+/* Whether `p` holds role `r` or is its deputy (by address). */
+int	followup_holds(const struct role *r, const struct person *p);
 
 /* A status word in Swedish ("genomförd") or English ("done"); static. */
 const char *followup_status_label(const char *status, int en);

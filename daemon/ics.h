@@ -1,6 +1,7 @@
 /*
- * ics: an iCalendar (RFC 5545) file of the plans' deadlines and follow-up
- * checkpoints, for Outlook and Thunderbird, written with libical.
+ * ics: iCalendar (RFC 5545) of the plans' deadlines and follow-up
+ * checkpoints, for Outlook, Google Calendar and Thunderbird, written with
+ * libical: a file to import, or a person's feed to subscribe to.
  */
 #ifndef PLANWATCH_ICS_H
 #define PLANWATCH_ICS_H
@@ -19,5 +20,20 @@
  * names neither a role nor a group.
  */
 char	*ics_export(const struct config *, const char *role, time_t now);
+
+struct followups;
+
+/*
+ * A person's calendar, for the feed a calendar subscribes to: every
+ * deadline and checkpoint of the active activities a role of theirs
+ * (held or deputised) is responsible for, with the same UIDs as
+ * ics_export(); those they reported are marked with a check mark and
+ * carry the status, the date and the comment, and a SEQUENCE that grows
+ * with each report, so subscribed clients update them.  `url` (may be
+ * NULL) is the page where they report, set as each event's URL.  Titles
+ * in Swedish, or English with `en`.  Returns text the caller frees.
+ */
+char	*ics_person(const struct config *, const struct followups *,
+	    const struct person *, const char *url, time_t now, int en);
 
 #endif

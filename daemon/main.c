@@ -119,13 +119,73 @@ record_revisions(struct daemon *d, const char *actor)
  * Returns 0, or -1 with errors in `diag` (nothing is kept then).
  */
 static int
-derive(struct config *c, struct remind_templates *tpl, struct sched **s,
-    struct diag *diag)
+derive(struct config *c, struct remind_templates *tpl, struct pages *pg,
+    struct sched **s, struct diag *diag)
 {
+	memset(pg, 0, sizeof(*pg));
 	if (remind_templates_load(tpl, c->rules_dir, diag) != 0)
 		return -1;
+	if (c->web.enabled && pages_load(pg, c->web.pages_dir, diag) != 0) {
+		remind_templates_free(tpl);
+		return -1;
+	}
 	*s = sched_build(c, c->rules);
 	return 0;
+}
+
+const struct link_signer *
+daemon_signer(struct daemon *d)
+{
+	if (d->linkkey == NULL || !d->conf->web.enabled)
+		return NULL;
+	linkkey_signer(d->linkkey, &d->signer);
+	return &d->signer;
+}
+
+static void	page_queued(void *);
+
+/* A page asked for: answered at once from the store and the snapshot. */
+static void
+page_cb(void *arg, const struct http_request *req, struct http_response *r)
+{
+	struct daemon *d = arg;
+	struct webapp_env env;
+
+	memset(&env, 0, sizeof(env));
+	env.st = d->store;
+	env.c = d->conf;
+	env.tpl = &d->tpl;
+	env.pages = &d->pages;
+	env.signer = daemon_signer(d);
+	env.now = daemon_now(d);
+	env.queued = page_queued;
+	env.arg = d;
+	webapp_serve(d->web, &env, req, r);
+}
+
+/*
+ * Opens the link key the configuration names, when it has pages and the
+ * key is not open yet.  0, or -1 with `err` (the pages then stay off).
+ */
+static int
+open_linkkey(struct daemon *d, const struct config *c, char *err,
+    size_t errlen)
+{
+	if (!c->web.enabled || d->linkkey != NULL)
+		return 0;
+	if ((d->linkkey = linkkey_open(c->web.key_file, err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Serves the pages, or stops, as the configuration says. */
+static void
+set_pages(struct daemon *d)
+{
+	if (d->http == NULL)
+		return;
+	http_set_pages(d->http, d->conf->web.enabled && d->linkkey != NULL ?
+	    page_cb : NULL, d);
 }
 
 /*
@@ -135,16 +195,24 @@ derive(struct config *c, struct remind_templates *tpl, struct sched **s,
  */
 static int
 apply(struct daemon *d, struct config *c, struct remind_templates *tpl,
-    struct sched *s, const char *actor, struct diag *diag)
+    struct pages *pg, struct sched *s, const char *actor, struct diag *diag)
 {
 	char err[512];
 	size_t i;
+	int bad = 0;
 
 	if (c != NULL && outbox_set_config(d->outbox, c, tpl, err,
 	    sizeof(err)) != 0) {
 		diag_error(diag, d->conf_path, 0, "mail: %s", err);
+		bad = 1;
+	} else if (c != NULL && open_linkkey(d, c, err, sizeof(err)) != 0) {
+		diag_error(diag, d->conf_path, 0, "web: %s", err);
+		bad = 1;
+	}
+	if (bad) {
 		sched_free(s);
 		remind_templates_free(tpl);
+		pages_free(pg);
 		conf_free(c);
 		c = NULL;
 	}
@@ -162,9 +230,11 @@ apply(struct daemon *d, struct config *c, struct remind_templates *tpl,
 		return -1;
 	}
 	if (strcmp(c->database, d->conf->database) != 0 ||
-	    strcmp(c->control_socket, d->conf->control_socket) != 0)
-		log_warnx("reload: database and control_socket changes take "
-		    "effect at the next start");
+	    strcmp(c->control_socket, d->conf->control_socket) != 0 ||
+	    (c->web.enabled && d->conf->web.enabled &&
+	    strcmp(c->web.key_file, d->conf->web.key_file) != 0))
+		log_warnx("reload: database, control_socket and web key_file "
+		    "changes take effect at the next start");
 	/*
 	 * The schedule is rebuilt from the new plans and rules: removed
 	 * activities and finished ones have no entries left, so their
@@ -172,12 +242,15 @@ apply(struct daemon *d, struct config *c, struct remind_templates *tpl,
 	 */
 	sched_free(d->sched);
 	remind_templates_free(&d->tpl);
+	pages_free(&d->pages);
 	conf_free(d->conf);
 	d->conf = c;
 	d->sched = s;
 	d->tpl = *tpl;
+	d->pages = *pg;
 	if (d->http != NULL)
 		http_set_config(d->http, &c->http);
+	set_pages(d);
 	d->loaded = daemon_now(d);
 	d->reloads++;
 	record_revisions(d, actor);
@@ -193,16 +266,17 @@ int
 daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
 {
 	struct remind_templates tpl;
+	struct pages pg;
 	struct sched *s = NULL;
 	struct config *c;
 
 	notify_reloading();
 	c = conf_load(d->conf_path, diag);
-	if (c != NULL && derive(c, &tpl, &s, diag) != 0) {
+	if (c != NULL && derive(c, &tpl, &pg, &s, diag) != 0) {
 		conf_free(c);
 		c = NULL;
 	}
-	return apply(d, c, &tpl, s, actor, diag);
+	return apply(d, c, &tpl, &pg, s, actor, diag);
 }
 
 /*
@@ -219,6 +293,7 @@ struct reload_job {
 	size_t			 nclients;
 	struct config		*c;
 	struct remind_templates	 tpl;
+	struct pages		 pg;
 	struct sched		*s;
 	struct diag		 diag;
 };
@@ -230,7 +305,8 @@ reload_work_cb(uv_work_t *req)
 
 	/* The zone is only checked here: setenv() is not thread-safe. */
 	j->c = conf_load_ex(j->d->conf_path, 0, &j->diag);
-	if (j->c != NULL && derive(j->c, &j->tpl, &j->s, &j->diag) != 0) {
+	if (j->c != NULL && derive(j->c, &j->tpl, &j->pg, &j->s,
+	    &j->diag) != 0) {
 		conf_free(j->c);
 		j->c = NULL;
 	}
@@ -265,8 +341,10 @@ reload_after_cb(uv_work_t *req, int status)
 	d->reloading = 0;
 	if (d->stopping || status != 0) {
 		sched_free(j->s);
-		if (j->c != NULL)
+		if (j->c != NULL) {
 			remind_templates_free(&j->tpl);
+			pages_free(&j->pg);
+		}
 		conf_free(j->c);
 		for (i = 0; i < j->nclients; i++)
 			control_reply(j->clients[i], control_error("the daemon "
@@ -276,11 +354,12 @@ reload_after_cb(uv_work_t *req, int status)
 		/* The schedule was built in the old zone: load again here. */
 		sched_free(j->s);
 		remind_templates_free(&j->tpl);
+		pages_free(&j->pg);
 		conf_free(j->c);
 		diag_free(&j->diag);
 		rc = daemon_reload(d, j->actor, &j->diag);
 	} else
-		rc = apply(d, j->c, &j->tpl, j->s, j->actor, &j->diag);
+		rc = apply(d, j->c, &j->tpl, &j->pg, j->s, j->actor, &j->diag);
 	for (i = 0; !d->stopping && i < j->nclients; i++)
 		control_reply(j->clients[i], reload_reply(rc, &j->diag));
 	diag_free(&j->diag);
@@ -433,6 +512,16 @@ outbox_now(void *arg)
 	return daemon_now(arg);
 }
 
+/* A page put a message in the outbox (a fresh link): deliver it. */
+static void
+page_queued(void *arg)
+{
+	struct daemon *d = arg;
+
+	outbox_kick(d->outbox);
+	arm(d);
+}
+
 static void
 outbox_changed(void *arg)
 {
@@ -482,7 +571,8 @@ daemon_run_due(struct daemon *d)
 			    "late, %d past the lateness summarised",
 			    stats.generated, stats.late, stats.missed);
 	}
-	if (remind_flush(d->store, d->conf, &d->tpl, now) < 0)
+	if (remind_flush(d->store, d->conf, &d->tpl, daemon_signer(d),
+	    now) < 0)
 		uv_timer_start(&d->retry, retry_cb, 60 * 1000, 0);
 	run_reports(d, now);
 	outbox_kick(d->outbox);
@@ -752,7 +842,8 @@ main(int argc, char *argv[])
 		usage();
 
 	d.conf = conf_load(conf_path, &diag);
-	if (d.conf != NULL && derive(d.conf, &d.tpl, &d.sched, &diag) != 0) {
+	if (d.conf != NULL && derive(d.conf, &d.tpl, &d.pages, &d.sched,
+	    &diag) != 0) {
 		conf_free(d.conf);
 		d.conf = NULL;
 	}
@@ -772,6 +863,7 @@ main(int argc, char *argv[])
 		fprintf(verbose ? stderr : stdout, "configuration OK\n");
 		sched_free(d.sched);
 		remind_templates_free(&d.tpl);
+		pages_free(&d.pages);
 		conf_free(d.conf);
 		return 0;
 	}
@@ -812,6 +904,9 @@ main(int argc, char *argv[])
 	d.store = store_open(d.conf->database, err, sizeof(err));
 	if (d.store == NULL)
 		fatalx("%s", err);
+	if (open_linkkey(&d, d.conf, err, sizeof(err)) != 0)
+		fatalx("web: %s", err);
+	d.web = webapp_new();
 	record_revisions(&d, "planwatchd");
 	store_audit(d.store, daemon_now(&d), "planwatchd", "start",
 	    PLANWATCH_VERSION);
@@ -834,6 +929,7 @@ main(int argc, char *argv[])
 		fatalx("http: %s", err);
 	if (d.http != NULL && store_health(d.store) != NULL)
 		http_set_degraded(d.http, 1);
+	set_pages(&d);
 	if ((d.spool = spool_start(d.loop, d.conf->spool_dir, daemon_intake,
 	    &d, err, sizeof(err))) == NULL)
 		fatalx("spool: %s", err);
@@ -879,9 +975,12 @@ main(int argc, char *argv[])
 	if (d.tfd != -1)
 		close(d.tfd);
 	store_audit(d.store, daemon_now(&d), "planwatchd", "stop", NULL);
+	webapp_free(d.web);
+	linkkey_close(d.linkkey);
 	store_close(d.store);
 	sched_free(d.sched);
 	remind_templates_free(&d.tpl);
+	pages_free(&d.pages);
 	conf_free(d.conf);
 	free(d.conf_path);
 	log_info("stopped");

@@ -34,6 +34,7 @@
 #include "store.h"
 #include "template.h"
 #include "util.h"
+#include "weblink.h"
 
 static const char *const langs[2] = { "sv", "en" };
 
@@ -454,11 +455,31 @@ followup_command(const struct ritem *it, struct buf *b)
 		    only->id);
 }
 
+void
+remind_due_words(int left, int en, char *due_in, size_t dlen,
+    char *overdue_by, size_t olen)
+{
+	/* In words, so that no template has to pluralise. */
+	if (left == 0)
+		snprintf(due_in, dlen, en ? "today" : "i dag");
+	else if (left == 1)
+		snprintf(due_in, dlen, en ? "tomorrow" : "i morgon");
+	else if (left > 1)
+		snprintf(due_in, dlen, en ? "in %d days" : "om %d dagar", left);
+	else
+		due_in[0] = '\0';
+	if (left < 0)
+		snprintf(overdue_by, olen, en ? "%d day%s" : "%d dag%s", -left,
+		    left == -1 ? "" : en ? "s" : "ar");
+	else
+		overdue_by[0] = '\0';
+}
+
 /* Sets item `it` as `prefix` ("" or "item.") fields of `t`. */
 static void
 item_ctx(struct template_ctx *t, const char *prefix, const struct config *c,
     const struct followups *fs, const struct ritem *it, int number, int day,
-    int en)
+    int en, const char *link)
 {
 	struct buf missing = { 0 }, reported = { 0 }, names = { 0 };
 	struct buf emails = { 0 }, resp = { 0 }, cmd = { 0 };
@@ -500,31 +521,24 @@ item_ctx(struct template_ctx *t, const char *prefix, const struct config *c,
 	sched_occurrence_label(it->occurrence, en, label, sizeof(label));
 	SET("checkpoint.name", label);
 	if (it->event_day != CALENDAR_NODATE) {
+		char by[32];
 		int left = it->event_day - day;
 
 		SETI("days_left", left);
 		SETI("days_overdue", -left);
-		/* In words, so that no template has to pluralise. */
-		if (left == 0)
-			snprintf(label, sizeof(label), en ? "today" : "i dag");
-		else if (left == 1)
-			snprintf(label, sizeof(label), en ? "tomorrow" :
-			    "i morgon");
-		else if (left > 1)
-			snprintf(label, sizeof(label), en ? "in %d days" :
-			    "om %d dagar", left);
-		else
-			label[0] = '\0';
+		remind_due_words(left, en, label, sizeof(label), by,
+		    sizeof(by));
 		SET("due_in", label);
-		if (left < 0)
-			snprintf(label, sizeof(label), en ? "%d day%s" :
-			    "%d dag%s", -left, left == -1 ? "" : en ? "s" :
-			    "ar");
-		else
-			label[0] = '\0';
-		SET("overdue_by", label);
+		SET("overdue_by", by);
 	}
-	SET("followup.link", "");
+	/* The item's form on the message's page (web.h), when there is one. */
+	if (link != NULL && it->activity != NULL) {
+		char *at = xasprintf("%s#punkt-%d", link, number);
+
+		SET("followup.link", at);
+		free(at);
+	} else
+		SET("followup.link", "");
 	if (it->activity != NULL) {
 		SET("activity.id", it->activity->id);
 		SET("activity.title", it->activity->title);
@@ -581,7 +595,8 @@ struct composed {
  */
 static void
 compose(struct composed *m, const struct config *c,
-    const struct followups *fs, struct ritem *v, size_t n, int day)
+    const struct followups *fs, struct ritem *v, size_t n, int day,
+    const char *link, const char *page)
 {
 	const struct person *p = v[0].person;
 	struct template_ctx *t, *li;
@@ -630,13 +645,15 @@ compose(struct composed *m, const struct config *c,
 	template_ctx_set(t, "late", m->late ? "1" : "");
 	calendar_format_local(first, when);
 	template_ctx_set(t, "scheduled", when);
+	template_ctx_set(t, "link", link);
+	template_ctx_set(t, "page.link", page);
 	for (i = 0; i < m->nkept; i++) {
 		const struct ritem *it = m->kept[i];
 
 		li = template_ctx_list_add(t, "items");
-		item_ctx(li, "", c, fs, it, (int)i + 1, day, m->lang);
+		item_ctx(li, "", c, fs, it, (int)i + 1, day, m->lang, link);
 		if (i == 0)
-			item_ctx(t, "", c, fs, it, 1, day, m->lang);
+			item_ctx(t, "", c, fs, it, 1, day, m->lang, link);
 		if (it->event_day != CALENDAR_NODATE && it->event_day < day)
 			overdue++;
 		if (it->event_day != CALENDAR_NODATE &&
@@ -969,12 +986,14 @@ queue_composed(struct store *st, const struct config *c,
 
 int
 remind_flush(struct store *st, const struct config *c,
-    const struct remind_templates *rt, time_t now)
+    const struct remind_templates *rt, const struct link_signer *sg,
+    time_t now)
 {
 	struct ritems l = { 0 };
 	struct followups *fs;
 	size_t i, j, k, n;
 	int sent = 0, failed = 0, day = day_of(now);
+	char *link, *page;
 
 	if (store_pending_due(st, now, pending_cb, &l) != 0)
 		return -1;
@@ -1010,7 +1029,22 @@ remind_flush(struct store *st, const struct config *c,
 			free(live);
 			continue;
 		}
-		compose(&m, c, fs, live, n, day);
+		/*
+		 * The message's number is known before it is written (the
+		 * transaction is ours): its link names it, for a page of
+		 * exactly these items.
+		 */
+		link = page = NULL;
+		if (sg != NULL && c->web.enabled &&
+		    (mid = store_message_next(st)) > 0) {
+			link = weblink_url(st, &c->web, sg, LINK_MESSAGE,
+			    live[0].person->email, mid, now);
+			page = weblink_url(st, &c->web, sg, LINK_PAGE,
+			    live[0].person->email, 0, now);
+		}
+		compose(&m, c, fs, live, n, day, link, page);
+		free(link);
+		free(page);
 		mid = queue_composed(st, c, rt, &m, live[0].person, now);
 		for (k = 0; k < n && mid >= 0; k++)
 			if (store_notification_set_message(st, live[k].id,
@@ -1226,7 +1260,8 @@ remind_preview(struct store *st, const struct config *c,
 				live[n++] = l.v[k];
 		}
 		if (n > 0 && role_match(c, live[0].person, role)) {
-			compose(&m, c, pv.fs, live, n, day_of(live[0].send_at));
+			compose(&m, c, pv.fs, live, n, day_of(live[0].send_at),
+			    NULL, NULL);
 			json_array_append_new(out, preview_message(c, rt, &m,
 			    &live[0], n));
 			composed_free(&m);

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "link.h"
 #include "sched.h"
 #include "store.h"
 #include "template.h"
@@ -73,11 +74,14 @@ int64_t	remind_queue(struct store *, const struct config *, time_t now,
  * coordinator or the deputy in that capacity), never an empty one.
  * Notifications whose part was reported meanwhile, whose activity was
  * closed or removed, or whose event passed before a reminder could go
- * out are dropped with the reason.  Returns the number of messages, or -1
- * (nothing kept then).
+ * out are dropped with the reason.  With `signer` (may be NULL) and the
+ * pages configured, each message carries a signed link to a page of
+ * exactly its items and one to the person's own page.  Returns the
+ * number of messages, or -1 (nothing kept then).
  */
 int	remind_flush(struct store *, const struct config *,
-	    const struct remind_templates *, time_t now);
+	    const struct remind_templates *, const struct link_signer *,
+	    time_t now);
 /* When the next waiting notification is due, or 0 when none waits. */
 time_t	remind_digest_next(struct store *);
 
@@ -93,6 +97,15 @@ time_t	remind_digest_next(struct store *);
 json_t	*remind_preview(struct store *, const struct config *,
 	    const struct sched *, const struct remind_templates *, time_t from,
 	    time_t to, time_t now, const char *role);
+
+/*
+ * How far off a due day is `left` days from today, in words a template
+ * can print: "om 5 dagar" / "in 5 days", "i morgon", "i dag" into
+ * due_in (empty once past), and "3 dagar" / "3 days" into overdue_by
+ * (empty until then).
+ */
+void	remind_due_words(int left, int en, char *due_in, size_t dlen,
+	    char *overdue_by, size_t olen);
 
 /* The store key under which the scheduler's progress is kept. */
 #define REMIND_PROGRESS_KEY	"sched.processed_until"

@@ -215,6 +215,16 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  WHERE message IS NULL AND dropped IS NULL AND digest_at IS NOT NULL;"
 	"CREATE INDEX notification_message ON notification(message)"
 	"  WHERE message IS NOT NULL;",
+	/*
+	 * 7 -> 8: the people signed links name.  A link carries the row
+	 * id, never the address; `epoch` is raised to revoke every link
+	 * of the person, `renewed_at` paces fresh links sent by mail.
+	 */
+	"CREATE TABLE web_person ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  epoch INTEGER NOT NULL DEFAULT 0,"
+	"  renewed_at INTEGER NOT NULL DEFAULT 0);",
 };
 
 enum stmt {
@@ -278,6 +288,11 @@ enum stmt {
 	ST_STATS_ACK,
 	ST_COUNT_REPORTS,
 	ST_FOLLOWUP_HISTORY,
+	ST_WEB_PERSON_ADD,
+	ST_WEB_PERSON_GET,
+	ST_WEB_PERSON_BY_ID,
+	ST_WEB_REVOKE,
+	ST_WEB_RENEWED,
 	ST_NSTMTS
 };
 
@@ -424,7 +439,17 @@ static const char *const stmt_sql[ST_NSTMTS] = {
 	    "WHERE state IN ('queued', 'deferred', 'sending')",
 	[ST_FOLLOWUP_HISTORY] = "SELECT occurrence, part, status, comment, "
 	    "reported_by, on_behalf_of, plan_adopted, reported_at "
-	    "FROM followup WHERE activity = ?1 ORDER BY reported_at, id"
+	    "FROM followup WHERE activity = ?1 ORDER BY reported_at, id",
+	[ST_WEB_PERSON_ADD] = "INSERT OR IGNORE INTO web_person (email) "
+	    "VALUES (?1)",
+	[ST_WEB_PERSON_GET] = "SELECT id, email, epoch, renewed_at "
+	    "FROM web_person WHERE email = ?1",
+	[ST_WEB_PERSON_BY_ID] = "SELECT id, email, epoch, renewed_at "
+	    "FROM web_person WHERE id = ?1",
+	[ST_WEB_REVOKE] = "UPDATE web_person SET epoch = epoch + 1 "
+	    "WHERE id = ?1",
+	[ST_WEB_RENEWED] = "UPDATE web_person SET renewed_at = ?2 "
+	    "WHERE id = ?1",
 };
 
 struct store {
@@ -1429,6 +1454,78 @@ int
 store_followups(struct store *s, store_row_cb *fn, void *arg)
 {
 	return rows(s, s->st[ST_FOLLOWUP_ALL], fn, arg);
+}
+
+/* One web_person row into *p; 1 found, 0 none, -1 error. */
+static int
+web_person_row(struct store *s, sqlite3_stmt *st, struct store_web_person *p)
+{
+	const unsigned char *email;
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		p->id = sqlite3_column_int64(st, 0);
+		email = sqlite3_column_text(st, 1);
+		snprintf(p->email, sizeof(p->email), "%s",
+		    email ? (const char *)email : "");
+		p->epoch = sqlite3_column_int64(st, 2);
+		p->renewed_at = (time_t)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: web person: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+int
+store_web_person(struct store *s, const char *email, int create,
+    struct store_web_person *p)
+{
+	sqlite3_stmt *st;
+
+	memset(p, 0, sizeof(*p));
+	if (create) {
+		st = s->st[ST_WEB_PERSON_ADD];
+		sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+		if (step_done(s, st) != 0)
+			return -1;
+	}
+	st = s->st[ST_WEB_PERSON_GET];
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	return web_person_row(s, st, p);
+}
+
+int
+store_web_person_by_id(struct store *s, int64_t id,
+    struct store_web_person *p)
+{
+	sqlite3_stmt *st = s->st[ST_WEB_PERSON_BY_ID];
+
+	memset(p, 0, sizeof(*p));
+	sqlite3_bind_int64(st, 1, id);
+	return web_person_row(s, st, p);
+}
+
+int
+store_web_revoke(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = s->st[ST_WEB_REVOKE];
+
+	sqlite3_bind_int64(st, 1, id);
+	return step_done(s, st);
+}
+
+int
+store_web_renewed(struct store *s, int64_t id, time_t at)
+{
+	sqlite3_stmt *st = s->st[ST_WEB_RENEWED];
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
+	return step_done(s, st);
 }
 
 int

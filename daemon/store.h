@@ -18,7 +18,7 @@ typedef void store_row_cb(void *arg, int ncols, const char *const *names,
     const char *const *values);
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 /*
  * Opens (creating if needed, mode 0600) the database at `path`, takes the
@@ -197,6 +197,28 @@ int	store_followup_add(struct store *, const struct store_followup *);
  * on_behalf_of, channel, plan_adopted, reported_at.
  */
 int	store_followups(struct store *, store_row_cb *, void *);
+
+/* A person signed links name (web_person). */
+struct store_web_person {
+	int64_t	 id;		/* the number in the links */
+	char	 email[256];
+	int64_t	 epoch;		/* links of another epoch are revoked */
+	time_t	 renewed_at;	/* when a fresh link was last mailed */
+};
+
+/*
+ * The row of the person at `email` (any case), added first when `create`
+ * is set.  1 found (or made), 0 none, -1 on error.
+ */
+int	store_web_person(struct store *, const char *email, int create,
+	    struct store_web_person *);
+/* The row with number `id`: 1, 0 none, -1 on error. */
+int	store_web_person_by_id(struct store *, int64_t id,
+	    struct store_web_person *);
+/* Raises the person's epoch: every link made so far is revoked.  0/-1. */
+int	store_web_revoke(struct store *, int64_t id);
+/* Records when a fresh link went out by mail.  0 or -1. */
+int	store_web_renewed(struct store *, int64_t id, time_t at);
 
 struct store_rcpt {
 	int64_t		 message;

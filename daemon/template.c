@@ -24,12 +24,12 @@
 /* Every kind: who gets it, from whom, and whether it is late. */
 #define COMMON_VARS							\
 	"recipient.name", "committee", "coordinator.name",		\
-	"coordinator.email", "late", "scheduled"
+	"coordinator.email", "late", "scheduled", "page.link"
 
 /* What a reminder message says as a whole. */
 #define MESSAGE_VARS							\
 	"count", "overdue_count", "first_due", "period",		\
-	"recipient.role"
+	"recipient.role", "link"
 
 /* The capacity an item (or a message) reaches its recipient in. */
 #define AS_VARS(P)							\
@@ -76,6 +76,9 @@ const char *const template_vars_delivery_failures[] = {
 	"item.recipient.addr", "item.error", "item.attempts",
 	"item.first_attempt", "item.last_attempt", "item.permanent", NULL
 };
+const char *const template_vars_link[] = {
+	COMMON_VARS, "expires", NULL
+};
 const char *const template_lists_items[] = { "items", NULL };
 const char *const template_lists_none[] = { NULL };
 
@@ -100,6 +103,8 @@ const struct template_kind_info template_kinds[TEMPLATE_NKINDS] = {
 	    template_vars_concern_escalation, template_lists_none, 0 },
 	[TEMPLATE_DELIVERY_FAILURES] = { "delivery-failures",
 	    template_vars_delivery_failures, template_lists_items, 0 },
+	[TEMPLATE_LINK] = { "link", template_vars_link, template_lists_none,
+	    0 },
 };
 
 int
@@ -951,6 +956,8 @@ sample_common(struct template_ctx *c)
 	template_ctx_set(c, "coordinator.email", "samordnare@skarpnack.example.org");
 	template_ctx_set(c, "late", "");
 	template_ctx_set(c, "scheduled", "2020-04-16 08:00");
+	template_ctx_set(c, "page.link", "https://planwatch.skarpnack."
+	    "example.org/l/EgABAAAHAABekZuAAAAAAFiWFSvJNsuPJ5cTXmtgC8E");
 }
 
 static const char *const sample_as[] = {
@@ -1060,7 +1067,11 @@ sample_item(struct template_ctx *c, const char *prefix, int n,
 	S("reported", "%s", n != 2 ? "" : en ? "Johan Ek (done 2020-05-04), "
 	    "Amir Haddad (on track 2020-05-11)" : "Johan Ek (genomförd "
 	    "2020-05-04), Amir Haddad (pågår enligt plan 2020-05-11)");
-	S("followup.link", "%s", "");
+	S("followup.link", "%s", revision || strcmp(as, "responsible") != 0 ?
+	    "" : n == 1 ? "https://planwatch.skarpnack.example.org/l/"
+	    "EQABAAAHAABekZuAAAAAKdMLNSW30E6kNIVBvqQj4cU#punkt-1" :
+	    "https://planwatch.skarpnack.example.org/l/"
+	    "EQABAAAHAABekZuAAAAAKdMLNSW30E6kNIVBvqQj4cU#punkt-2");
 	S("followup.command", "%s", revision ? "" : n == 2 ?
 	    "planwatchctl followup skarpnack-2019-21 \"T1 2020\" --status "
 	    "done --for bnystrom" : n == 1 ? "planwatchctl followup "
@@ -1109,6 +1120,8 @@ template_sample_ctx_as(enum template_kind kind, const char *as, int en)
 		template_ctx_set(c, "first_due", "2019-09-15");
 		template_ctx_set(c, "period", "2020-04-16");
 		template_ctx_set(c, "recipient.role", sample_role(as, en));
+		template_ctx_set(c, "link", "https://planwatch.skarpnack."
+		    "example.org/l/EQABAAAHAABekZuAAAAAKdMLNSW30E6kNIVBvqQj4cU");
 		return c;
 	}
 	switch (kind) {
@@ -1171,7 +1184,12 @@ template_sample_ctx_as(enum template_kind kind, const char *as, int en)
 		template_ctx_set(c, "escalation.to", template_ctx_get(c,
 		    "recipient.role"));
 		break;
+	case TEMPLATE_LINK:
+		template_ctx_set(c, "expires", "2020-05-31 08:00");
+		break;
 	case TEMPLATE_DELIVERY_FAILURES:
+		/* The admin is no person of the organisation: no page. */
+		template_ctx_set(c, "page.link", "");
 		template_ctx_set(c, "period", "2020-04-08");
 		template_ctx_set(c, "count", "3");
 		for (i = 0; i < 3; i++) {

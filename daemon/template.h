@@ -44,6 +44,7 @@ enum template_kind {
 	TEMPLATE_CONCERN_ALERT,		/* concern-alert.txt */
 	TEMPLATE_CONCERN_ESCALATION,	/* concern-escalation.txt */
 	TEMPLATE_DELIVERY_FAILURES,	/* delivery-failures.txt */
+	TEMPLATE_LINK,			/* link.txt: a fresh link, asked for */
 	TEMPLATE_NKINDS
 };
 
@@ -73,6 +74,7 @@ extern const char *const template_vars_missed_summary[];
 extern const char *const template_vars_concern_alert[];
 extern const char *const template_vars_concern_escalation[];
 extern const char *const template_vars_delivery_failures[];
+extern const char *const template_vars_link[];
 /* The list names: "items" for digests and summaries, else none. */
 extern const char *const template_lists_items[];
 extern const char *const template_lists_none[];

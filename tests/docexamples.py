@@ -363,6 +363,9 @@ class World:
         s = open(self.conf).read()
         s = re.sub(r'listen = "127\.0\.0\.1:\d+";',
                    'listen = "127.0.0.1:%d";' % port, s)
+        # The pages' links point at the same listener.
+        s = re.sub(r'base_url = "http://127\.0\.0\.1:\d+";',
+                   'base_url = "http://127.0.0.1:%d";' % port, s)
         open(self.conf, "w").write(s)
 
     def ctl(self, *args):

@@ -207,7 +207,7 @@ test_digest_once(void)
 	CHECK_INT_EQ(remind_run(w.st, w.c, w.s, &w.tpl, t0, monday, monday,
 	    &stats), 0);
 	CHECK_INT_EQ(stats.generated, 16);
-	CHECK_INT_EQ(remind_flush(w.st, w.c, &w.tpl, monday), 4);
+	CHECK_INT_EQ(remind_flush(w.st, w.c, &w.tpl, NULL, monday), 4);
 	CHECK_INT_EQ(store_message_items(w.st, 4, count_cb, &rows), 0);
 	CHECK_INT_EQ(rows.n, 10);
 	data = store_message_data(w.st, 4, &len);
@@ -234,7 +234,7 @@ test_digest_once(void)
 	    local(2020, 5, 13, 9, 0), local(2020, 5, 18, 7, 30),
 	    local(2020, 5, 18, 7, 30), &stats), 0);
 	/* The 1d step's Monday is after the event: nothing goes out. */
-	CHECK_INT_EQ(remind_flush(w.st, w.c, &w.tpl,
+	CHECK_INT_EQ(remind_flush(w.st, w.c, &w.tpl, NULL,
 	    local(2020, 5, 18, 7, 30)), 0);
 	{
 		struct dropped dr = { 0, 0, 0 };

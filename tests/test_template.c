@@ -215,6 +215,7 @@ capacities(enum template_kind k)
 		"coordinator", "deputy", "head", NULL
 	};
 	static const char *const one[] = { "coordinator", NULL };
+	static const char *const person[] = { "person", NULL };
 
 	switch (k) {
 	case TEMPLATE_REMINDER:
@@ -231,6 +232,8 @@ capacities(enum template_kind k)
 	case TEMPLATE_CONCERN_ALERT:
 	case TEMPLATE_CONCERN_ESCALATION:
 		return concern;
+	case TEMPLATE_LINK:
+		return person;
 	default:
 		return one;
 	}
@@ -255,6 +258,30 @@ check_swedish(const char *what, const char *text)
 		if (strstr(text, english[i]) != NULL)
 			TEST_FAIL("%s: \"%s\" in Swedish text", what,
 			    english[i]);
+}
+
+/*
+ * Without pages (no web group) a message has no links: the responsible
+ * is told to reply to the mail instead, and no empty line is left where
+ * a link would be.
+ */
+static void
+check_without_link(const char *lang, enum template_kind k,
+    struct template_ctx *c, const char *what)
+{
+	char *out;
+
+	template_ctx_set(c, "link", "");
+	template_ctx_set(c, "page.link", "");
+	template_ctx_set(c, "followup.link", "");
+	out = render_shipped(lang, k, c);
+	if (strstr(out, strcmp(lang, "sv") == 0 ? "svara på det här mejlet" :
+	    "reply to this e-mail") == NULL)
+		TEST_FAIL("%s without pages: not told how to report", what);
+	if (strstr(out, "/l/") != NULL || strstr(out, "\n\n\n") != NULL)
+		TEST_FAIL("%s without pages: a link or a gap left:\n%s", what,
+		    out);
+	free(out);
 }
 
 /*
@@ -292,11 +319,20 @@ test_golden_all(void)
 				    k == TEMPLATE_CONCERN_ESCALATION) &&
 				    strcmp(*as, "head") != 0))
 					check_swedish(what, out);
+				/* The way to report: the message's link. */
 				if (strcmp(*as, "responsible") == 0 &&
-				    strstr(out, strcmp(langs[i], "sv") == 0 ?
-				    "svara på det här mejlet" :
-				    "reply to this e-mail") == NULL)
-					TEST_FAIL("%s: not told how to report",
+				    strstr(out, template_ctx_get(c, "link")) ==
+				    NULL)
+					TEST_FAIL("%s: not given the link to "
+					    "report", what);
+				/* Every reminder kind: the person's page. */
+				if (template_kind_is_reminder(k) &&
+				    strstr(out, template_ctx_get(c,
+				    "page.link")) == NULL)
+					TEST_FAIL("%s: no link to the person's "
+					    "page", what);
+				if (strcmp(*as, "responsible") == 0)
+					check_without_link(langs[i], k, c,
 					    what);
 				if (strcmp(*as, "head") == 0 &&
 				    (strstr(out, "report ack") != NULL ||

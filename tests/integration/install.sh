@@ -13,7 +13,10 @@ for f in usr/sbin/planwatchd usr/bin/planwatchctl etc/planwatch/planwatch.conf \
     etc/planwatch/organization.conf etc/planwatch/calendar.conf \
     lib/systemd/system/planwatchd.service usr/lib/sysusers.d/planwatch.conf \
     usr/share/man/man8/planwatchd.8 usr/share/man/man8/planwatchctl.8 \
-    usr/share/man/man5/planwatch.conf.5; do
+    usr/share/man/man5/planwatch.conf.5 \
+    etc/planwatch/rules/pages/planwatch.css \
+    etc/planwatch/rules/pages/sv/items.html \
+    etc/planwatch/rules/pages/en/person.html; do
 	check "installs /$f" [ -f "$R/$f" ]
 done
 check "installs the plans" [ -n "$(ls "$R/etc/planwatch/plans/"*.conf 2>/dev/null)" ]

@@ -50,9 +50,10 @@ setup_conf() {
 	CONF="$T/conf/planwatch.conf"
 	CTL="$PLANWATCHCTL -f $CONF"
 	# The intake listens on a free loopback port of its own, so tests
-	# (and anything else on the machine) never collide on 8025.
+	# (and anything else on the machine) never collide on 8025; the
+	# pages' base URL, the same listener, follows.
 	HTTP_PORT=$(free_port)
-	sed -i "s/listen = \"127.0.0.1:8025\";/listen = \"127.0.0.1:$HTTP_PORT\";/" "$CONF"
+	sed -i "s/127\.0\.0\.1:8025/127.0.0.1:$HTTP_PORT/g" "$CONF"
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on right now.
@@ -150,4 +151,18 @@ wait_for() {
 		[ $i -gt 200 ] && return 1
 		sleep 0.05
 	done
+}
+
+# Gives the scratch plan's SkarpBrå (skarpnack-2019-10, the district
+# director's) a title with HTML in it, for the pages' tests: it must show
+# as text.
+html_title() {
+	/usr/bin/python3 - "$T/conf/plans/skarpnack-2019.conf" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+s = s.replace('title = "SkarpBrå";',
+              'title = "SkarpBrå <script>alert(\\"x\\")</script> & co";')
+open(p, "w", encoding="utf-8").write(s)
+PY
 }
