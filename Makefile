@@ -58,15 +58,35 @@ PKG_MISSING	:= $(shell pkg-config --exists $(PKGS) 2>/dev/null || echo yes)
 ALL_CFLAGS	= $(WARN) -D_GNU_SOURCE -DPLANWATCH_VERSION='"$(VERSION)"' \
 		  -DSYSCONFDIR='"$(SYSCONFDIR)"' \
 		  -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
-		  -iquote daemon $(PKG_CFLAGS) $(CFLAGS)
+		  $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(LDFLAGS) $(PKG_LIBS)
 
-PROGS		= main.c ctl.c
-LIB_SRCS	:= $(filter-out $(addprefix daemon/,$(PROGS)),$(wildcard daemon/*.c))
+# The daemon's code is in one folder per layer, lowest first
+# (docs/design.md, "Layers"): daemon/core (pure), daemon/store (the
+# database and the log), daemon/services (the core over the store),
+# daemon/shell (the event loop, I/O and planwatchd's main) and
+# daemon/ctl (planwatchctl).  Each layer is a library of its own and
+# sees only its own headers and those of the layers below it, so an
+# include of a higher layer does not compile and the libraries link
+# in one order, without a group.  tests/integration/layers.sh checks
+# the arrows and what the core calls.
+LAYERS		= core store services shell
+DAEMON_INC	= $(foreach l,$(LAYERS) ctl,-iquote daemon/$(l))
+INC_core	= -iquote daemon/core
+INC_store	= $(INC_core) -iquote daemon/store
+INC_services	= $(INC_store) -iquote daemon/services
+INC_shell	= $(INC_services) -iquote daemon/shell
+INC_ctl		= $(INC_shell) -iquote daemon/ctl
+
+PROG_SRCS	= daemon/shell/main.c
+LIB_SRCS	:= $(filter-out $(PROG_SRCS),$(wildcard $(LAYERS:%=daemon/%/*.c)))
 LIB_OBJS	:= $(patsubst daemon/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+CTL_OBJS	:= $(patsubst daemon/%.c,$(BUILD)/obj/%.o,$(wildcard daemon/ctl/*.c))
 TEST_SRCS	:= $(wildcard tests/test_*.c)
 TEST_BINS	:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-LIB		= $(BUILD)/libplanwatch.a
+# Highest layer first, as the linker wants them.
+LIBS		= $(foreach l,shell services store core,$(BUILD)/lib/lib$(l).a)
+DEPFILES	:= $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(BUILD)/obj/shell/main.d
 
 .PHONY: all pkgs deps npm-deps run run-built rehearse rehearse-built mail check \
 	check-built check-later sanitize bench bench-built install uninstall \
@@ -74,10 +94,41 @@ LIB		= $(BUILD)/libplanwatch.a
 
 all: $(BUILD)/planwatchd $(BUILD)/planwatchctl
 
-$(BUILD)/obj/%.o: daemon/%.c daemon/*.h | $(BUILD)/obj pkgs
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# The system headers a layer may not include: each is shadowed, in
+# $(BUILD)/forbidden/LAYER, by a header that stops the compiler with a
+# message, so `#include <uv.h>` in the core does not compile.
+FORBID_core	= uv.h uv sqlite3.h sqlite3ext.h openssl libesmtp.h \
+		  auth-client.h
+FORBID_store	= uv.h uv openssl libesmtp.h auth-client.h
+FORBID_services	= $(FORBID_core)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/forbidden/%/.stamp: Makefile
+	@rm -rf $(@D) && mkdir -p $(@D)
+	@cd /usr/include && for h in $(FORBID_$*); do \
+	    if [ -d "$$h" ]; then set -- $$(find "$$h" -name '*.h'); \
+	    else set -- "$$h"; fi; \
+	    for f in "$$@"; do mkdir -p "$(abspath $(@D))/$$(dirname $$f)"; \
+	        printf '#error "<%s> may not be used in daemon/%s/ (docs/design.md, Layers)"\n' \
+	            "$$f" "$*" >"$(abspath $(@D))/$$f"; done; \
+	done
+	@touch $@
+
+# Each object depends on the headers it includes (-MMD), and sees the
+# headers of its own layer and the layers below.
+define layer_rules
+$(BUILD)/obj/$(1)/%.o: daemon/$(1)/%.c | pkgs $(if $(FORBID_$(1)),$(BUILD)/forbidden/$(1)/.stamp)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) $$(INC_$(1)) $(if $(FORBID_$(1)),-I $(BUILD)/forbidden/$(1)) \
+	    -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/lib/lib$(1).a: $$(filter $(BUILD)/obj/$(1)/%,$$(LIB_OBJS))
+	@mkdir -p $$(@D)
+	rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS) ctl,$(eval $(call layer_rules,$(l))))
+
+$(BUILD)/tests:
 	mkdir -p $@
 
 # A plain `make` on a machine without the libraries says what to do
@@ -88,18 +139,18 @@ pkgs:
 	        "($(PKGS)); run 'make deps' (or 'make check', which does)"; \
 	    exit 1; fi
 
-$(LIB): $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $(LIB_OBJS)
+$(BUILD)/planwatchd: $(BUILD)/obj/shell/main.o $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS) $(ALL_LDFLAGS)
 
-$(BUILD)/planwatchd: $(BUILD)/obj/main.o $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
+$(BUILD)/planwatchctl: $(CTL_OBJS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(LIBS) $(ALL_LDFLAGS)
 
-$(BUILD)/planwatchctl: $(BUILD)/obj/ctl.o $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
+$(BUILD)/tests/%: tests/%.c tests/*.h $(LIBS) | $(BUILD)/tests
+	@mkdir -p $(BUILD)/obj/tests
+	$(CC) $(ALL_CFLAGS) $(DAEMON_INC) -MMD -MP -MF $(BUILD)/obj/tests/$*.d \
+	    -o $@ $< $(LIBS) $(ALL_LDFLAGS)
 
-$(BUILD)/tests/%: tests/%.c tests/*.h $(LIB) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS)
+-include $(DEPFILES) $(TEST_BINS:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d)
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -204,8 +255,8 @@ BENCH_BINS	= $(BUILD)/bench/bench_sched $(BUILD)/bench/bench_pii
 $(BUILD)/bench:
 	mkdir -p $@
 
-$(BUILD)/bench/%: tests/bench/%.c $(LIB) | $(BUILD)/bench
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS)
+$(BUILD)/bench/%: tests/bench/%.c $(LIBS) | $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) $(DAEMON_INC) -o $@ $< $(LIBS) $(ALL_LDFLAGS)
 
 bench-built: all $(BENCH_BINS)
 	BUILD=$(BUILD) bash tests/bench/run.sh

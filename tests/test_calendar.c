@@ -1,5 +1,5 @@
 /*
- * test_calendar: daemon/calendar.c against independent computations.
+ * test_calendar: daemon/core/calendar.c against independent computations.
  * Day numbers are checked against timegm(), weekdays against Sakamoto's
  * formula, ISO weeks against strftime("%G %V"), Easter against Gauss's
  * algorithm with its two exceptions (the code uses Meeus/Jones/Butcher),

@@ -5,6 +5,8 @@
  * Also: every shipped file loads, and the canonical dump loads again to
  * the same dump.
  */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "confopen.h"
 #include "util.h"
 #include "test.h"
 
@@ -25,7 +28,7 @@ diagnostics(const char *path)
 	char cwd[4096], *p, *hit;
 	size_t n;
 
-	c = conf_load(path, &d);
+	c = conf_open(path, &d);
 	if (c != NULL)
 		TEST_FAIL("%s loads, but should not", path);
 	conf_free(c);
@@ -81,7 +84,7 @@ static void
 test_shipped(void)
 {
 	struct diag d = { 0 };
-	struct config *c = conf_load("conf/planwatch.conf", &d);
+	struct config *c = conf_open("conf/planwatch.conf", &d);
 	struct role *r = NULL;
 	struct role_group *g = NULL;
 
@@ -195,7 +198,7 @@ test_superseded(void)
 	    "supersedes = \"skarpnack-2019\";") "activities = ("
 	    ACTIVITY("skarpnack-2019-01") "," ACTIVITY("skarpnack-2020-02")
 	    ");\n");
-	c = conf_load(conf, &d);
+	c = conf_open(conf, &d);
 	if (d.n > 0)
 		diag_print(&d, stderr);
 	CHECK(c != NULL);
@@ -217,7 +220,7 @@ test_superseded(void)
 	/* Two live plans may not share an activity id... */
 	put(dir, "skarpnack-2020.conf", PLAN_HEAD("skarpnack-2020", "")
 	    "activities = (" ACTIVITY("skarpnack-2019-01") ");\n");
-	CHECK(conf_load(conf, &d) == NULL);
+	CHECK(conf_open(conf, &d) == NULL);
 	CHECK(d.nerrors == 1 && strstr(d.v[0].msg, "activity id "
 	    "'skarpnack-2019-01' is used by") != NULL);
 	diag_free(&d);
@@ -226,7 +229,7 @@ test_superseded(void)
 	    "supersedes = \"x\";") "activities = (" ACTIVITY("y-01") ");\n");
 	put(dir, "x.conf", PLAN_HEAD("x", "supersedes = \"skarpnack-2020\";")
 	    "activities = (" ACTIVITY("x-01") ");\n");
-	CHECK(conf_load(conf, &d) == NULL);
+	CHECK(conf_open(conf, &d) == NULL);
 	CHECK(d.nerrors >= 1 && strstr(d.v[0].msg, "supersedes itself") !=
 	    NULL);
 	diag_free(&d);
@@ -241,7 +244,7 @@ static void
 test_dump_loads_again(void)
 {
 	struct diag d = { 0 };
-	struct config *c = conf_load("conf/planwatch.conf", &d), *c2;
+	struct config *c = conf_open("conf/planwatch.conf", &d), *c2;
 	struct buf b1 = { 0 }, b2 = { 0 };
 	char path[] = "/tmp/planwatch-dump-XXXXXX";
 	FILE *fp;
@@ -256,7 +259,7 @@ test_dump_loads_again(void)
 	fp = fdopen(fd, "w");
 	fputs(b1.s, fp);
 	fclose(fp);
-	c2 = conf_load(path, &d);
+	c2 = conf_open(path, &d);
 	if (d.n > 0)
 		diag_print(&d, stderr);
 	CHECK(c2 != NULL);
@@ -273,6 +276,93 @@ test_dump_loads_again(void)
 	diag_free(&d);
 }
 
+/*
+ * The SMTP password's file is the shell's to read (conf_open()): the core
+ * parse does not touch it, and the shell refuses it with the setting's
+ * file and line unless only its owner may read it -- with the mode set
+ * here, whatever the checkout's umask.
+ */
+static void
+test_secret_file(void)
+{
+	char dir[] = "/tmp/planwatch-test-conf.XXXXXX", cwd[4096];
+	char *conf, *secret, *text;
+	struct diag d = { 0 };
+	struct buf b = { 0 };
+	struct config *c;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	conf = xasprintf("%s/planwatch.conf", dir);
+	secret = xasprintf("%s/smtp.secret", dir);
+	CHECK((f = fopen(conf, "w")) != NULL);
+	fprintf(f, "state_dir = \"%s/state\";\n"
+	    "timezone = \"Europe/Stockholm\";\n"
+	    "organization = \"%s/tests/data/conf/good/organization.conf\";\n"
+	    "calendar = \"%s/tests/data/conf/good/calendar.conf\";\n"
+	    "plans = \"%s/tests/data/conf/good/plans\";\n"
+	    "rules = \"%s/tests/data/conf/rules\";\n"
+	    "mail = {\n  transport = \"smtp\";\n"
+	    "  from = \"planwatch@example.org\";\n"
+	    "  smtp = {\n    host = \"127.0.0.1\";\n    port = 2525;\n"
+	    "    starttls = \"off\";\n    user = \"planwatch\";\n"
+	    "    secret_file = \"smtp.secret\";\n  };\n};\n",
+	    dir, cwd, cwd, cwd, cwd);
+	fclose(f);
+
+	/* Missing: the core's parse is content, the shell's open is not. */
+	c = conf_load(conf, &d);
+	CHECK(c != NULL);
+	if (c != NULL)
+		CHECK(c->mail.smtp_secret == NULL);
+	conf_free(c);
+	diag_free(&d);
+	memset(&d, 0, sizeof(d));
+	c = conf_open(conf, &d);
+	CHECK(c == NULL);
+	diag_format(&d, &b);
+	text = xasprintf("%s:15: %s: No such file", conf, secret);
+	CHECK(b.s != NULL && strstr(b.s, text) != NULL);
+	free(text);
+	buf_free(&b);
+	diag_free(&d);
+	memset(&d, 0, sizeof(d));
+
+	/* Readable by the group: refused, whatever the umask made it. */
+	CHECK((f = fopen(secret, "w")) != NULL);
+	fputs("hemligt\n", f);
+	fclose(f);
+	CHECK(chmod(secret, 0640) == 0);
+	c = conf_open(conf, &d);
+	CHECK(c == NULL);
+	diag_format(&d, &b);
+	text = xasprintf("%s:15: %s: readable or writable by others than its "
+	    "owner (mode 640)", conf, secret);
+	CHECK(b.s != NULL && strstr(b.s, text) != NULL);
+	free(text);
+	buf_free(&b);
+	diag_free(&d);
+	memset(&d, 0, sizeof(d));
+
+	/* The owner's alone: read, first line only. */
+	CHECK(chmod(secret, 0600) == 0);
+	c = conf_open(conf, &d);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK(c->mail.smtp_secret != NULL &&
+		    strcmp(c->mail.smtp_secret, "hemligt") == 0);
+		CHECK(c->mail.smtp.secret == c->mail.smtp_secret);
+	}
+	conf_free(c);
+	diag_free(&d);
+	unlink(secret);
+	unlink(conf);
+	rmdir(dir);
+	free(secret);
+	free(conf);
+}
+
 int
 main(void)
 {
@@ -280,5 +370,6 @@ main(void)
 	TEST_RUN(test_golden);
 	TEST_RUN(test_dump_loads_again);
 	TEST_RUN(test_superseded);
+	TEST_RUN(test_secret_file);
 	return TEST_END("conf");
 }

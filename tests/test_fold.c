@@ -1,5 +1,5 @@
 /*
- * test_fold: the project's one text fold (daemon/fold.c) -- case,
+ * test_fold: the project's one text fold (daemon/core/fold.c) -- case,
  * diacritics in both their composed and decomposed forms, compatibility
  * forms, every dash and every space, digits of other scripts, invisible
  * characters, invalid UTF-8 -- and the snprintf-like contract of

@@ -1,5 +1,5 @@
 /*
- * test_ics: the calendars of daemon/ics.c read back with libical's own
+ * test_ics: the calendars of daemon/services/ics.c read back with libical's own
  * parser: a person's feed holds exactly the deadlines and checkpoints of
  * their activities, with the UIDs the plan export gives the same events,
  * and a report marks its event (check mark, status, sequence) without

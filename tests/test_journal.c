@@ -1,5 +1,5 @@
 /*
- * test_journal: daemon/journal.c on a file in a temporary directory:
+ * test_journal: daemon/shell/journal.c on a file in a temporary directory:
  * entries read back as written, after a reopen; regions never overlap
  * while live and are reused once released; a damaged or partly
  * overwritten entry is skipped without losing the ones around it;

@@ -1,5 +1,5 @@
 /*
- * test_link: signed links (daemon/link.c) and their key (daemon/linkkey.c):
+ * test_link: signed links (daemon/core/link.c) and their key (daemon/shell/linkkey.c):
  * the fields survive the text form, every changed character is refused,
  * the checks on expiry and epoch, the key file's creation, mode and
  * rotation, and the form tokens bound to a link.

@@ -1,5 +1,5 @@
 /*
- * test_mail: daemon/mail.c.  Every composed message is checked against the
+ * test_mail: daemon/core/mail.c.  Every composed message is checked against the
  * wire rules (CRLF only, header lines <= 78, body lines <= 76, 7-bit) and
  * decoded back with a small RFC 2047 / quoted-printable decoder written
  * here, independently of the encoder, so an encoder bug cannot hide behind

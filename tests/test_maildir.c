@@ -1,5 +1,5 @@
 /*
- * test_maildir: daemon/maildir.c on a temporary directory: the file
+ * test_maildir: daemon/shell/maildir.c on a temporary directory: the file
  * lands in new/ only, with LF line ends and one Delivered-To line per
  * recipient; names are unique under concurrent delivery; failures leave
  * nothing behind and mark every recipient for a retry.

@@ -1,5 +1,5 @@
 /*
- * test_plan: daemon/plan.c -- the schedule and follow-up forms, plan files
+ * test_plan: daemon/core/plan.c -- the schedule and follow-up forms, plan files
  * (good ones, bad ones against golden `file:line: message` outputs in
  * tests/data/plans/, the shipped conf/plans/skarpnack-2019.conf), the
  * canonical writer's round trip, and the checkpoints an activity is

@@ -1,5 +1,5 @@
 /*
- * test_smtp: daemon/smtp.c against real servers on 127.0.0.1: the
+ * test_smtp: daemon/shell/smtp.c against real servers on 127.0.0.1: the
  * fault-injecting aiosmtpd peer in tests/smtpd.py and postfix's
  * smtp-sink.  Servers run as child processes on free ports; the test
  * waits for smtpd.py's "ready PORT" line, or polls connect() for

@@ -1,5 +1,5 @@
 /*
- * test_template: daemon/template.c.  Every shipped template must load and
+ * test_template: daemon/core/template.c.  Every shipped template must load and
  * render with the sample data; two renderings are compared with golden
  * files (and one goes all the way through mail_compose()); every load
  * error is checked as the exact `file:line: message` text; sections,

@@ -1,7 +1,7 @@
 /*
  * test_web: the pure parts of the pages -- the router, form bodies, the
- * client's address behind a proxy, the rate limit (daemon/web.c) -- and
- * the page templates (daemon/page.c, the HTML flavour of template.c):
+ * client's address behind a proxy, the rate limit (daemon/core/web.c) -- and
+ * the page templates (daemon/core/page.c, the HTML flavour of template.c):
  * values escaped by default, raw HTML only where the layout may, every
  * shipped page loads and renders in both languages.
  */

@@ -3,7 +3,7 @@
  * reference for the report intake benchmark (tests/bench/intake.bench).
  *
  * A fresh database file in DIR, journal_mode=WAL and synchronous=FULL as
- * the daemon opens its own (daemon/store.c), a table shaped like the
+ * the daemon opens its own (daemon/store/store.c), a table shaped like the
  * daemon's report table (an INTEGER PRIMARY KEY, the report's short TEXT
  * and INTEGER columns and a 100-byte description), and one prepared
  * INSERT per BEGIN IMMEDIATE ... COMMIT, so every row costs a WAL append

@@ -22,23 +22,23 @@ FUZZ_SANITIZE	= -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_TARGETS	= fuzz_pii fuzz_report fuzz_http fuzz_import fuzz_web
 FUZZ_BINS	= $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
-FUZZ_CFLAGS	= $(WARN) -D_GNU_SOURCE -iquote daemon -g -O1 \
+FUZZ_CFLAGS	= $(WARN) -D_GNU_SOURCE $(DAEMON_INC) -g -O1 \
 		  $(shell pkg-config --cflags jansson libuv libconfig \
 		  libxml-2.0 2>/dev/null)
 FUZZ_LIBS	= $(shell pkg-config --libs jansson openssl libutf8proc 2>/dev/null)
 
 # The sources each harness needs, beyond its own file.
-FUZZ_SRCS_fuzz_pii	= daemon/pii.c daemon/fold.c
-FUZZ_SRCS_fuzz_report	= daemon/concern.c daemon/pii.c daemon/fold.c \
-			  daemon/calendar.c daemon/util.c daemon/log.c
-FUZZ_SRCS_fuzz_http	= daemon/http.c daemon/cfg.c daemon/util.c \
-			  daemon/fold.c daemon/log.c daemon/web.c
-FUZZ_SRCS_fuzz_import	= daemon/import.c daemon/import_meta.c \
-			  daemon/import_revise.c daemon/office.c daemon/plan.c \
-			  daemon/calendar.c daemon/cfg.c daemon/util.c \
-			  daemon/fold.c daemon/log.c
-FUZZ_SRCS_fuzz_web	= daemon/web.c daemon/link.c daemon/template.c \
-			  daemon/cfg.c daemon/util.c daemon/fold.c daemon/log.c
+FUZZ_SRCS_fuzz_pii	= daemon/core/pii.c daemon/core/fold.c
+FUZZ_SRCS_fuzz_report	= daemon/core/concern.c daemon/core/pii.c daemon/core/fold.c \
+			  daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c
+FUZZ_SRCS_fuzz_http	= daemon/shell/http.c daemon/core/http_config.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
+			  daemon/core/fold.c daemon/store/log.c daemon/core/web.c
+FUZZ_SRCS_fuzz_import	= daemon/core/import.c daemon/core/import_meta.c \
+			  daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
+			  daemon/core/calendar.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
+			  daemon/core/fold.c daemon/store/log.c
+FUZZ_SRCS_fuzz_web	= daemon/core/web.c daemon/core/link.c daemon/core/template.c \
+			  daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c daemon/core/fold.c daemon/store/log.c
 # Libraries a harness needs beyond FUZZ_LIBS.
 FUZZ_LIBS_fuzz_http	= $(shell pkg-config --libs libuv libconfig \
 			  2>/dev/null) -lhttp_parser
@@ -51,11 +51,11 @@ FUZZ_LIBS_fuzz_web	= $(shell pkg-config --libs libconfig 2>/dev/null)
 $(FUZZ_BUILD):
 	mkdir -p $@
 
-$(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/pii.c daemon/fold.c \
-    daemon/concern.c daemon/calendar.c daemon/util.c daemon/log.c \
-    daemon/http.c daemon/cfg.c daemon/import.c daemon/import_meta.c \
-    daemon/import_revise.c daemon/office.c daemon/plan.c daemon/web.c \
-    daemon/link.c daemon/template.c daemon/*.h | $(FUZZ_BUILD)
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/core/pii.c daemon/core/fold.c \
+    daemon/core/concern.c daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c \
+    daemon/shell/http.c daemon/core/http_config.c daemon/core/cfg.c daemon/core/import.c daemon/core/import_meta.c \
+    daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c daemon/core/web.c \
+    daemon/core/link.c daemon/core/template.c daemon/*/*.h | $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) -o $@ $< \
 	    $(FUZZ_SRCS_$*) $(FUZZ_LIBS) $(FUZZ_LIBS_$*)
 

@@ -23,23 +23,23 @@ failed=0
 for t in fuzz_pii fuzz_report fuzz_http fuzz_import fuzz_web; do
 	extra=
 	case $t in
-	fuzz_pii)	srcs="daemon/pii.c daemon/fold.c" ;;
-	fuzz_report)	srcs="daemon/concern.c daemon/pii.c daemon/fold.c \
-			    daemon/calendar.c daemon/util.c daemon/log.c" ;;
-	fuzz_http)	srcs="daemon/http.c daemon/cfg.c daemon/util.c \
-			    daemon/fold.c daemon/log.c daemon/web.c"
+	fuzz_pii)	srcs="daemon/core/pii.c daemon/core/fold.c" ;;
+	fuzz_report)	srcs="daemon/core/concern.c daemon/core/pii.c daemon/core/fold.c \
+			    daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c" ;;
+	fuzz_http)	srcs="daemon/shell/http.c daemon/core/http_config.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
+			    daemon/core/fold.c daemon/store/log.c daemon/core/web.c"
 			extra="$(pkg-config --libs libuv libconfig) -lhttp_parser" ;;
-	fuzz_import)	srcs="daemon/import.c daemon/import_meta.c \
-			    daemon/import_revise.c daemon/office.c daemon/plan.c \
-			    daemon/calendar.c daemon/cfg.c daemon/util.c \
-			    daemon/fold.c daemon/log.c"
+	fuzz_import)	srcs="daemon/core/import.c daemon/core/import_meta.c \
+			    daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
+			    daemon/core/calendar.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
+			    daemon/core/fold.c daemon/store/log.c"
 			extra="$(pkg-config --libs libconfig libzip libxml-2.0)" ;;
-	fuzz_web)	srcs="daemon/web.c daemon/link.c daemon/template.c \
-			    daemon/cfg.c daemon/util.c daemon/fold.c daemon/log.c"
+	fuzz_web)	srcs="daemon/core/web.c daemon/core/link.c daemon/core/template.c \
+			    daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c daemon/core/fold.c daemon/store/log.c"
 			extra="$(pkg-config --libs libconfig)" ;;
 	esac
 	# shellcheck disable=SC2086
-	if ! $CC $WARN -D_GNU_SOURCE -iquote daemon $JANSSON_CFLAGS $CFLAGS \
+	if ! $CC $WARN -D_GNU_SOURCE -iquote daemon/core -iquote daemon/store -iquote daemon/services -iquote daemon/shell $JANSSON_CFLAGS $CFLAGS \
 	    -o "$out/$t" tests/fuzz/driver.c "tests/fuzz/$t.c" $srcs \
 	    $LDFLAGS $LIBS $extra; then
 		echo "fuzz-corpus: cannot build $t" >&2

@@ -1117,6 +1117,15 @@ getm(const config_setting_t *g, const char *name)
 	    config_setting_get_member(g, name) : NULL;
 }
 
+/* Records where a setting is, for the shell's messages about it. */
+static void
+where_set(struct conf_where *w, const config_setting_t *s)
+{
+	free(w->file);
+	w->file = xstrdup(cfg_file(s));
+	w->line = cfg_line(s);
+}
+
 static void
 load_mail(struct config *c, const config_setting_t *root, struct diag *d)
 {
@@ -1205,17 +1214,11 @@ load_mail(struct config *c, const config_setting_t *root, struct diag *d)
 	if (cfg_get_string(s, "user", 0, &str, d) == 1)
 		m->smtp_user = xstrdup(str);
 	if (cfg_get_string(s, "secret_file", 0, &str, d) == 1) {
-		char *path = resolve_path(cfg_file(s), str);
-
-		char err[256];
-
-		/* Refused unless readable by the daemon's user alone. */
-		m->smtp_secret = smtp_secret_read(path, err, sizeof(err));
-		if (m->smtp_secret == NULL)
-			cfg_error(d, getm(s, "secret_file"), "%s", err);
-		m->smtp_secret_file = path;
+		/* Read and checked by the shell (conf_open()). */
+		m->smtp_secret_file = resolve_path(cfg_file(s), str);
+		where_set(&m->smtp_secret_at, getm(s, "secret_file"));
 	}
-	if ((m->smtp_user == NULL) != (m->smtp_secret == NULL) &&
+	if ((m->smtp_user == NULL) != (m->smtp_secret_file == NULL) &&
 	    d->nerrors == 0)
 		cfg_error(d, s, "mail.smtp: user and secret_file go together");
 	if (cfg_get_string(s, "helo", 0, &str, d) == 1)
@@ -1237,20 +1240,8 @@ load_mail(struct config *c, const config_setting_t *root, struct diag *d)
 	m->smtp.user = m->smtp_user;
 	m->smtp.secret = m->smtp_secret;
 	m->smtp.helo = m->smtp_helo;
-	/*
-	 * Build the transport once to check what only it checks (the CA
-	 * file loads, AUTH only over TLS or loopback), so that -n and a
-	 * reload refuse what the start would.
-	 */
-	if (m->transport == MAIL_TRANSPORT_SMTP && m->smtp_host != NULL &&
-	    d->nerrors == 0) {
-		char err[256];
-		struct smtp *t = smtp_new(&m->smtp, err, sizeof(err));
-
-		if (t == NULL)
-			cfg_error(d, s, "mail.smtp: %s", err);
-		smtp_free(t);
-	}
+	/* The shell builds the transport once to check what only it can. */
+	where_set(&m->smtp_at, s);
 }
 
 static void
@@ -1269,6 +1260,8 @@ mail_free(struct mail_conf *m)
 		explicit_bzero(m->smtp_secret, strlen(m->smtp_secret));
 	free(m->smtp_secret);
 	free(m->smtp_secret_file);
+	free(m->smtp_at.file);
+	free(m->smtp_secret_at.file);
 	free(m->smtp_helo);
 }
 

@@ -22,7 +22,7 @@
 #include "calendar.h"
 #include "conf.h"
 #include "followup.h"
-#include "http.h"
+#include "http_page.h"
 #include "ics.h"
 #include "link.h"
 #include "log.h"

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "conf.h"
-#include "http.h"
+#include "http_page.h"
 #include "link.h"
 #include "page.h"
 #include "remind.h"

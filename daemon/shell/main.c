@@ -30,6 +30,7 @@
 
 #include "concern.h"
 #include "conf.h"
+#include "confopen.h"
 #include "control.h"
 #include "daemon.h"
 #include "http.h"
@@ -271,7 +272,7 @@ daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
 	struct config *c;
 
 	notify_reloading();
-	c = conf_load(d->conf_path, diag);
+	c = conf_open(d->conf_path, diag);
 	if (c != NULL && derive(c, &tpl, &pg, &s, diag) != 0) {
 		conf_free(c);
 		c = NULL;
@@ -304,7 +305,7 @@ reload_work_cb(uv_work_t *req)
 	struct reload_job *j = req->data;
 
 	/* The zone is only checked here: setenv() is not thread-safe. */
-	j->c = conf_load_ex(j->d->conf_path, 0, &j->diag);
+	j->c = conf_open_ex(j->d->conf_path, 0, &j->diag);
 	if (j->c != NULL && derive(j->c, &j->tpl, &j->pg, &j->s,
 	    &j->diag) != 0) {
 		conf_free(j->c);
@@ -841,7 +842,7 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 
-	d.conf = conf_load(conf_path, &diag);
+	d.conf = conf_open(conf_path, &diag);
 	if (d.conf != NULL && derive(d.conf, &d.tpl, &d.pages, &d.sched,
 	    &diag) != 0) {
 		conf_free(d.conf);

@@ -2,10 +2,12 @@
  * util: allocation, string buffers and diagnostics shared by every module.
  * Nothing here does I/O except read_file() and the diag printers.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,9 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
 
 #include "fold.h"
+#include "sha256.h"
 #include "util.h"
 
 static void
@@ -412,31 +414,15 @@ read_file(const char *path, size_t *lenp)
 	return buf_take(&b);
 }
 
-static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
-static EVP_MD		*sha256_md;
-
-static void
-sha256_fetch(void)
-{
-	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
 void
 sha256_hex(const void *p, size_t n, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned char md[32];
+	int i;
 
-	/*
-	 * Fetched once: an implicit fetch (EVP_sha256()) looks the
-	 * algorithm up on every call, which costs more than the hash of a
-	 * report.
-	 */
-	pthread_once(&sha256_once, sha256_fetch);
-	EVP_Digest(p, n, md, &mdlen, sha256_md != NULL ? sha256_md :
-	    EVP_sha256(), NULL);
-	for (i = 0; i < mdlen && i < 32; i++) {
+	sha256(p, n, md);
+	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 0xf];
 	}
@@ -470,4 +456,21 @@ hex_digit(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+int
+is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED(&a6))
+		return a6.s6_addr[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a6);
 }

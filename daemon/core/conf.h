@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 #include "calendar.h"
-#include "http.h"
+#include "http_config.h"
 #include "plan.h"
-#include "smtp.h"
+#include "smtpconf.h"
 #include "util.h"
 #include "web.h"
 
@@ -97,6 +97,12 @@ enum mail_transport {
 };
 
 /* Mail settings (the `mail` group of planwatch.conf). */
+/* A setting's place in the files, for messages made after the parse. */
+struct conf_where {
+	char	*file;
+	int	 line;
+};
+
 struct mail_conf {
 	enum mail_transport	 transport;
 	char			*from;		/* envelope and From address */
@@ -109,6 +115,8 @@ struct mail_conf {
 	struct smtp_config	 smtp;
 	char			*smtp_host, *smtp_ca_file, *smtp_user;
 	char			*smtp_secret, *smtp_secret_file, *smtp_helo;
+	/* where the smtp group and its secret_file are (conf_open()) */
+	struct conf_where	 smtp_at, smtp_secret_at;
 	int			 max_sessions;	/* concurrent deliveries */
 	int			 batch;		/* messages per session */
 	int			 retry_first;	/* seconds */

@@ -111,6 +111,11 @@ int	media_type_is(const char *ct, const char *want);
 /* The value of a hexadecimal digit, or -1. */
 int	hex_digit(int c);
 /* Hex SHA-256 of a byte string into out[65]. */
+/*
+ * 1 when `host` is a loopback address: "localhost", 127.0.0.0/8 or ::1
+ * (numeric, IPv4-mapped included); the one test HTTP and SMTP share.
+ */
+int	is_loopback(const char *host);
 void	sha256_hex(const void *, size_t, char out[65]);
 
 #endif

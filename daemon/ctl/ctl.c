@@ -24,6 +24,7 @@
 
 #include "calendar.h"
 #include "conf.h"
+#include "confopen.h"
 #include "http.h"
 #include "ics.h"
 #include "import.h"
@@ -281,7 +282,7 @@ load_conf(void)
 	struct diag d = { 0 };
 	struct config *c;
 
-	c = conf_load(conf_path, &d);
+	c = conf_open(conf_path, &d);
 	diag_print(&d, stderr);
 	diag_free(&d);
 	return c;
@@ -768,7 +769,7 @@ cmd_plan_import(int argc, char **argv)
 	office = office_is_zip(text, len);
 	/* With -f: the organisation's roles and the calendar's dates. */
 	if (conf_given) {
-		c = conf_load(conf_path, &d);
+		c = conf_open(conf_path, &d);
 		if (c == NULL) {
 			diag_print(&d, stderr);
 			fprintf(stderr, "planwatchctl: %s does not load; roles "
@@ -1173,7 +1174,7 @@ cmd_debug(int argc, char **argv)
 	} else if (argc == 4 && strcmp(argv[2], "set") == 0) {
 		/* Local time: the daemon's zone is in the configuration. */
 		struct diag d = { 0 };
-		struct config *c = conf_load(conf_path, &d);
+		struct config *c = conf_open(conf_path, &d);
 
 		diag_free(&d);
 		if (c == NULL) {
@@ -1409,7 +1410,7 @@ cmd_export(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "ics") != 0)
 		usage();
 	check_opts(argc, argv, 2, valued, NULL);
-	c = conf_load(conf_path, &d);
+	c = conf_open(conf_path, &d);
 	diag_print(&d, stderr);
 	diag_free(&d);
 	if (c == NULL)

@@ -185,21 +185,6 @@ is_ipv4(const char *host)
 	return inet_pton(AF_INET, host, &a) == 1;
 }
 
-/*
- * Whether a password sent to this host stays on this machine: only a
- * literal loopback address or "localhost" count.
- */
-static int
-is_loopback(const char *host)
-{
-	struct in_addr a;
-
-	if (strcmp(host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a) != 1)
-		return 0;
-	return (ntohl(a.s_addr) >> 24) == 127;
-}
 
 static int
 timeout_or_default(int v, int def, const char *name, char *err,
