@@ -11,118 +11,20 @@
 #include <stddef.h>
 
 #include "calendar.h"
+#include "confmail.h"
 #include "http_config.h"
+#include "org.h"
 #include "plan.h"
-#include "smtpconf.h"
 #include "util.h"
 #include "web.h"
 
 struct ruleset;
 struct routing;
 
-struct person {
-	char	*name;
-	char	*email;
-	char	*user;		/* local user name on the control socket; may be NULL */
-	char	*lang;		/* "sv" (default) or "en" */
-};
-
-struct role {
-	char		 *id;
-	char		 *name;
-	struct person	 *people;
-	size_t		  npeople;
-	struct person	 *deputy;	/* may be NULL */
-	char		 *reports_to;	/* role id; may be NULL */
-	char		**aliases;
-	size_t		  naliases;
-	char		 *file;
-	int		  line;
-	/* The coordinator's own role, made from `coordinator` and `deputy`
-	 * (conf.c), not written by -nv. */
-	int		  builtin;
-};
-
-/* The id of the role the coordinator holds (docs/plans.md). */
-#define ORG_COORDINATOR_ROLE	"samordnare"
-
-/* A role group: "Respektive avdelningschef" = every department head. */
-struct role_group {
-	char		 *id;
-	char		 *name;
-	char		**aliases;
-	size_t		  naliases;
-	struct role	**roles;
-	size_t		  nroles;
-};
-
-/* A reporting unit, for concern reports. */
-struct unit {
-	char		*id;
-	char		*name;
-	struct role	*head;		/* the unit's head; may be NULL */
-};
-
-/* A folded id, name or alias, for org_resolve(). */
-struct org_name {
-	char			*folded;
-	struct role		*role;		/* one of role and group */
-	struct role_group	*group;
-};
-
-struct org {
-	char			*committee;
-	char			*diary_number;
-	struct person		 coordinator;
-	struct person		 deputy;
-	struct role		*roles;
-	size_t			 nroles;
-	struct role_group	*groups;
-	size_t			 ngroups;
-	struct unit		*units;
-	size_t			 nunits;
-	struct org_name		*names;		/* sorted by folded */
-	size_t			 nnames;
-};
-
 /* Roles an activity's responsible text resolved to (groups expanded). */
 struct activity_roles {
 	struct role	**roles;
 	size_t		  nroles;
-};
-
-enum mail_transport {
-	MAIL_TRANSPORT_MAILDIR,
-	MAIL_TRANSPORT_SMTP
-};
-
-/* Mail settings (the `mail` group of planwatch.conf). */
-/* A setting's place in the files, for messages made after the parse. */
-struct conf_where {
-	char	*file;
-	int	 line;
-};
-
-struct mail_conf {
-	enum mail_transport	 transport;
-	char			*from;		/* envelope and From address */
-	char			*from_name;
-	char			*admin;		/* delivery failures go here */
-	char			*domain;	/* of Message-IDs */
-	char			*lang;		/* default template language */
-	char			*maildir;	/* maildir transport */
-	/* smtp transport; the strings below are owned here */
-	struct smtp_config	 smtp;
-	char			*smtp_host, *smtp_ca_file, *smtp_user;
-	char			*smtp_secret, *smtp_secret_file, *smtp_helo;
-	/* where the smtp group and its secret_file are (conf_open()) */
-	struct conf_where	 smtp_at, smtp_secret_at;
-	int			 max_sessions;	/* concurrent deliveries */
-	int			 batch;		/* messages per session */
-	int			 retry_first;	/* seconds */
-	int			 retry_max;	/* seconds */
-	int			 give_up;	/* seconds */
-	int			 shutdown_wait;	/* seconds */
 };
 
 /* One file the snapshot was built from, with its content hash. */
@@ -189,22 +91,6 @@ void	conf_free(struct config *);
  * paths, the organisation and calendar inline.  The text loads again.
  */
 void	conf_dump(const struct config *, struct buf *);
-
-/*
- * Resolves role text as people write it (id, name or alias; case and white
- * space do not matter) to a role, or to a group when `group` is non-NULL.
- * Returns 1 for a role, 2 for a group, 0 when unknown.
- */
-int	org_resolve(const struct org *, const char *text, struct role **role,
-	    struct role_group **group);
-struct role *org_role(const struct org *, const char *id);
-struct unit *org_unit(const struct org *, const char *id);
-/* The person a local user name maps to; NULL if none. */
-const struct person *org_person_by_user(const struct org *, const char *user);
-/* The person with an address (any case): coordinator, deputy, a role's
- * person or deputy; NULL if none. */
-const struct person *org_person_by_email(const struct org *,
-	    const char *email);
 
 /*
  * Reads only the main file and returns the control socket path it names
