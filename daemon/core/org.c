@@ -263,6 +263,39 @@ struct names_seen {
 	size_t	  n;
 };
 
+/* The list `key` of `root`; NULL when absent or not a list (an error). */
+static const config_setting_t *
+get_list(const config_setting_t *root, const char *key, int required,
+    struct diag *d)
+{
+	const config_setting_t *list = config_setting_get_member(root, key);
+
+	if (list == NULL) {
+		if (required)
+			cfg_error(d, root, "missing required key '%s'", key);
+		return NULL;
+	}
+	if (!config_setting_is_list(list)) {
+		cfg_error(d, list, "'%s' must be a list ( { ... }, ... )", key);
+		return NULL;
+	}
+	return list;
+}
+
+/* Element `k` of a list of groups; NULL when it is not a group (an error). */
+static const config_setting_t *
+list_group(const config_setting_t *list, int k, const char *what,
+    struct diag *d)
+{
+	const config_setting_t *g = config_setting_get_elem(list, k);
+
+	if (!config_setting_is_group(g)) {
+		cfg_error(d, g, "each %s must be a group", what);
+		return NULL;
+	}
+	return g;
+}
+
 static void
 load_committee(const config_setting_t *root, struct org *o, struct diag *d)
 {
@@ -376,28 +409,16 @@ static void
 load_roles(const config_setting_t *root, struct org *o,
     struct names_seen *seen, struct diag *d)
 {
-	const config_setting_t *list = config_setting_get_member(root, "roles");
+	const config_setting_t *list, *g;
 	int n, k;
 
-	if (list == NULL) {
-		cfg_error(d, root, "missing required key 'roles'");
+	if ((list = get_list(root, "roles", 1, d)) == NULL)
 		return;
-	}
-	if (!config_setting_is_list(list)) {
-		cfg_error(d, list, "'roles' must be a list ( { ... }, ... )");
-		return;
-	}
 	n = config_setting_length(list);
 	o->roles = xcalloc((size_t)n, sizeof(*o->roles));
-	for (k = 0; k < n; k++) {
-		config_setting_t *g = config_setting_get_elem(list, k);
-
-		if (!config_setting_is_group(g)) {
-			cfg_error(d, g, "each role must be a group");
-			continue;
-		}
-		load_role(g, &o->roles[o->nroles++], seen, d);
-	}
+	for (k = 0; k < n; k++)
+		if ((g = list_group(list, k, "role", d)) != NULL)
+			load_role(g, &o->roles[o->nroles++], seen, d);
 }
 
 /* reports_to must name a role, and the chain must not loop. */
@@ -471,27 +492,16 @@ static void
 load_groups(const config_setting_t *root, struct org *o,
     struct names_seen *seen, struct diag *d)
 {
-	const config_setting_t *list = config_setting_get_member(root,
-	    "groups");
+	const config_setting_t *list, *g;
 	int n, k;
 
-	if (list == NULL)
+	if ((list = get_list(root, "groups", 0, d)) == NULL)
 		return;
-	if (!config_setting_is_list(list)) {
-		cfg_error(d, list, "'groups' must be a list ( { ... }, ... )");
-		return;
-	}
 	n = config_setting_length(list);
 	o->groups = xcalloc((size_t)n, sizeof(*o->groups));
-	for (k = 0; k < n; k++) {
-		config_setting_t *g = config_setting_get_elem(list, k);
-
-		if (!config_setting_is_group(g)) {
-			cfg_error(d, g, "each group must be a group");
-			continue;
-		}
-		load_group(g, o, &o->groups[o->ngroups++], seen, d);
-	}
+	for (k = 0; k < n; k++)
+		if ((g = list_group(list, k, "group", d)) != NULL)
+			load_group(g, o, &o->groups[o->ngroups++], seen, d);
 }
 
 /* The unit o->units[o->nunits - 1], after the ones before it. */
@@ -524,27 +534,18 @@ load_unit(const config_setting_t *g, struct org *o, struct diag *d)
 static void
 load_units(const config_setting_t *root, struct org *o, struct diag *d)
 {
-	const config_setting_t *list = config_setting_get_member(root, "units");
+	const config_setting_t *list, *g;
 	int n, k;
 
-	if (list == NULL)
+	if ((list = get_list(root, "units", 0, d)) == NULL)
 		return;
-	if (!config_setting_is_list(list)) {
-		cfg_error(d, list, "'units' must be a list ( { ... }, ... )");
-		return;
-	}
 	n = config_setting_length(list);
 	o->units = xcalloc((size_t)n, sizeof(*o->units));
-	for (k = 0; k < n; k++) {
-		config_setting_t *g = config_setting_get_elem(list, k);
-
-		if (!config_setting_is_group(g)) {
-			cfg_error(d, g, "each unit must be a group");
-			continue;
+	for (k = 0; k < n; k++)
+		if ((g = list_group(list, k, "unit", d)) != NULL) {
+			o->nunits++;
+			load_unit(g, o, d);
 		}
-		o->nunits++;
-		load_unit(g, o, d);
-	}
 }
 
 void
