@@ -3,7 +3,9 @@
  * tests/data/conf/ other than good/ holds a planwatch.conf and `expected`,
  * the exact diagnostics it must give (paths relative to the repository).
  * Also: every shipped file loads, and the canonical dump loads again to
- * the same dump.
+ * the same dump; every key of the table (confkeys.c) takes its bounds and
+ * words, is written back as read, and is documented in
+ * docs/planwatch.conf.5 with the table's default and bounds.
  */
 #include <sys/stat.h>
 
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_int.h"
 #include "confopen.h"
 #include "util.h"
 #include "test.h"
@@ -363,6 +366,184 @@ test_secret_file(void)
 	free(conf);
 }
 
+/*
+ * Loads the good case's organisation, calendar and plans with `text`
+ * added; returns the snapshot or NULL, the messages in `d`.
+ */
+static struct config *
+load_with(const char *text, struct diag *d)
+{
+	char cwd[4096], dir[] = "/tmp/planwatch-keys-XXXXXX", *path;
+	struct config *c;
+	FILE *fp;
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL || mkdtemp(dir) == NULL)
+		return NULL;
+	path = xasprintf("%s/planwatch.conf", dir);
+	fp = fopen(path, "w");
+	fprintf(fp, "state_dir = \"%s\";\n"
+	    "organization = \"%s/tests/data/conf/good/organization.conf\";\n"
+	    "calendar = \"%s/tests/data/conf/good/calendar.conf\";\n"
+	    "plans = \"%s/tests/data/conf/good/plans\";\n"
+	    "rules = \"%s/rules\";\n%s\n", dir, cwd, cwd, cwd, cwd, text);
+	fclose(fp);
+	c = conf_load(path, d);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	return c;
+}
+
+/* `key = value;` in the key's group, as planwatch.conf would hold it. */
+static char *
+key_text(const struct conf_key *k, const char *value)
+{
+	if (strcmp(k->group, "mail.smtp") == 0)
+		return xasprintf("mail = { smtp = { host = \"127.0.0.1\"; "
+		    "%s = %s; }; };", k->name, value);
+	if (strcmp(k->group, "mail") == 0)
+		return xasprintf("mail = { %s = %s; smtp = { host = "
+		    "\"127.0.0.1\"; }; };", k->name, value);
+	return xasprintf("%s = %s;", k->name, value);
+}
+
+/* Loads `key = value` and expects it accepted and written back as `out`. */
+static void
+key_accepted(const struct conf_key *k, const char *value, const char *out)
+{
+	struct diag d = { 0 };
+	struct buf b = { 0 };
+	char *text = key_text(k, value), *line;
+	struct config *c = load_with(text, &d);
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		diag_print(&d, stderr);
+	else {
+		conf_dump(c, &b);
+		line = xasprintf("\n%s%s = %s;\n", *k->group == '\0' ? "" :
+		    strcmp(k->group, "mail") == 0 ? "  " : "    ", k->name,
+		    out);
+		if (strstr(b.s, line) == NULL)
+			TEST_FAIL("%s: no '%s' in the dump", text, line + 1);
+		free(line);
+	}
+	conf_free(c);
+	buf_free(&b);
+	diag_free(&d);
+	free(text);
+}
+
+/* Loads `key = value` and expects it refused with `message`. */
+static void
+key_refused(const struct conf_key *k, const char *value, const char *message)
+{
+	struct diag d = { 0 };
+	struct buf b = { 0 };
+	char *text = key_text(k, value);
+	struct config *c = load_with(text, &d);
+
+	CHECK(c == NULL);
+	diag_format(&d, &b);
+	if (b.s == NULL || strstr(b.s, message) == NULL)
+		TEST_FAIL("%s: no '%s' in:\n%s", text, message,
+		    b.s ? b.s : "");
+	conf_free(c);
+	buf_free(&b);
+	diag_free(&d);
+	free(text);
+}
+
+/* Every number takes its bounds and no more; every word its words. */
+static void
+test_keys_bounds(void)
+{
+	size_t i;
+	int w;
+
+	for (i = 0; i < conf_nkeys; i++) {
+		const struct conf_key *k = &conf_keys[i];
+		char v[32], msg[128];
+
+		if (k->type == KEY_INT) {
+			snprintf(v, sizeof(v), "%lld", k->min);
+			key_accepted(k, v, v);
+			snprintf(v, sizeof(v), "%lld", k->max);
+			key_accepted(k, v, v);
+			snprintf(v, sizeof(v), "%lld", k->min - 1);
+			snprintf(msg, sizeof(msg), "'%s' is %lld, outside "
+			    "%lld..%lld", k->name, k->min - 1, k->min, k->max);
+			key_refused(k, v, msg);
+			snprintf(v, sizeof(v), "%lld", k->max + 1);
+			snprintf(msg, sizeof(msg), "'%s' is %lld, outside "
+			    "%lld..%lld", k->name, k->max + 1, k->min, k->max);
+			key_refused(k, v, msg);
+		}
+		if (k->type == KEY_ENUM || k->type == KEY_WORD) {
+			for (w = 0; k->words[w] != NULL; w++) {
+				snprintf(v, sizeof(v), "\"%s\"", k->words[w]);
+				key_accepted(k, v, v);
+			}
+			snprintf(msg, sizeof(msg), "%s must be \"%s\"",
+			    k->label ? k->label : k->name, k->words[0]);
+			key_refused(k, "\"x\"", msg);
+		}
+	}
+}
+
+/*
+ * Each key has its `.It Cm key No (...)` in its section of
+ * docs/planwatch.conf.5 (mail.maildir's one key a `.Cm` line), saying
+ * the table's default and, for numbers, its bounds.
+ */
+static void
+test_keys_documented(void)
+{
+	char *man = read_file("docs/planwatch.conf.5", NULL);
+	size_t i;
+
+	CHECK(man != NULL);
+	if (man == NULL)
+		return;
+	for (i = 0; i < conf_nkeys; i++) {
+		const struct conf_key *k = &conf_keys[i];
+		const char *sec = *k->group == '\0' ? "\n.Sh PLANWATCH.CONF\n" :
+		    "\n.Sh MAIL\n";
+		char *start = strstr(man, sec), *end, *at, *eol, *want;
+		char *line = NULL;
+
+		CHECK(start != NULL);
+		if (start == NULL)
+			break;
+		end = strstr(start + 1, "\n.Sh ");
+		want = strcmp(k->group, "mail.maildir") == 0 ?
+		    xasprintf("\n.Cm %s\n", k->name) :
+		    xasprintf("\n.It Cm %s No (", k->name);
+		at = strstr(start, want);
+		if (at == NULL || (end != NULL && at > end)) {
+			TEST_FAIL("%s%s%s is not documented in its section",
+			    k->group, *k->group ? "." : "", k->name);
+			free(want);
+			continue;
+		}
+		eol = strchr(at + 1, '\n');
+		line = xstrndup(at + 1, (size_t)(eol - at - 1));
+		free(want);
+		want = NULL;
+		if (k->type == KEY_INT)
+			want = xasprintf("(integer %lld\\(en%lld, default %lld)",
+			    k->min, k->max, k->idef);
+		else if (k->def != NULL)
+			want = xasprintf("default Qq %s )", k->def);
+		if (want != NULL && strstr(line, want) == NULL)
+			TEST_FAIL("docs/planwatch.conf.5: '%s' does not say "
+			    "'%s'", line, want);
+		free(want);
+		free(line);
+	}
+	free(man);
+}
+
 int
 main(void)
 {
@@ -371,5 +552,7 @@ main(void)
 	TEST_RUN(test_dump_loads_again);
 	TEST_RUN(test_superseded);
 	TEST_RUN(test_secret_file);
+	TEST_RUN(test_keys_bounds);
+	TEST_RUN(test_keys_documented);
 	return TEST_END("conf");
 }

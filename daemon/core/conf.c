@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,37 +31,6 @@
 #include "rules.h"
 #include "template.h"
 #include "util.h"
-
-/*
- * The settings of planwatch.conf.  This table drives parsing, defaults
- * and the canonical dump; docs/planwatch.conf.5 documents the same keys.
- */
-#define OFF(f)	offsetof(struct config, f)
-
-const struct option conf_options[] = {
-	{ "state_dir",		OPT_PATH,	OFF(state_dir),	"../var" },
-	{ "database",		OPT_PATH,	OFF(database),	NULL },
-	{ "timezone",		OPT_STRING,	OFF(timezone),	"Europe/Stockholm" },
-	{ "control_socket",	OPT_PATH,	OFF(control_socket), NULL },
-	{ "control_group",	OPT_STRING,	OFF(control_group), NULL },
-	{ "admin_group",	OPT_STRING,	OFF(admin_group), NULL },
-	{ "backup_dir",		OPT_PATH,	OFF(backup_dir), NULL },
-	{ "organization",	OPT_FILE_OR_GROUP, OFF(organization_file),
-	    "organization.conf" },
-	{ "calendar",		OPT_FILE_OR_GROUP, OFF(calendar_file),
-	    "calendar.conf" },
-	{ "plans",		OPT_PATH,	OFF(plans_dir),	"plans" },
-	{ "rules",		OPT_PATH,	OFF(rules_dir),	"../rules" },
-	{ "spool_dir",		OPT_PATH,	OFF(spool_dir),	NULL },
-};
-
-const size_t conf_noptions = nitems(conf_options);
-
-char **
-conf_opt_slot(const struct config *c, const struct option *o)
-{
-	return (char **)(void *)((char *)(uintptr_t)c + o->off);
-}
 
 /* Makes a path absolute against the current directory, lexically. */
 static char *
@@ -249,10 +216,12 @@ add_file(struct config *c, const char *path, struct diag *d)
 /* Loads a setting that is either a file name or an inline group. */
 static int
 load_part(struct config *c, const config_setting_t *root, const char *key,
-    char **fileslot, const char *def, const char *mainfile,
+    const char *mainfile,
     void (*load)(const config_setting_t *, void *, struct diag *), void *arg,
     struct diag *d)
 {
+	const struct conf_key *k = conf_key("", key);
+	char **fileslot = (char **)(void *)((char *)c + k->off);
 	const config_setting_t *s = config_setting_get_member(root, key);
 	config_t cf;
 
@@ -265,7 +234,7 @@ load_part(struct config *c, const config_setting_t *root, const char *key,
 		return -1;
 	}
 	*fileslot = conf_path(mainfile, s ? config_setting_get_string(s) :
-	    def);
+	    k->def);
 	config_init(&cf);
 	if (cfg_read(&cf, *fileslot, d) == 0) {
 		load(config_root_setting(&cf), arg, d);
@@ -458,16 +427,6 @@ load_plans(struct config *c, struct diag *d)
 	}
 }
 
-static const char *const main_keys[] = {
-	"state_dir", "database", "timezone", "control_socket",
-	"control_group", "admin_group", "backup_dir", "organization",
-	"calendar", "plans", "rules",
-	"mail", "lateness_days", "report_retention_days", "http", "spool_dir",
-	"web", NULL
-};
-
-
-
 void
 conf_template_names(const char **names)
 {
@@ -511,17 +470,6 @@ role_exists(void *arg, const char *id)
 	return org_role(&c->org, id) != NULL;
 }
 
-/* A number of days, 1..max, as seconds. */
-static int
-root_days(const config_setting_t *root, const char *name, long long def,
-    long long max, struct diag *d)
-{
-	long long v = def;
-
-	cfg_get_int(root, name, 0, 1, max, &v, d);
-	return (int)v * 86400;
-}
-
 struct config *
 conf_load(const char *path, struct diag *d)
 {
@@ -534,8 +482,7 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 	struct config *c = xcalloc(1, sizeof(*c));
 	config_t cf;
 	const config_setting_t *root;
-	size_t before = d->nerrors, i;
-	const char *str;
+	size_t before = d->nerrors;
 
 	c->file = absolute(xstrdup(path));
 	config_init(&cf);
@@ -546,20 +493,8 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 	}
 	add_file(c, c->file, d);
 	root = config_root_setting(&cf);
-	cfg_check_keys(root, "planwatch.conf", main_keys, d);
-	for (i = 0; i < conf_noptions; i++) {
-		const struct option *o = &conf_options[i];
-		char **slot = conf_opt_slot(c, o);
-
-		if (o->kind == OPT_FILE_OR_GROUP)
-			continue;
-		if (cfg_get_string(root, o->name, 0, &str, d) != 1)
-			str = o->def;
-		if (str == NULL)
-			continue;
-		*slot = o->kind == OPT_PATH ? conf_path(path, str) :
-		    xstrdup(str);
-	}
+	conf_keys_check("", root, "planwatch.conf", d);
+	conf_keys_load("", 0, root, path, c, d);
 	if (c->database == NULL)
 		c->database = xasprintf("%s/planwatch.db", c->state_dir);
 	if (c->control_socket == NULL)
@@ -568,14 +503,6 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 		c->spool_dir = xasprintf("%s/spool", c->state_dir);
 	if (c->backup_dir == NULL)
 		c->backup_dir = xasprintf("%s/backups", c->state_dir);
-	if (c->control_group != NULL && *c->control_group == '\0') {
-		free(c->control_group);
-		c->control_group = NULL;
-	}
-	if (c->admin_group != NULL && *c->admin_group == '\0') {
-		free(c->admin_group);
-		c->admin_group = NULL;
-	}
 	/*
 	 * The state directory is the daemon's alone (mode 0700): a socket
 	 * inside it is out of reach of the group meant to use it.
@@ -596,10 +523,8 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 		    config_setting_get_member(root, "timezone") : root,
 		    "unknown time zone '%s'", c->timezone);
 
-	load_part(c, root, "organization", &c->organization_file,
-	    "organization.conf", path, load_org_cb, &c->org, d);
-	load_part(c, root, "calendar", &c->calendar_file, "calendar.conf",
-	    path, load_calendar_cb, &c->cal, d);
+	load_part(c, root, "organization", path, load_org_cb, &c->org, d);
+	load_part(c, root, "calendar", path, load_calendar_cb, &c->cal, d);
 	conf_mail_load(&c->mail, root, c->state_dir, c->org.coordinator.email,
 	    d);
 	default_langs(c);
@@ -618,8 +543,7 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 			    "an `http` group (http = { listen = "
 			    "\"127.0.0.1:8025\"; };)");
 	}
-	c->lateness = root_days(root, "lateness_days", 14, 365, d);
-	c->retention = root_days(root, "report_retention_days", 365, 3650, d);
+	conf_keys_load("", 1, root, path, c, d);
 	config_destroy(&cf);
 
 	load_plans(c, d);
@@ -667,8 +591,7 @@ conf_free(struct config *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < conf_noptions; i++)
-		free(*conf_opt_slot(c, &conf_options[i]));
+	conf_keys_free("", c);
 	free(c->file);
 	rules_free(c->rules);
 	route_free(c->routing);
@@ -705,7 +628,8 @@ conf_peek(const char *path, char **socket, char **state_dir,
 {
 	config_t cf;
 	const config_setting_t *root;
-	const char *sock = NULL, *state = "../var", *admin = NULL;
+	const char *sock = NULL, *admin = NULL;
+	const char *state = conf_key("", "state_dir")->def;
 	char *dir;
 
 	config_init(&cf);

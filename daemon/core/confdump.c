@@ -155,22 +155,9 @@ dump_calendar(const struct calendar *cal, struct buf *b)
 void
 conf_dump(const struct config *c, struct buf *b)
 {
-	size_t i;
-
 	buf_adds(b, "# planwatch configuration in canonical form "
 	    "(planwatchd -nv)\n");
-	for (i = 0; i < conf_noptions; i++) {
-		const struct option *op = &conf_options[i];
-		char *v = *conf_opt_slot(c, op);
-
-		if (op->kind == OPT_FILE_OR_GROUP || v == NULL)
-			continue;
-		conf_dump_kv(b, "", op->name, v);
-	}
-
-	buf_printf(b, "lateness_days = %d;\n", c->lateness / 86400);
-	buf_printf(b, "report_retention_days = %d;\n",
-	    c->retention / 86400);
+	conf_keys_dump("", c, "", b);
 	conf_mail_dump(&c->mail, b);
 	if (c->http_enabled)
 		http_config_dump(&c->http, b);

@@ -16,7 +16,7 @@ enum smtp_starttls {
 	SMTP_STARTTLS_OFF
 };
 
-/* Defaults applied by smtp_new() for fields left 0 (as in conf.c). */
+/* Defaults applied by smtp_new() for fields left 0 (as in confkeys.c). */
 #define SMTP_DEFAULT_PORT		587
 #define SMTP_DEFAULT_CONNECT_MS		10000
 #define SMTP_DEFAULT_GREETING_MS	30000
