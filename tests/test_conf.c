@@ -366,6 +366,34 @@ test_secret_file(void)
 	free(conf);
 }
 
+/* The table agrees with itself: defaults within bounds, a word for each. */
+static void
+test_keys_table(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < conf_nkeys; i++) {
+		const struct conf_key *k = &conf_keys[i];
+
+		CHECK(k->doc != NULL && *k->doc != '\0');
+		for (j = 0; j < i; j++)
+			if (strcmp(conf_keys[j].group, k->group) == 0 &&
+			    strcmp(conf_keys[j].name, k->name) == 0)
+				TEST_FAIL("%s.%s is in the table twice",
+				    k->group, k->name);
+		if (k->type == KEY_INT) {
+			CHECK(k->scale >= 1);
+			CHECK(k->min <= k->idef && k->idef <= k->max);
+			CHECK(k->max * k->scale <= 0x7fffffff);
+		}
+		if (k->type == KEY_ENUM)
+			CHECK_STR_EQ(k->def, k->words[k->idef]);
+		if (k->type == KEY_WORD)
+			CHECK(k->words != NULL && k->def != NULL);
+		CHECK(conf_key(k->group, k->name) == k);
+	}
+}
+
 /*
  * Loads the good case's organisation, calendar and plans with `text`
  * added; returns the snapshot or NULL, the messages in `d`.
@@ -552,6 +580,7 @@ main(void)
 	TEST_RUN(test_dump_loads_again);
 	TEST_RUN(test_superseded);
 	TEST_RUN(test_secret_file);
+	TEST_RUN(test_keys_table);
 	TEST_RUN(test_keys_bounds);
 	TEST_RUN(test_keys_documented);
 	return TEST_END("conf");
