@@ -1,8 +1,9 @@
 /*
  * conf: loads planwatch.conf and the files it names into one snapshot:
- * the top-level settings, the calendar and the plans here, the
- * organisation in org.c, the mail settings in confmail.c; confdump.c
- * writes it back.  Core, apart from reading the files (open work).
+ * the top-level settings and the plans here, the organisation in
+ * org.c, the calendar in confcalendar.c, the mail settings in
+ * confmail.c, the one-value keys' table in confkeys.c; confdump.c writes
+ * it back.  Core, apart from reading the files (open work).
  *
  * Every loader reports problems as `file:line: message` and carries on, so
  * that `planwatchd -n` lists all of them at once; the snapshot is returned
@@ -23,6 +24,7 @@
 #include "cfg.h"
 #include "conf.h"
 #include "conf_int.h"
+#include "confcalendar.h"
 #include "confmail.h"
 #include "org.h"
 #include "page.h"
@@ -88,115 +90,6 @@ conf_valid_email(const char *s)
 }
 
 
-static const char *const cal_keys[] = {
-	"checkpoints", "due_dates", "extra_non_working_days", NULL
-};
-static const char *const cp_keys[] = { "T1", "T2", "VB", NULL };
-static const char *const rule_keys[] = {
-	"month", "day", "year_offset", NULL
-};
-static const char *const due_keys[] = { "checkpoint", "date", NULL };
-
-static void
-load_calendar(const config_setting_t *root, struct calendar *cal,
-    struct diag *d)
-{
-	const config_setting_t *s, *list;
-	int k, n;
-
-	calendar_init(cal);
-	cfg_check_keys(root, "calendar", cal_keys, d);
-	s = config_setting_get_member(root, "checkpoints");
-	if (s != NULL && !config_setting_is_group(s))
-		cfg_error(d, s, "'checkpoints' must be a group");
-	else if (s != NULL) {
-		cfg_check_keys(s, "checkpoints", cp_keys, d);
-		for (k = 0; k < CHECKPOINT_NKINDS; k++) {
-			const config_setting_t *g = config_setting_get_member(s,
-			    cp_keys[k]);
-			long long m, day, off = cal->rule[k].year_offset;
-
-			if (g == NULL)
-				continue;
-			if (!config_setting_is_group(g)) {
-				cfg_error(d, g, "'%s' must be a group "
-				    "{ month; day; }", cp_keys[k]);
-				continue;
-			}
-			cfg_check_keys(g, cp_keys[k], rule_keys, d);
-			if (cfg_get_int(g, "month", 1, 1, 12, &m, d) != 1 ||
-			    cfg_get_int(g, "day", 1, 1, 31, &day, d) != 1 ||
-			    cfg_get_int(g, "year_offset", 0, 0, 1, &off, d) < 0)
-				continue;
-			/* Checked against a leap year so that Feb 29 passes. */
-			if (!calendar_valid(2020, (int)m, (int)day)) {
-				cfg_error(d, g, "%s: %lld-%lld is not a day of "
-				    "the year", cp_keys[k], m, day);
-				continue;
-			}
-			cal->rule[k].month = (int)m;
-			cal->rule[k].day = (int)day;
-			cal->rule[k].year_offset = (int)off;
-		}
-	}
-	list = config_setting_get_member(root, "due_dates");
-	if (list != NULL && !config_setting_is_list(list))
-		cfg_error(d, list, "'due_dates' must be a list "
-		    "( { checkpoint; date; }, ... )");
-	else if (list != NULL) {
-		n = config_setting_length(list);
-		for (k = 0; k < n; k++) {
-			config_setting_t *g = config_setting_get_elem(list, k);
-			const char *cp = NULL, *date = NULL;
-			struct checkpoint c;
-			int day;
-
-			if (!config_setting_is_group(g)) {
-				cfg_error(d, g, "each due date must be a group "
-				    "{ checkpoint; date; }");
-				continue;
-			}
-			cfg_check_keys(g, "due date", due_keys, d);
-			if (cfg_get_string(g, "checkpoint", 1, &cp, d) != 1 ||
-			    cfg_get_string(g, "date", 1, &date, d) != 1)
-				continue;
-			if (calendar_parse_checkpoint(cp, CALENDAR_NODATE,
-			    &c) != 0) {
-				cfg_error(d, g, "'%s' is not a checkpoint "
-				    "(T1 2020, T2 2020, VB 2019)", cp);
-				continue;
-			}
-			if (calendar_parse_date(date, &day) != 0) {
-				cfg_error(d, g, "'%s' is not a date "
-				    "(YYYY-MM-DD)", date);
-				continue;
-			}
-			if (day <= calendar_checkpoint_end(c))
-				cfg_error(d, g, "%s is due %s, before the "
-				    "period it reports on has ended", cp, date);
-			calendar_set_override(cal, c, day);
-		}
-	}
-	s = config_setting_get_member(root, "extra_non_working_days");
-	if (s != NULL) {
-		const char **v = NULL;
-		size_t nv = 0, i;
-		int day;
-
-		if (cfg_get_strings(root, "extra_non_working_days", 0, &v, &nv,
-		    d) == 1)
-			for (i = 0; i < nv; i++) {
-				if (calendar_parse_date(v[i], &day) != 0)
-					cfg_error(d, s, "extra_non_working_days: "
-					    "'%s' is not a date (YYYY-MM-DD)",
-					    v[i]);
-				else
-					calendar_add_extra_day(cal, day);
-			}
-		free(v);
-	}
-}
-
 static void
 add_file(struct config *c, const char *path, struct diag *d)
 {
@@ -253,7 +146,7 @@ load_org_cb(const config_setting_t *s, void *arg, struct diag *d)
 static void
 load_calendar_cb(const config_setting_t *s, void *arg, struct diag *d)
 {
-	load_calendar(s, arg, d);
+	conf_calendar_load(s, arg, d);
 }
 
 /* Sorts {id, ...} records by id; the id is the first member. */
