@@ -112,13 +112,12 @@ struct rows {
 };
 
 static void
-count_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values)
+count_cb(void *arg, const struct store_item *it)
 {
 	struct rows *r = arg;
 
 	r->n++;
-	snprintf(r->last, sizeof(r->last), "%s", values[1]);
+	snprintf(r->last, sizeof(r->last), "%s", it->rule);
 }
 
 struct dropped {

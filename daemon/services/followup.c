@@ -68,25 +68,24 @@ dup_or_null(const char *s)
 }
 
 static void
-row_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values)
+row_cb(void *arg, int64_t id, const struct store_followup *f)
 {
 	struct followups *fs = arg;
 	struct followup_row *r;
 
 	fs->v = xreallocarray(fs->v, fs->n + 1, sizeof(*fs->v));
 	r = &fs->v[fs->n++];
-	r->id = atoll(values[0]);
-	r->activity = xstrdup(values[1]);
-	r->occurrence = xstrdup(values[2]);
-	r->part = dup_or_null(values[3]);
-	r->status = xstrdup(values[4]);
-	r->comment = dup_or_null(values[5]);
-	r->reported_by = xstrdup(values[6]);
-	r->on_behalf_of = dup_or_null(values[7]);
-	r->channel = xstrdup(values[8] ? values[8] : FOLLOWUP_CHANNEL_CTL);
-	r->plan_adopted = dup_or_null(values[9]);
-	r->at = (time_t)atoll(values[10]);
+	r->id = id;
+	r->activity = xstrdup(f->activity);
+	r->occurrence = xstrdup(f->occurrence);
+	r->part = dup_or_null(f->part);
+	r->status = xstrdup(f->status);
+	r->comment = dup_or_null(f->comment);
+	r->reported_by = xstrdup(f->reported_by);
+	r->on_behalf_of = dup_or_null(f->on_behalf_of);
+	r->channel = xstrdup(f->channel ? f->channel : FOLLOWUP_CHANNEL_CTL);
+	r->plan_adopted = dup_or_null(f->plan_adopted);
+	r->at = f->at;
 }
 
 struct followups *

@@ -944,30 +944,29 @@ out:
 /* ---- writing the messages ------------------------------------------- */
 
 static void
-pending_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values)
+pending_cb(void *arg, const struct store_pending *p)
 {
 	struct ritem *it = ritems_add(arg);
 	int as;
 
-	it->id = atoll(values[0]);
-	it->rule = xstrdup(values[1]);
-	it->target = xstrdup(values[2]);
-	it->occurrence = xstrdup(values[3]);
-	it->recipient = xstrdup(values[4]);
-	it->due = (time_t)atoll(values[5]);
-	it->send_at = (time_t)atoll(values[6]);
-	it->late = atoi(values[7] ? values[7] : "0");
+	it->id = p->id;
+	it->rule = xstrdup(p->rule);
+	it->target = xstrdup(p->activity);
+	it->occurrence = xstrdup(p->occurrence);
+	it->recipient = xstrdup(p->recipient);
+	it->due = p->due;
+	it->send_at = p->send_at;
+	it->late = p->late;
 	/* Rows from before schema 7 lack what follows: the old defaults. */
-	it->kind = xstrdup(values[8] ? values[8] : "reminder");
-	as = sched_as_lookup(values[9]);
+	it->kind = xstrdup(p->kind ? p->kind : "reminder");
+	as = sched_as_lookup(p->capacity);
 	it->as = as < 0 ? SCHED_AS_RESPONSIBLE : (enum sched_as)as;
-	it->parts = values[10] != NULL ? xstrdup(values[10]) : NULL;
-	if (values[11] == NULL ||
-	    calendar_parse_date(values[11], &it->event_day) != 0)
+	it->parts = p->parts != NULL ? xstrdup(p->parts) : NULL;
+	if (p->event_date == NULL ||
+	    calendar_parse_date(p->event_date, &it->event_day) != 0)
 		it->event_day = CALENDAR_NODATE;
-	it->until_reported = atoi(values[12] ? values[12] : "0");
-	it->before_event = atoi(values[13] ? values[13] : "0");
+	it->until_reported = p->until_reported;
+	it->before_event = p->before_event;
 }
 
 /* Puts a composed message in the outbox; its row id or -1. */

@@ -363,66 +363,48 @@ struct esc_list {
 };
 
 static void
-esc_row_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values)
+esc_row_cb(void *arg, const struct store_escalation *row)
 {
 	struct esc_list *l = arg;
 	struct esc *e;
 
 	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
 	e = &l->v[l->n++];
-	e->id = atoll(values[0]);
-	e->level = atoi(values[1]);
-	snprintf(e->urgency, sizeof(e->urgency), "%s", values[2]);
+	e->id = row->id;
+	e->level = row->level;
+	snprintf(e->urgency, sizeof(e->urgency), "%s",
+	    row->urgency ? row->urgency : "");
 }
 
-/* Row fields of report_get into a template context (no description). */
+/* A stored report as the workflow reads it (no description). */
 struct report_row {
 	struct concern_report	r;
 	time_t			received;
 	time_t			ack_due;
-	int			found;
 };
 
 static void
-report_row_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values)
+report_row_cb(void *arg, int64_t id, const struct store_report *s)
 {
 	struct report_row *rr = arg;
-	int k;
 
+	(void)id;
 	memset(&rr->r, 0, sizeof(rr->r));
-	rr->found = 1;
-	for (k = 0; k < ncols; k++) {
-		const char *v = values[k] ? values[k] : "";
-
-		if (strcmp(names[k], "received_at") == 0)
-			rr->received = (time_t)atoll(v);
-		else if (strcmp(names[k], "ack_due") == 0)
-			rr->ack_due = (time_t)atoll(v);
-		else if (strcmp(names[k], "event_date") == 0)
-			calendar_parse_date(v, &rr->r.event_date);
-		else if (strcmp(names[k], "unit") == 0)
-			rr->r.unit = xstrdup(v);
-		else if (strcmp(names[k], "place_type") == 0)
-			rr->r.place_type = (enum concern_place)concern_lookup(
-			    concern_place_names, CONCERN_NPLACES, v);
-		else if (strcmp(names[k], "kind") == 0)
-			rr->r.kind = (enum concern_kind)concern_lookup(
-			    concern_kind_names, CONCERN_NKINDS, v);
-		else if (strcmp(names[k], "milieu") == 0)
-			rr->r.milieu = (enum concern_milieu)concern_lookup(
-			    concern_milieu_names, CONCERN_NMILIEUS, v);
-		else if (strcmp(names[k], "urgency") == 0)
-			rr->r.urgency = (enum concern_urgency)concern_lookup(
-			    concern_urgency_names, CONCERN_NURGENCIES, v);
-		else if (strcmp(names[k], "concerns_minor") == 0)
-			rr->r.concerns_minor = atoi(v);
-		else if (strcmp(names[k], "police_informed") == 0)
-			rr->r.police_informed = atoi(v);
-		else if (strcmp(names[k], "social_services_informed") == 0)
-			rr->r.social_services_informed = atoi(v);
-	}
+	rr->received = s->received_at;
+	rr->ack_due = s->ack_due;
+	calendar_parse_date(s->event_date, &rr->r.event_date);
+	rr->r.unit = xstrdup(s->unit);
+	rr->r.place_type = (enum concern_place)concern_lookup(
+	    concern_place_names, CONCERN_NPLACES, s->place_type);
+	rr->r.kind = (enum concern_kind)concern_lookup(concern_kind_names,
+	    CONCERN_NKINDS, s->kind);
+	rr->r.milieu = (enum concern_milieu)concern_lookup(
+	    concern_milieu_names, CONCERN_NMILIEUS, s->milieu);
+	rr->r.urgency = (enum concern_urgency)concern_lookup(
+	    concern_urgency_names, CONCERN_NURGENCIES, s->urgency);
+	rr->r.concerns_minor = s->concerns_minor;
+	rr->r.police_informed = s->police_informed;
+	rr->r.social_services_informed = s->social_services_informed;
 }
 
 /*
@@ -479,8 +461,7 @@ reports_escalate(const struct reports_env *env)
 		char key[64], when[17];
 		int ok = 1;
 
-		if (store_report_get(env->st, e->id, report_row_cb, &rr) != 0 ||
-		    !rr.found)
+		if (store_report_read(env->st, e->id, report_row_cb, &rr) != 1)
 			continue;
 		n = escalation_people(c, e->level, &people, &roles);
 		/* The next level gets as long again as the first deadline. */

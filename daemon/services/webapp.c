@@ -253,34 +253,32 @@ struct items {
 };
 
 static void
-item_row_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values)
+item_row_cb(void *arg, const struct store_item *row)
 {
 	struct items *l = arg;
 	const struct activity *a;
 	struct item *it;
 	size_t p, ai, i;
 
-	(void)ncols;
-	(void)names;
-	if (values[4] == NULL || strcasecmp(values[4], l->email) != 0) {
+	if (row->recipient == NULL ||
+	    strcasecmp(row->recipient, l->email) != 0) {
 		l->foreign = 1;
 		return;
 	}
 	/* A plan revision, or an activity no longer in the plan. */
-	if (values[2] == NULL || values[3] == NULL ||
-	    strlen(values[3]) >= sizeof(it->occ) ||
-	    (a = find_activity(l->c, values[2], &p, &ai)) == NULL)
+	if (row->activity == NULL || row->occurrence == NULL ||
+	    strlen(row->occurrence) >= sizeof(it->occ) ||
+	    (a = find_activity(l->c, row->activity, &p, &ai)) == NULL)
 		return;
 	for (i = 0; i < l->n; i++)
-		if (l->v[i].a == a && strcmp(l->v[i].occ, values[3]) == 0)
+		if (l->v[i].a == a && strcmp(l->v[i].occ, row->occurrence) == 0)
 			return;
 	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
 	it = &l->v[l->n++];
 	it->a = a;
 	it->p = p;
 	it->ai = ai;
-	snprintf(it->occ, sizeof(it->occ), "%s", values[3]);
+	snprintf(it->occ, sizeof(it->occ), "%s", row->occurrence);
 	it->due = occurrence_due(l->c, p, a, it->occ);
 }
 

@@ -405,25 +405,16 @@ collect(void *arg, const struct store_rcpt *r)
 }
 
 static void
-row_failed_cb(void *arg, int ncols, const char *const *names,
-    const char *const *values)
+row_failed_cb(void *arg, const struct store_failure *f)
 {
 	struct template_ctx *t = arg, *item;
-	int i;
 
 	item = template_ctx_list_add(t, "items");
-	for (i = 0; i < ncols; i++) {
-		if (strcmp(names[i], "id") == 0)
-			template_ctx_set(item, "outbox_id", values[i]);
-		else if (strcmp(names[i], "kind") == 0)
-			template_ctx_set(item, "kind", values[i]);
-		else if (strcmp(names[i], "addr") == 0)
-			template_ctx_set(item, "recipient.addr", values[i]);
-		else if (strcmp(names[i], "attempts") == 0)
-			template_ctx_set(item, "attempts", values[i]);
-		else if (strcmp(names[i], "last_reply") == 0)
-			template_ctx_set(item, "error", values[i]);
-	}
+	template_ctx_set_int(item, "outbox_id", f->message);
+	template_ctx_set(item, "kind", f->kind);
+	template_ctx_set(item, "recipient.addr", f->addr);
+	template_ctx_set_int(item, "attempts", f->attempts);
+	template_ctx_set(item, "error", f->reply);
 	template_ctx_set(item, "permanent", "1");
 	template_ctx_set_int(t, "count", atoll(template_ctx_get(t, "count") ?
 	    template_ctx_get(t, "count") : "0") + 1);

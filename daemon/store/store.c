@@ -466,6 +466,8 @@ struct store {
 };
 
 static int	rows(struct store *, sqlite3_stmt *, store_row_cb *, void *);
+static int	each_row(struct store *, sqlite3_stmt *,
+		    void (*)(sqlite3_stmt *, void *), void *);
 
 /*
  * A write failed with `rc`.  Errors of the storage (a full disk, I/O, a
@@ -1333,6 +1335,13 @@ store_kv_set(struct store *s, const char *key, int64_t value)
 	return step_done(s, st);
 }
 
+/* A column's text, NULL when the column is NULL. */
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
 static void
 bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
@@ -1380,14 +1389,37 @@ store_notification_drop(struct store *s, int64_t id, const char *why)
 	return step_done(s, st);
 }
 
+struct item_call {
+	store_item_cb	*fn;
+	void		*arg;
+};
+
+static void
+item_row(sqlite3_stmt *st, void *arg)
+{
+	struct item_call *c = arg;
+	struct store_item it;
+
+	it.id = sqlite3_column_int64(st, 0);
+	it.rule = col_text(st, 1);
+	it.activity = col_text(st, 2);
+	it.occurrence = col_text(st, 3);
+	it.recipient = col_text(st, 4);
+	it.kind = col_text(st, 5);
+	it.capacity = col_text(st, 6);
+	it.parts = col_text(st, 7);
+	c->fn(c->arg, &it);
+}
+
 int
-store_message_items(struct store *s, int64_t message, store_row_cb *fn,
+store_message_items(struct store *s, int64_t message, store_item_cb *fn,
     void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_NOTE_ITEMS];
+	struct item_call c = { fn, arg };
 
 	sqlite3_bind_int64(st, 1, message);
-	return rows(s, st, fn, arg);
+	return each_row(s, st, item_row, &c);
 }
 
 int
@@ -1450,10 +1482,36 @@ store_followup_add(struct store *s, const struct store_followup *f)
 	return step_done(s, st);
 }
 
-int
-store_followups(struct store *s, store_row_cb *fn, void *arg)
+struct followup_call {
+	store_followup_cb	*fn;
+	void			*arg;
+};
+
+static void
+followup_row(sqlite3_stmt *st, void *arg)
 {
-	return rows(s, s->st[ST_FOLLOWUP_ALL], fn, arg);
+	struct followup_call *c = arg;
+	struct store_followup f;
+
+	f.activity = col_text(st, 1);
+	f.occurrence = col_text(st, 2);
+	f.part = col_text(st, 3);
+	f.status = col_text(st, 4);
+	f.comment = col_text(st, 5);
+	f.reported_by = col_text(st, 6);
+	f.on_behalf_of = col_text(st, 7);
+	f.channel = col_text(st, 8);
+	f.plan_adopted = col_text(st, 9);
+	f.at = (time_t)sqlite3_column_int64(st, 10);
+	c->fn(c->arg, sqlite3_column_int64(st, 0), &f);
+}
+
+int
+store_followups(struct store *s, store_followup_cb *fn, void *arg)
+{
+	struct followup_call c = { fn, arg };
+
+	return each_row(s, s->st[ST_FOLLOWUP_ALL], followup_row, &c);
 }
 
 /* One web_person row into *p; 1 found, 0 none, -1 error. */
@@ -1648,6 +1706,24 @@ store_outbox_retry_failed(struct store *s, time_t now)
 	return sqlite3_changes(s->db);
 }
 
+/* Steps through a statement's rows, handing each to `fn`; resets it. */
+static int
+each_row(struct store *s, sqlite3_stmt *st, void (*fn)(sqlite3_stmt *, void *),
+    void *arg)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(st, arg);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 rows(struct store *s, sqlite3_stmt *st, store_row_cb *fn, void *arg)
 {
@@ -1703,10 +1779,32 @@ store_outbox(struct store *s, int failed_only, store_row_cb *fn, void *arg)
 	return rows(s, st, fn, arg);
 }
 
-int
-store_outbox_failed_new(struct store *s, store_row_cb *fn, void *arg)
+struct failure_call {
+	store_failure_cb	*fn;
+	void			*arg;
+};
+
+static void
+failure_row(sqlite3_stmt *st, void *arg)
 {
-	return rows(s, s->st[ST_FAILED_NEW], fn, arg);
+	struct failure_call *c = arg;
+	struct store_failure f;
+
+	f.message = sqlite3_column_int64(st, 0);
+	f.message_id = col_text(st, 1);
+	f.kind = col_text(st, 2);
+	f.addr = col_text(st, 3);
+	f.attempts = sqlite3_column_int(st, 4);
+	f.reply = col_text(st, 5);
+	c->fn(c->arg, &f);
+}
+
+int
+store_outbox_failed_new(struct store *s, store_failure_cb *fn, void *arg)
+{
+	struct failure_call c = { fn, arg };
+
+	return each_row(s, s->st[ST_FAILED_NEW], failure_row, &c);
 }
 
 int
@@ -1788,6 +1886,57 @@ store_report_get(struct store *s, int64_t id, store_row_cb *fn, void *arg)
 	return rows(s, st, fn, arg);
 }
 
+struct report_call {
+	store_report_cb	*fn;
+	void		*arg;
+	int		 found;
+};
+
+/* Column text, "" for NULL. */
+static const char *
+col_str(sqlite3_stmt *st, int i)
+{
+	const char *v = col_text(st, i);
+
+	return v != NULL ? v : "";
+}
+
+/* The columns of ST_REPORT_GET, description (12) left out. */
+static void
+report_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_call *c = arg;
+	struct store_report r;
+
+	r.received_at = (time_t)sqlite3_column_int64(st, 1);
+	r.source = col_str(st, 2);
+	r.event_date = col_str(st, 3);
+	r.unit = col_str(st, 4);
+	r.place_type = col_str(st, 5);
+	r.kind = col_str(st, 6);
+	r.milieu = col_str(st, 7);
+	r.concerns_minor = sqlite3_column_int(st, 8);
+	r.urgency = col_str(st, 9);
+	r.police_informed = sqlite3_column_int(st, 10);
+	r.social_services_informed = sqlite3_column_int(st, 11);
+	r.description = NULL;
+	r.ack_due = (time_t)sqlite3_column_int64(st, 13);
+	c->found = 1;
+	c->fn(c->arg, sqlite3_column_int64(st, 0), &r);
+}
+
+int
+store_report_read(struct store *s, int64_t id, store_report_cb *fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_REPORT_GET];
+	struct report_call c = { fn, arg, 0 };
+
+	sqlite3_bind_int64(st, 1, id);
+	if (each_row(s, st, report_row, &c) != 0)
+		return -1;
+	return c.found;
+}
+
 int
 store_report_routes(struct store *s, int64_t id, store_row_cb *fn, void *arg)
 {
@@ -1837,14 +1986,33 @@ store_report_close(struct store *s, int64_t id, const char *outcome,
 	return sqlite3_changes(s->db);
 }
 
+struct escalation_call {
+	store_escalation_cb	*fn;
+	void			*arg;
+};
+
+static void
+escalation_row(sqlite3_stmt *st, void *arg)
+{
+	struct escalation_call *c = arg;
+	struct store_escalation e;
+
+	e.id = sqlite3_column_int64(st, 0);
+	e.level = sqlite3_column_int(st, 1);
+	e.urgency = col_text(st, 2);
+	e.received_at = (time_t)sqlite3_column_int64(st, 3);
+	c->fn(c->arg, &e);
+}
+
 int
-store_report_escalations_due(struct store *s, time_t now, store_row_cb *fn,
-    void *arg)
+store_report_escalations_due(struct store *s, time_t now,
+    store_escalation_cb *fn, void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_REPORT_ESC_DUE];
+	struct escalation_call c = { fn, arg };
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	return rows(s, st, fn, arg);
+	return each_row(s, st, escalation_row, &c);
 }
 
 int
@@ -1919,13 +2087,43 @@ store_report_stats(struct store *s, const char *by, const char *from,
 	return rows(s, st, fn, arg);
 }
 
+struct pending_call {
+	store_pending_cb	*fn;
+	void			*arg;
+};
+
+static void
+pending_row(sqlite3_stmt *st, void *arg)
+{
+	struct pending_call *c = arg;
+	struct store_pending p;
+
+	p.id = sqlite3_column_int64(st, 0);
+	p.rule = col_text(st, 1);
+	p.activity = col_text(st, 2);
+	p.occurrence = col_text(st, 3);
+	p.recipient = col_text(st, 4);
+	p.due = (time_t)sqlite3_column_int64(st, 5);
+	p.send_at = (time_t)sqlite3_column_int64(st, 6);
+	p.late = sqlite3_column_int(st, 7);
+	p.kind = col_text(st, 8);
+	p.capacity = col_text(st, 9);
+	p.parts = col_text(st, 10);
+	p.event_date = col_text(st, 11);
+	p.until_reported = sqlite3_column_int(st, 12);
+	p.before_event = sqlite3_column_int(st, 13);
+	c->fn(c->arg, &p);
+}
+
 int
-store_pending_due(struct store *s, time_t now, store_row_cb *fn, void *arg)
+store_pending_due(struct store *s, time_t now, store_pending_cb *fn,
+    void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_DIGEST_DUE];
+	struct pending_call c = { fn, arg };
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	return rows(s, st, fn, arg);
+	return each_row(s, st, pending_row, &c);
 }
 
 int

@@ -13,7 +13,13 @@
 
 struct store;
 
-/* Iterates over rows as JSON-ready columns: fn(arg, ncols, names, values). */
+/*
+ * Rows reach the services as structs: the store alone knows the columns.
+ * A struct passed to a callback, and its strings, are borrowed for the
+ * call; a string the row lacks is NULL.  Listings, which the control
+ * socket hands on as JSON, iterate over named columns instead:
+ * fn(arg, ncols, names, values).
+ */
 typedef void store_row_cb(void *arg, int ncols, const char *const *names,
     const char *const *values);
 
@@ -140,25 +146,54 @@ struct store_note {
  * when the key was there already, -1 on error.
  */
 int64_t	store_notification_add(struct store *, const struct store_note *);
+/* A notification waiting for its message.  Rows written before schema
+ * 7 have no kind, capacity, parts or event date (NULL). */
+struct store_pending {
+	int64_t		 id;
+	const char	*rule;
+	const char	*activity;
+	const char	*occurrence;
+	const char	*recipient;
+	time_t		 due;
+	time_t		 send_at;
+	int		 late;
+	const char	*kind;
+	const char	*capacity;
+	const char	*parts;
+	const char	*event_date;
+	int		 until_reported;
+	int		 before_event;
+};
+typedef void store_pending_cb(void *arg, const struct store_pending *);
 /*
  * Notifications waiting for their message with send_at <= `now`, by
- * recipient, send_at, due; columns id, rule, activity, occurrence,
- * recipient, due_at, digest_at (the send instant), late, kind, capacity,
- * parts, event_date, until_reported, before_event.
+ * recipient, send_at, due.
  */
-int	store_pending_due(struct store *, time_t now, store_row_cb *, void *);
+int	store_pending_due(struct store *, time_t now, store_pending_cb *,
+	    void *);
 /* The earliest send instant waiting: 1 and *next, 0 when none waits. */
 int	store_digest_next(struct store *, time_t *next);
 int	store_notification_set_message(struct store *, int64_t id,
 	    int64_t message);
 /* Marks a waiting notification as never to be sent, with the reason. */
 int	store_notification_drop(struct store *, int64_t id, const char *why);
+/* One notification a message carried. */
+struct store_item {
+	int64_t		 id;
+	const char	*rule;
+	const char	*activity;
+	const char	*occurrence;
+	const char	*recipient;
+	const char	*kind;
+	const char	*capacity;
+	const char	*parts;
+};
+typedef void store_item_cb(void *arg, const struct store_item *);
 /*
- * The notifications message `message` carried, oldest first: columns id,
- * rule, activity, occurrence, recipient, kind, capacity, parts.  These
- * are the message's items (one per activity and occurrence).
+ * The notifications message `message` carried, oldest first.  These are
+ * the message's items (one per activity and occurrence).
  */
-int	store_message_items(struct store *, int64_t message, store_row_cb *,
+int	store_message_items(struct store *, int64_t message, store_item_cb *,
 	    void *);
 
 /*
@@ -191,12 +226,12 @@ struct store_followup {
 
 /* Records a follow-up report (or a reopening).  0 or -1. */
 int	store_followup_add(struct store *, const struct store_followup *);
-/*
- * Every follow-up row, by activity and then in the order recorded:
- * columns id, activity, occurrence, part, status, comment, reported_by,
- * on_behalf_of, channel, plan_adopted, reported_at.
- */
-int	store_followups(struct store *, store_row_cb *, void *);
+/* A follow-up row as read: its row id and its fields (channel is NULL
+ * in rows written before there were channels). */
+typedef void store_followup_cb(void *arg, int64_t id,
+    const struct store_followup *);
+/* Every follow-up row, by activity and then in the order recorded. */
+int	store_followups(struct store *, store_followup_cb *, void *);
 
 /* A person signed links name (web_person). */
 struct store_web_person {
@@ -258,8 +293,18 @@ int	store_outbox_retry_failed(struct store *, time_t now);
 int	store_rcpt_sending(struct store *, int64_t message, const char *addr);
 /* The earliest next attempt of anything queued: 1 and *next, 0 if none. */
 int	store_outbox_next(struct store *, time_t *next);
+/* A recipient whose delivery failed for good. */
+struct store_failure {
+	int64_t		 message;
+	const char	*message_id;
+	const char	*kind;
+	const char	*addr;
+	int		 attempts;
+	const char	*reply;		/* the server's last reply, or NULL */
+};
+typedef void store_failure_cb(void *arg, const struct store_failure *);
 /* Failed recipients not yet reported to the admin, and marking them. */
-int	store_outbox_failed_new(struct store *, store_row_cb *, void *);
+int	store_outbox_failed_new(struct store *, store_failure_cb *, void *);
 int	store_outbox_failed_mark(struct store *);
 int	store_ledger(struct store *, const char *activity, store_row_cb *,
 	    void *);
@@ -294,7 +339,17 @@ int64_t	store_report_add(struct store *, const struct store_report *);
 /* Records who a report was routed to (an address, and the role id). */
 int	store_report_route_add(struct store *, int64_t report,
 	    const char *recipient, const char *role);
+/* A report's every column, as a listing. */
 int	store_report_get(struct store *, int64_t id, store_row_cb *, void *);
+/*
+ * A report as a struct, for the workflow: the description is not read
+ * (NULL); the other strings are "" where the row has none.  1 found, 0
+ * none, -1 on error.
+ */
+typedef void store_report_cb(void *arg, int64_t id,
+    const struct store_report *);
+int	store_report_read(struct store *, int64_t id, store_report_cb *,
+	    void *);
 int	store_report_routes(struct store *, int64_t id, store_row_cb *,
 	    void *);
 /* Reports, all or open only, or only those routed to `recipient`. */
@@ -306,9 +361,18 @@ int	store_report_ack(struct store *, int64_t id, const char *who,
 /* 1 when closed now, 0 when it already was (or does not exist). */
 int	store_report_close(struct store *, int64_t id, const char *outcome,
 	    const char *who, time_t now);
-/* Unacknowledged reports whose next escalation is due at `now`. */
+/* An unacknowledged report whose next escalation is due. */
+struct store_escalation {
+	int64_t		 id;
+	int		 level;		/* escalations made so far */
+	const char	*urgency;
+	time_t		 received_at;
+};
+typedef void store_escalation_cb(void *arg, const struct store_escalation *);
+/* Unacknowledged reports whose next escalation is due at `now`, the
+ * earliest deadline first. */
 int	store_report_escalations_due(struct store *, time_t now,
-	    store_row_cb *, void *);
+	    store_escalation_cb *, void *);
 /* Sets the escalation level and the next deadline (0: none). */
 int	store_report_set_escalation(struct store *, int64_t id, int level,
 	    time_t next);
