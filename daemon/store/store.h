@@ -1,8 +1,9 @@
 /*
- * store: the daemon's memory, one SQLite database in WAL mode.  Everything
- * that must survive a crash is written here before it is acted on.  Only
- * this module speaks SQL; every statement is prepared once at open and
- * always bound.  The loop thread owns the connection.
+ * store: the daemon's memory, one SQLite database in WAL mode.  Store:
+ * the public face of daemon/store/, whose files share store_int.h.
+ * Everything that must survive a crash is written here before it is
+ * acted on.  Only the store speaks SQL; every statement is prepared once
+ * at open and always bound.  The loop thread owns the connection.
  */
 #ifndef PLANWATCH_STORE_H
 #define PLANWATCH_STORE_H
