@@ -35,36 +35,34 @@ store_followup_add(struct store *s, const struct store_followup *f)
 	return db_step_done(s, st);
 }
 
-struct followup_call {
-	store_followup_cb	*fn;
-	void			*arg;
-};
-
+/* A row of ST_FOLLOWUP_ALL, column by column. */
 static void
-followup_row(sqlite3_stmt *st, void *arg)
+followup_row(sqlite3_stmt *st, struct store_followup *f)
 {
-	struct followup_call *c = arg;
-	struct store_followup f;
-
-	f.activity = db_text(st, 1);
-	f.occurrence = db_text(st, 2);
-	f.part = db_text(st, 3);
-	f.status = db_text(st, 4);
-	f.comment = db_text(st, 5);
-	f.reported_by = db_text(st, 6);
-	f.on_behalf_of = db_text(st, 7);
-	f.channel = db_text(st, 8);
-	f.plan_adopted = db_text(st, 9);
-	f.at = (time_t)sqlite3_column_int64(st, 10);
-	c->fn(c->arg, sqlite3_column_int64(st, 0), &f);
+	f->activity = db_text(st, 1);
+	f->occurrence = db_text(st, 2);
+	f->part = db_text(st, 3);
+	f->status = db_text(st, 4);
+	f->comment = db_text(st, 5);
+	f->reported_by = db_text(st, 6);
+	f->on_behalf_of = db_text(st, 7);
+	f->channel = db_text(st, 8);
+	f->plan_adopted = db_text(st, 9);
+	f->at = (time_t)sqlite3_column_int64(st, 10);
 }
 
 int
 store_followups(struct store *s, store_followup_cb *fn, void *arg)
 {
-	struct followup_call c = { fn, arg };
+	sqlite3_stmt *st = s->st[ST_FOLLOWUP_ALL];
+	struct store_followup f;
+	int rc;
 
-	return db_each_row(s, s->st[ST_FOLLOWUP_ALL], followup_row, &c);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		followup_row(st, &f);
+		fn(arg, sqlite3_column_int64(st, 0), &f);
+	}
+	return db_end(s, st, rc);
 }
 
 int

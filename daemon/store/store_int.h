@@ -136,13 +136,17 @@ int	db_migrate(struct store *, char *err, size_t errlen);
  * store_txn.c.  db_step_done() runs a statement that returns no rows and
  * resets it, keeping the write health; 0 or -1.  db_query_int() is the
  * first column of the first row of a statement without parameters, or
- * -1.  db_each_row() hands each row to `fn`, db_rows() each row as named
- * strings (listings), then reset the statement; 0 or -1.
+ * -1.  A typed read steps through its rows, reading each into its
+ * struct, and ends with db_end(), which resets the statement and takes
+ * the last step's result: 0 when it was SQLITE_DONE, else -1 (logged).
+ * db_rows() hands each row to `fn` as named strings (listings).
  */
 int	db_step_done(struct store *, sqlite3_stmt *);
 int64_t	db_query_int(struct store *, enum stmt);
-int	db_each_row(struct store *, sqlite3_stmt *,
-	    void (*fn)(sqlite3_stmt *, void *), void *);
+int	db_end(struct store *, sqlite3_stmt *, int rc);
+/* The time a statement without parameters selects (a min()): 1 and
+ * *next, 0 when it is NULL, -1 on error (not logged). */
+int	db_query_time(struct store *, enum stmt, time_t *next);
 int	db_rows(struct store *, sqlite3_stmt *, store_row_cb *, void *);
 /* A column's text, NULL when the column is NULL. */
 const char *db_text(sqlite3_stmt *, int col);

@@ -82,32 +82,24 @@ store_notification_set_message(struct store *s, int64_t id, int64_t message)
 	return db_step_done(s, st);
 }
 
-struct pending_call {
-	store_pending_cb	*fn;
-	void			*arg;
-};
-
+/* A row of ST_DIGEST_DUE, column by column. */
 static void
-pending_row(sqlite3_stmt *st, void *arg)
+pending_row(sqlite3_stmt *st, struct store_pending *p)
 {
-	struct pending_call *c = arg;
-	struct store_pending p;
-
-	p.id = sqlite3_column_int64(st, 0);
-	p.rule = db_text(st, 1);
-	p.activity = db_text(st, 2);
-	p.occurrence = db_text(st, 3);
-	p.recipient = db_text(st, 4);
-	p.due = (time_t)sqlite3_column_int64(st, 5);
-	p.send_at = (time_t)sqlite3_column_int64(st, 6);
-	p.late = sqlite3_column_int(st, 7);
-	p.kind = db_text(st, 8);
-	p.capacity = db_text(st, 9);
-	p.parts = db_text(st, 10);
-	p.event_date = db_text(st, 11);
-	p.until_reported = sqlite3_column_int(st, 12);
-	p.before_event = sqlite3_column_int(st, 13);
-	c->fn(c->arg, &p);
+	p->id = sqlite3_column_int64(st, 0);
+	p->rule = db_text(st, 1);
+	p->activity = db_text(st, 2);
+	p->occurrence = db_text(st, 3);
+	p->recipient = db_text(st, 4);
+	p->due = (time_t)sqlite3_column_int64(st, 5);
+	p->send_at = (time_t)sqlite3_column_int64(st, 6);
+	p->late = sqlite3_column_int(st, 7);
+	p->kind = db_text(st, 8);
+	p->capacity = db_text(st, 9);
+	p->parts = db_text(st, 10);
+	p->event_date = db_text(st, 11);
+	p->until_reported = sqlite3_column_int(st, 12);
+	p->before_event = sqlite3_column_int(st, 13);
 }
 
 int
@@ -115,47 +107,35 @@ store_pending_due(struct store *s, time_t now, store_pending_cb *fn,
     void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_DIGEST_DUE];
-	struct pending_call c = { fn, arg };
+	struct store_pending p;
+	int rc;
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	return db_each_row(s, st, pending_row, &c);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pending_row(st, &p);
+		fn(arg, &p);
+	}
+	return db_end(s, st, rc);
 }
 
 int
 store_digest_next(struct store *s, time_t *next)
 {
-	sqlite3_stmt *st = s->st[ST_DIGEST_NEXT];
-	int rc, found = 0;
-
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		*next = (time_t)sqlite3_column_int64(st, 0);
-		found = 1;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+	return db_query_time(s, ST_DIGEST_NEXT, next);
 }
 
-struct item_call {
-	store_item_cb	*fn;
-	void		*arg;
-};
-
+/* A row of ST_NOTE_ITEMS, column by column. */
 static void
-item_row(sqlite3_stmt *st, void *arg)
+item_row(sqlite3_stmt *st, struct store_item *it)
 {
-	struct item_call *c = arg;
-	struct store_item it;
-
-	it.id = sqlite3_column_int64(st, 0);
-	it.rule = db_text(st, 1);
-	it.activity = db_text(st, 2);
-	it.occurrence = db_text(st, 3);
-	it.recipient = db_text(st, 4);
-	it.kind = db_text(st, 5);
-	it.capacity = db_text(st, 6);
-	it.parts = db_text(st, 7);
-	c->fn(c->arg, &it);
+	it->id = sqlite3_column_int64(st, 0);
+	it->rule = db_text(st, 1);
+	it->activity = db_text(st, 2);
+	it->occurrence = db_text(st, 3);
+	it->recipient = db_text(st, 4);
+	it->kind = db_text(st, 5);
+	it->capacity = db_text(st, 6);
+	it->parts = db_text(st, 7);
 }
 
 int
@@ -163,10 +143,15 @@ store_message_items(struct store *s, int64_t message, store_item_cb *fn,
     void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_NOTE_ITEMS];
-	struct item_call c = { fn, arg };
+	struct store_item it;
+	int rc;
 
 	sqlite3_bind_int64(st, 1, message);
-	return db_each_row(s, st, item_row, &c);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		item_row(st, &it);
+		fn(arg, &it);
+	}
+	return db_end(s, st, rc);
 }
 
 int

@@ -213,48 +213,37 @@ store_outbox_retry_failed(struct store *s, time_t now)
 int
 store_outbox_next(struct store *s, time_t *next)
 {
-	sqlite3_stmt *st = s->st[ST_RCPT_NEXT];
-	int rc, found = 0;
+	int found = db_query_time(s, ST_RCPT_NEXT, next);
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		*next = (time_t)sqlite3_column_int64(st, 0);
-		found = 1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (found == -1)
 		log_warnx("store: outbox next: %s", sqlite3_errmsg(s->db));
-		return -1;
-	}
 	return found;
 }
 
-struct failure_call {
-	store_failure_cb	*fn;
-	void			*arg;
-};
-
+/* A row of ST_FAILED_NEW, column by column. */
 static void
-failure_row(sqlite3_stmt *st, void *arg)
+failure_row(sqlite3_stmt *st, struct store_failure *f)
 {
-	struct failure_call *c = arg;
-	struct store_failure f;
-
-	f.message = sqlite3_column_int64(st, 0);
-	f.message_id = db_text(st, 1);
-	f.kind = db_text(st, 2);
-	f.addr = db_text(st, 3);
-	f.attempts = sqlite3_column_int(st, 4);
-	f.reply = db_text(st, 5);
-	c->fn(c->arg, &f);
+	f->message = sqlite3_column_int64(st, 0);
+	f->message_id = db_text(st, 1);
+	f->kind = db_text(st, 2);
+	f->addr = db_text(st, 3);
+	f->attempts = sqlite3_column_int(st, 4);
+	f->reply = db_text(st, 5);
 }
 
 int
 store_outbox_failed_new(struct store *s, store_failure_cb *fn, void *arg)
 {
-	struct failure_call c = { fn, arg };
+	sqlite3_stmt *st = s->st[ST_FAILED_NEW];
+	struct store_failure f;
+	int rc;
 
-	return db_each_row(s, s->st[ST_FAILED_NEW], failure_row, &c);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		failure_row(st, &f);
+		fn(arg, &f);
+	}
+	return db_end(s, st, rc);
 }
 
 int

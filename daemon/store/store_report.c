@@ -97,12 +97,6 @@ store_report_route_add(struct store *s, int64_t report, const char *recipient,
 	return db_step_done(s, st);
 }
 
-struct report_call {
-	store_report_cb	*fn;
-	void		*arg;
-	int		 found;
-};
-
 /* Column text, "" for NULL. */
 static const char *
 col_str(sqlite3_stmt *st, int i)
@@ -114,38 +108,37 @@ col_str(sqlite3_stmt *st, int i)
 
 /* The columns of ST_REPORT_GET, description (12) left out. */
 static void
-report_row(sqlite3_stmt *st, void *arg)
+report_row(sqlite3_stmt *st, struct store_report *r)
 {
-	struct report_call *c = arg;
-	struct store_report r;
-
-	r.received_at = (time_t)sqlite3_column_int64(st, 1);
-	r.source = col_str(st, 2);
-	r.event_date = col_str(st, 3);
-	r.unit = col_str(st, 4);
-	r.place_type = col_str(st, 5);
-	r.kind = col_str(st, 6);
-	r.milieu = col_str(st, 7);
-	r.concerns_minor = sqlite3_column_int(st, 8);
-	r.urgency = col_str(st, 9);
-	r.police_informed = sqlite3_column_int(st, 10);
-	r.social_services_informed = sqlite3_column_int(st, 11);
-	r.description = NULL;
-	r.ack_due = (time_t)sqlite3_column_int64(st, 13);
-	c->found = 1;
-	c->fn(c->arg, sqlite3_column_int64(st, 0), &r);
+	r->received_at = (time_t)sqlite3_column_int64(st, 1);
+	r->source = col_str(st, 2);
+	r->event_date = col_str(st, 3);
+	r->unit = col_str(st, 4);
+	r->place_type = col_str(st, 5);
+	r->kind = col_str(st, 6);
+	r->milieu = col_str(st, 7);
+	r->concerns_minor = sqlite3_column_int(st, 8);
+	r->urgency = col_str(st, 9);
+	r->police_informed = sqlite3_column_int(st, 10);
+	r->social_services_informed = sqlite3_column_int(st, 11);
+	r->description = NULL;
+	r->ack_due = (time_t)sqlite3_column_int64(st, 13);
 }
 
 int
 store_report_read(struct store *s, int64_t id, store_report_cb *fn, void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_REPORT_GET];
-	struct report_call c = { fn, arg, 0 };
+	struct store_report r;
+	int rc, found = 0;
 
 	sqlite3_bind_int64(st, 1, id);
-	if (db_each_row(s, st, report_row, &c) != 0)
-		return -1;
-	return c.found;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		report_row(st, &r);
+		fn(arg, sqlite3_column_int64(st, 0), &r);
+		found = 1;
+	}
+	return db_end(s, st, rc) == 0 ? found : -1;
 }
 
 int
@@ -206,22 +199,14 @@ store_report_close(struct store *s, int64_t id, const char *outcome,
 	return sqlite3_changes(s->db);
 }
 
-struct escalation_call {
-	store_escalation_cb	*fn;
-	void			*arg;
-};
-
+/* A row of ST_REPORT_ESC_DUE, column by column. */
 static void
-escalation_row(sqlite3_stmt *st, void *arg)
+escalation_row(sqlite3_stmt *st, struct store_escalation *e)
 {
-	struct escalation_call *c = arg;
-	struct store_escalation e;
-
-	e.id = sqlite3_column_int64(st, 0);
-	e.level = sqlite3_column_int(st, 1);
-	e.urgency = db_text(st, 2);
-	e.received_at = (time_t)sqlite3_column_int64(st, 3);
-	c->fn(c->arg, &e);
+	e->id = sqlite3_column_int64(st, 0);
+	e->level = sqlite3_column_int(st, 1);
+	e->urgency = db_text(st, 2);
+	e->received_at = (time_t)sqlite3_column_int64(st, 3);
 }
 
 int
@@ -229,10 +214,15 @@ store_report_escalations_due(struct store *s, time_t now,
     store_escalation_cb *fn, void *arg)
 {
 	sqlite3_stmt *st = s->st[ST_REPORT_ESC_DUE];
-	struct escalation_call c = { fn, arg };
+	struct store_escalation e;
+	int rc;
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	return db_each_row(s, st, escalation_row, &c);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		escalation_row(st, &e);
+		fn(arg, &e);
+	}
+	return db_end(s, st, rc);
 }
 
 int
@@ -251,16 +241,7 @@ store_report_set_escalation(struct store *s, int64_t id, int level,
 int
 store_report_next_escalation(struct store *s, time_t *next)
 {
-	sqlite3_stmt *st = s->st[ST_REPORT_ESC_NEXT];
-	int rc, found = 0;
-
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		*next = (time_t)sqlite3_column_int64(st, 0);
-		found = 1;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+	return db_query_time(s, ST_REPORT_ESC_NEXT, next);
 }
 
 int

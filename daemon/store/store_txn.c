@@ -95,15 +95,24 @@ db_query_int(struct store *s, enum stmt which)
 	return v;
 }
 
-/* Steps through a statement's rows, handing each to `fn`; resets it. */
 int
-db_each_row(struct store *s, sqlite3_stmt *st,
-    void (*fn)(sqlite3_stmt *, void *), void *arg)
+db_query_time(struct store *s, enum stmt which, time_t *next)
 {
-	int rc;
+	sqlite3_stmt *st = s->st[which];
+	int rc, found = 0;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn(st, arg);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*next = (time_t)sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
+int
+db_end(struct store *s, sqlite3_stmt *st, int rc)
+{
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE) {
@@ -129,13 +138,7 @@ db_rows(struct store *s, sqlite3_stmt *st, store_row_cb *fn, void *arg)
 		if (fn != NULL)
 			fn(arg, n, names, values);
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		log_warnx("store: %s", sqlite3_errmsg(s->db));
-		return -1;
-	}
-	return 0;
+	return db_end(s, st, rc);
 }
 
 /* A column's text, NULL when the column is NULL. */
