@@ -1,12 +1,14 @@
 /*
  * test_util: the core's SHA-256 against FIPS 180-4's vectors and against
  * OpenSSL on random input fed in random pieces, and is_loopback(), the
- * one test of a loopback address HTTP and SMTP share.
+ * one test of a loopback address HTTP and SMTP share, and ct_equal(),
+ * the constant-time compare, against memcmp() and OpenSSL's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "sha256.h"
@@ -95,11 +97,36 @@ test_is_loopback(void)
 			TEST_FAIL("'%s' is not loopback", no[i]);
 }
 
+static void
+test_ct_equal(void)
+{
+	unsigned char a[70], b[70];
+	size_t n, i, round;
+
+	if (!ct_equal("", "x", 0) || !ct_equal(a, a, sizeof(a)))
+		TEST_FAIL("equal inputs compare equal");
+	srand(7);
+	for (round = 0; round < 2000; round++) {
+		n = (size_t)rand() % sizeof(a);
+		for (i = 0; i < n; i++)
+			a[i] = b[i] = (unsigned char)rand();
+		/* Half the time one bit of one byte differs. */
+		if (n > 0 && round % 2 == 1)
+			b[(size_t)rand() % n] ^= (unsigned char)(1u <<
+			    (rand() % 8));
+		if (ct_equal(a, b, n) != (memcmp(a, b, n) == 0) ||
+		    ct_equal(a, b, n) != (CRYPTO_memcmp(a, b, n) == 0))
+			TEST_FAIL("round %zu: %zu bytes compare wrong",
+			    round, n);
+	}
+}
+
 int
 main(void)
 {
 	TEST_RUN(test_vectors);
 	TEST_RUN(test_against_openssl);
 	TEST_RUN(test_is_loopback);
+	TEST_RUN(test_ct_equal);
 	return TEST_END("util");
 }

@@ -110,6 +110,11 @@ char	*read_file(const char *, size_t *);
 int	media_type_is(const char *ct, const char *want);
 /* The value of a hexadecimal digit, or -1. */
 int	hex_digit(int c);
+/*
+ * 1 when the n bytes at a and b are equal, else 0, in a time that depends
+ * on n alone (for secrets such as a token's hash).
+ */
+int	ct_equal(const void *a, const void *b, size_t n);
 /* Hex SHA-256 of a byte string into out[65]. */
 /*
  * 1 when `host` is a loopback address: "localhost", 127.0.0.0/8 or ::1

@@ -36,7 +36,6 @@
 #include <http_parser.h>
 #include <jansson.h>
 #include <libconfig.h>
-#include <openssl/crypto.h>
 #include <uv.h>
 
 #include "cfg.h"
@@ -545,8 +544,8 @@ find_client(const struct http_core *core, const char *token, size_t len)
 
 	sha256_hex(token, len, hash);
 	for (i = 0; i < core->cfg.nclients; i++)
-		if (CRYPTO_memcmp(hash, core->cfg.clients[i].token_sha256,
-		    64) == 0 && found == NULL)
+		if (ct_equal(hash, core->cfg.clients[i].token_sha256, 64) &&
+		    found == NULL)
 			found = core->cfg.clients[i].name;
 	explicit_bzero(hash, sizeof(hash));
 	return found;
