@@ -32,6 +32,7 @@
 
 #include "cfg.h"
 #include "http.h"
+#include "http_token.h"
 #include "util.h"
 #include "test.h"
 

@@ -17,7 +17,7 @@
 
 #include "conf.h"
 #include "confopen.h"
-#include "http.h"
+#include "http_token.h"
 #include "ics.h"
 #include "import.h"
 #include "local.h"

@@ -21,7 +21,6 @@
  * still uploading an oversized body would see "connection reset" instead
  * of 413).
  */
-#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -35,10 +34,8 @@
 
 #include <http_parser.h>
 #include <jansson.h>
-#include <libconfig.h>
 #include <uv.h>
 
-#include "cfg.h"
 #include "http.h"
 #include "intake.h"
 #include "log.h"
@@ -53,54 +50,6 @@
 #define LINGER_MS	2000
 /* Stop reading while this much output waits for a slow reader. */
 #define WRITE_QUEUE_MAX	(64 * 1024)
-
-/* ---- tokens ---- */
-
-char *
-http_token_new(char hash_out[65])
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	unsigned char raw[33];
-	size_t got = 0, i, o = 0;
-	ssize_t r;
-	char *tok;
-
-	while (got < 32) {
-		r = getrandom(raw + got, 32 - got, 0);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return NULL;
-		got += (size_t)r;
-	}
-	raw[32] = 0;
-	/* 32 bytes = 10 groups of 3 and 2 left over: 40 + 3 characters. */
-	tok = xmalloc(44);
-	for (i = 0; i < 33; i += 3) {
-		unsigned int v = (unsigned int)raw[i] << 16 |
-		    (unsigned int)(i + 1 < 33 ? raw[i + 1] : 0) << 8 |
-		    (unsigned int)(i + 2 < 33 ? raw[i + 2] : 0);
-
-		tok[o++] = b64[(v >> 18) & 63];
-		tok[o++] = b64[(v >> 12) & 63];
-		tok[o++] = b64[(v >> 6) & 63];
-		tok[o++] = b64[v & 63];
-	}
-	/* The last group held raw[30], raw[31] and padding: 3 characters. */
-	tok[43] = '\0';
-	sha256_hex(tok, 43, hash_out);
-	explicit_bzero(raw, sizeof(raw));
-	return tok;
-}
-
-void
-http_token_config_line(const char *name, const char *hash, struct buf *b)
-{
-	buf_adds(b, "{ name = ");
-	cfg_quote(b, name);
-	buf_printf(b, "; token_sha256 = \"%s\"; }\n", hash);
-}
 
 /* ---- request layer ---- */
 
@@ -219,12 +168,6 @@ http_core_set_config(struct http_core *core, const struct http_config *cfg)
 	http_config_free(&core->cfg);
 	http_config_copy(&core->cfg, cfg);
 	rates_rebuild(core, old, nold);
-}
-
-const struct http_config *
-http_core_config(const struct http_core *core)
-{
-	return &core->cfg;
 }
 
 void

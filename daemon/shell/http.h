@@ -28,22 +28,6 @@
 #include "intake.h"
 #include "util.h"
 
-/*
- * A new client token: 32 bytes from getrandom(2) written as 43 characters
- * of unpadded base64url.  Its SHA-256 (of the 43 ASCII characters) goes to
- * hash_out as lower-case hex.  Returns the token, which the caller frees
- * (and shows once: only the hash is ever stored); NULL if the kernel
- * gave no randomness.
- */
-char	*http_token_new(char hash_out[65]);
-/*
- * Appends the entry to paste into the `clients` list of the http group:
- * `{ name = "NAME"; token_sha256 = "HASH"; }` and a newline (libconfig
- * 1.5 takes no trailing comma: separate entries with commas by hand).
- */
-void	http_token_config_line(const char *name, const char *hash,
-	    struct buf *);
-
 /* ---- request layer: bytes in, responses out, no I/O ---- */
 
 /* The configuration and per-client rate state shared by all connections. */
@@ -75,7 +59,6 @@ void	http_core_set_config(struct http_core *, const struct http_config *);
  */
 void	http_core_set_pages(struct http_core *, http_page_cb *page,
 	    void *arg);
-const struct http_config *http_core_config(const struct http_core *);
 /*
  * While `degraded` is set (the store cannot write), GET /api/v1/health
  * answers 503 {"status":"degraded"} instead of 200 {"status":"ok"}.
