@@ -1,17 +1,20 @@
 /*
  * http_config: the `http` group of planwatch.conf -- where the listener
  * listens, the intake's clients and their token hashes, and the limits
- * every connection is held to.  Core: parses and dumps, no I/O; the
- * listener itself is shell/http.c.
+ * every connection is held to.  Core, no I/O: the struct's defaults, copy
+ * and free are http_config.c, which needs no libconfig (the HTTP request
+ * layer keeps a copy); parsing and dumping the group are
+ * http_config_load.c.  The listener itself is shell/http.c.
  */
 #ifndef PLANWATCH_HTTP_CONFIG_H
 #define PLANWATCH_HTTP_CONFIG_H
 
 #include <stddef.h>
 
-#include <libconfig.h>
-
 #include "util.h"
+
+/* libconfig's, for http_config_load(): users of the struct need no more. */
+struct config_setting_t;
 
 #define HTTP_DEFAULT_LISTEN		"127.0.0.1:8025"
 #define HTTP_DEFAULT_HOST		"127.0.0.1"
@@ -59,8 +62,8 @@ void	http_config_init(struct http_config *);
  * a loopback address is a warning.  Returns 0, or -1 when an error was
  * added (*c then holds whatever was read; free it either way).
  */
-int	http_config_load(const config_setting_t *group, const char *file,
-	    struct http_config *c, struct diag *d);
+int	http_config_load(const struct config_setting_t *group,
+	    const char *file, struct http_config *c, struct diag *d);
 /* Deep copy of `src` into `dst` (owned strings). */
 void	http_config_copy(struct http_config *dst,
 	    const struct http_config *src);
