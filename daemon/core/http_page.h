@@ -1,7 +1,7 @@
 /*
  * http_page: a request for a page and its answer, as the HTTP request layer
- * (shell/http.c) hands them to the page handler (services/webapp.c).
- * Core: declarations only.
+ * (the HTTP request layer) hands them to the page handler
+ * (services/webapp.c), and the headers every page carries.  Core.
  */
 #ifndef PLANWATCH_HTTP_PAGE_H
 #define PLANWATCH_HTTP_PAGE_H
@@ -45,5 +45,14 @@ struct http_response {
 
 typedef void http_page_cb(void *arg, const struct http_request *,
     struct http_response *);
+
+/*
+ * The headers every page carries, the handler's and the request layer's
+ * own error pages alike: a Content-Security-Policy that allows only the
+ * stylesheet from this site and no script at all, no framing, no Referer
+ * (a link's token must not leak to another site), no sniffing.  Complete
+ * lines, CRLF included.
+ */
+extern const char http_security_headers[];
 
 #endif

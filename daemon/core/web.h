@@ -1,8 +1,8 @@
 /*
  * web: the pure parts of the pages' HTTP face -- the `web` group of
  * planwatch.conf, the router, form bodies, which address a request comes
- * from behind a proxy, the per-address rate limit and the headers every
- * page carries.  No I/O: requests are bytes and the time is a parameter,
+ * from behind a proxy and the per-address rate limit (the headers every
+ * page carries are http_page.h's).  No I/O: requests are bytes and the time is a parameter,
  * so tests/fuzz/fuzz_web.c drives all of it.
  *
  * The paths, all under the configured base URL:
@@ -142,15 +142,5 @@ struct web_rate *web_rate_new(size_t slots, uint64_t window_ms);
 unsigned web_rate_take(struct web_rate *, const unsigned char addr[16],
 	    unsigned limit, uint64_t now_ms);
 void	web_rate_free(struct web_rate *);
-
-/* ---- responses ---- */
-
-/*
- * The headers every page carries: a Content-Security-Policy that allows
- * only the stylesheet from this site and no script at all, no framing,
- * no Referer (a link's token must not leak to another site), no sniffing.
- * Complete lines, CRLF included.
- */
-extern const char web_security_headers[];
 
 #endif

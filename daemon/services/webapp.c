@@ -112,7 +112,7 @@ finish(struct http_response *r, const struct webapp_env *e,
 
 	r->status = status;
 	r->content_type = "text/html; charset=utf-8";
-	buf_adds(&r->headers, web_security_headers);
+	buf_adds(&r->headers, http_security_headers);
 	/* Personal pages are never kept by a browser or a proxy. */
 	buf_adds(&r->headers, "Cache-Control: no-store\r\n");
 	buf_adds(&r->body, doc);
@@ -973,7 +973,7 @@ feed(struct http_response *r, const struct webapp_env *e,
 	followups_free(fs);
 	r->status = 200;
 	r->content_type = "text/calendar; charset=utf-8";
-	buf_adds(&r->headers, web_security_headers);
+	buf_adds(&r->headers, http_security_headers);
 	buf_adds(&r->headers, "Cache-Control: no-store\r\n"
 	    "Content-Disposition: inline; filename=\"planwatch.ics\"\r\n");
 	buf_adds(&r->body, ics);
@@ -990,7 +990,7 @@ style(struct http_response *r, const struct webapp_env *e,
 	const struct pages *pg = e->pages;
 
 	r->content_type = "text/css; charset=utf-8";
-	buf_adds(&r->headers, web_security_headers);
+	buf_adds(&r->headers, http_security_headers);
 	buf_printf(&r->headers, "Cache-Control: public, max-age=3600\r\n"
 	    "ETag: %s\r\n", pg->css_etag);
 	if (hq->if_none_match != NULL &&

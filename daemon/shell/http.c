@@ -288,7 +288,7 @@ respond_page_error(struct http_conn *c, int status, const char *extra)
 	}
 	memset(&r, 0, sizeof(r));
 	r.status = status;
-	buf_adds(&r.headers, web_security_headers);
+	buf_adds(&r.headers, http_security_headers);
 	buf_adds(&r.headers, "Cache-Control: no-store\r\n");
 	if (extra != NULL)
 		buf_adds(&r.headers, extra);
