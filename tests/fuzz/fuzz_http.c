@@ -163,7 +163,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = http_conn_closed(c) ? -1 : 0;
 		}
 	}
-	if (rc == 0 && ndeferred) {
+	/*
+	 * Input held while a report waited may hold another report that
+	 * waits in turn: answer until none does.
+	 */
+	while (rc == 0 && ndeferred) {
 		/* A connection waiting for the store does not time out. */
 		assert(http_conn_expire(c, http_conn_deadline(c) + 1) == 0);
 		answer_deferred();
