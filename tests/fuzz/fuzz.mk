@@ -31,8 +31,10 @@ FUZZ_LIBS	= $(shell pkg-config --libs jansson openssl libutf8proc 2>/dev/null)
 FUZZ_SRCS_fuzz_pii	= daemon/core/pii.c daemon/core/fold.c
 FUZZ_SRCS_fuzz_report	= daemon/core/concern.c daemon/core/pii.c daemon/core/fold.c \
 			  daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c
-FUZZ_SRCS_fuzz_http	= daemon/shell/http.c daemon/core/http_config.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
-			  daemon/core/fold.c daemon/store/log.c daemon/core/web.c
+# The HTTP request layer is the core's alone: no libuv, no libconfig.
+FUZZ_SRCS_fuzz_http	= daemon/core/http_request.c daemon/core/http_config.c \
+			  daemon/core/http_page.c daemon/core/util.c daemon/core/sha256.c \
+			  daemon/core/fold.c
 FUZZ_SRCS_fuzz_import	= daemon/core/import.c daemon/core/import_meta.c \
 			  daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
 			  daemon/core/calendar.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
@@ -40,8 +42,7 @@ FUZZ_SRCS_fuzz_import	= daemon/core/import.c daemon/core/import_meta.c \
 FUZZ_SRCS_fuzz_web	= daemon/core/web.c daemon/core/link.c daemon/core/template.c \
 			  daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c daemon/core/fold.c daemon/store/log.c
 # Libraries a harness needs beyond FUZZ_LIBS.
-FUZZ_LIBS_fuzz_http	= $(shell pkg-config --libs libuv libconfig \
-			  2>/dev/null) -lhttp_parser
+FUZZ_LIBS_fuzz_http	= -lhttp_parser
 FUZZ_LIBS_fuzz_import	= $(shell pkg-config --libs libconfig libzip \
 			  libxml-2.0 2>/dev/null)
 FUZZ_LIBS_fuzz_web	= $(shell pkg-config --libs libconfig 2>/dev/null)
@@ -53,7 +54,8 @@ $(FUZZ_BUILD):
 
 $(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/core/pii.c daemon/core/fold.c \
     daemon/core/concern.c daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c \
-    daemon/shell/http.c daemon/core/http_config.c daemon/core/cfg.c daemon/core/import.c daemon/core/import_meta.c \
+    daemon/core/http_request.c daemon/core/http_config.c daemon/core/http_page.c \
+    daemon/core/cfg.c daemon/core/import.c daemon/core/import_meta.c \
     daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c daemon/core/web.c \
     daemon/core/link.c daemon/core/template.c daemon/*/*.h | $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) -o $@ $< \

@@ -1,7 +1,8 @@
 /*
  * fuzz_http: arbitrary bytes through the HTTP request layer
- * (http_conn_feed), cut into pieces of varying size and spread over time
- * so that split headers, pipelining, the size limits and the request
+ * (core/http_request.c: http_conn_feed, built without libuv and
+ * libconfig), cut into pieces of varying size and spread over time so
+ * that split headers, pipelining, the size limits and the request
  * timeout are all reached.  Every response must be well formed (a known
  * status, Content-Length matching the body, a JSON body) and built only
  * from the module's own fixed texts: nothing of the input may come back.
@@ -16,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "http_request.h"
 #include "util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

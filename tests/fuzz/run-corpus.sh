@@ -26,9 +26,11 @@ for t in fuzz_pii fuzz_report fuzz_http fuzz_import fuzz_web; do
 	fuzz_pii)	srcs="daemon/core/pii.c daemon/core/fold.c" ;;
 	fuzz_report)	srcs="daemon/core/concern.c daemon/core/pii.c daemon/core/fold.c \
 			    daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c" ;;
-	fuzz_http)	srcs="daemon/shell/http.c daemon/core/http_config.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
-			    daemon/core/fold.c daemon/store/log.c daemon/core/web.c"
-			extra="$(pkg-config --libs libuv libconfig) -lhttp_parser" ;;
+	# The HTTP request layer is the core's alone: no libuv, no libconfig.
+	fuzz_http)	srcs="daemon/core/http_request.c daemon/core/http_config.c \
+			    daemon/core/http_page.c daemon/core/util.c daemon/core/sha256.c \
+			    daemon/core/fold.c"
+			extra="-lhttp_parser" ;;
 	fuzz_import)	srcs="daemon/core/import.c daemon/core/import_meta.c \
 			    daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
 			    daemon/core/calendar.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
