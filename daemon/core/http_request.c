@@ -206,6 +206,17 @@ status_text(int status)
 	return "Unknown";
 }
 
+/* Hands a complete response to the output and frees it. */
+static void
+send_response(struct http_conn *c, struct buf *b, int keep_alive)
+{
+	c->out(c->out_arg, b->s, b->len);
+	buf_free(b);
+	c->nrequests++;
+	if (!keep_alive)
+		c->closed = 1;
+}
+
 /* Sends one response; `extra` is zero or more complete header lines. */
 static void
 respond(struct http_conn *c, int status, const char *body, const char *extra,
@@ -225,11 +236,7 @@ respond(struct http_conn *c, int status, const char *body, const char *extra,
 	    keep_alive ? "keep-alive" : "close", extra ? extra : "");
 	buf_add(&b, body, blen);
 	buf_addc(&b, '\n');
-	c->out(c->out_arg, b.s, b.len);
-	buf_free(&b);
-	c->nrequests++;
-	if (!keep_alive)
-		c->closed = 1;
+	send_response(c, &b, keep_alive);
 }
 
 /*
@@ -253,11 +260,7 @@ respond_page(struct http_conn *c, struct http_response *r, int head,
 	    r->headers.s ? r->headers.s : "");
 	if (!head && r->body.len > 0)
 		buf_add(&b, r->body.s, r->body.len);
-	c->out(c->out_arg, b.s, b.len);
-	buf_free(&b);
-	c->nrequests++;
-	if (!keep_alive)
-		c->closed = 1;
+	send_response(c, &b, keep_alive);
 }
 
 /*
