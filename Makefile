@@ -8,6 +8,7 @@
 #   make check-later  every test with the system clock 400 days ahead
 #   make sanitize   the same tests built with ASan + UBSan in build-sanitize/
 #   make bench      benchmarks; figures go to the terminal
+#   make mutate     the suite's strength: planted bugs caught (docs/testing.md)
 #   make fuzz       libFuzzer on the privacy guard and the report parser
 #   make install    PREFIX, SYSCONFDIR, LOCALSTATEDIR, DESTDIR as usual
 
@@ -90,7 +91,7 @@ DEPFILES	:= $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(BUILD)/obj/shell/main.d
 
 .PHONY: all pkgs deps npm-deps run run-built rehearse rehearse-built mail check \
 	check-built check-later sanitize bench bench-built install uninstall \
-	clean fuzz fuzz-deps
+	clean fuzz fuzz-deps mutate
 
 all: $(BUILD)/planwatchd $(BUILD)/planwatchctl
 
@@ -248,6 +249,15 @@ sanitize:
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-built
+
+# Mutation testing, before a release (slow; not part of check): each
+# mutant in tests/mutants/ is planted in a copy of the tree and the tests
+# named for it run.  MUTANTS=tests/mutants/FILE.mut picks files;
+# MUTATE_CHECK=1 runs the whole suite on each survivor too.
+MUTANTS		?=
+
+mutate: deps
+	/usr/bin/python3 tests/mutate.py $(if $(MUTATE_CHECK),--check) $(MUTANTS)
 
 # Benchmark programs that link the daemon's code, built with its flags.
 BENCH_BINS	= $(BUILD)/bench/bench_sched $(BUILD)/bench/bench_pii
