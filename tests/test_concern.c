@@ -336,6 +336,24 @@ test_text(void)
 	json = report("description", "\"Kalle \xe2\x80\xae Anka\"", NULL);
 	REFUSED(json, CONCERN_E_CONTROL, "description", "Kalle");
 	free(json);
+	/* Each end of every forbidden range, and the lone ones. */
+	{
+		static const char *const edge[] = { "\\u007f", "\\u0080",
+		    "\\u009f", "\\u00ad", "\\u200b", "\\u200f",
+		    "\\u2028", "\\u202e", "\\u2060", "\\u206f",
+		    "\\ufeff", "\\ufff9", "\\ufffb" };
+		size_t k;
+
+		for (k = 0; k < sizeof(edge) / sizeof(edge[0]); k++) {
+			buf_reset(&b);
+			buf_printf(&b, "\"Kalle %s Anka\"", edge[k]);
+			json = report("description", b.s, NULL);
+			REFUSED(json, CONCERN_E_CONTROL, "description",
+			    "Kalle");
+			free(json);
+		}
+		buf_reset(&b);
+	}
 
 	/* 2000 characters (4000 bytes of å) pass, 2001 do not. */
 	buf_addc(&b, '"');

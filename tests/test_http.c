@@ -595,6 +595,23 @@ test_auth(void)
 	    strlen(good_body), NULL);
 	CHECK_INT_EQ(r.status, 401);
 	resp_free(&r);
+
+	/* The right token with junk after it, or run into the scheme. */
+	post(&r, TOKEN " junk", "application/json", good_body,
+	    strlen(good_body), NULL);
+	CHECK_INT_EQ(r.status, 401);
+	check_error_body(&r);
+	resp_free(&r);
+	post(&r, NULL, "application/json", good_body, strlen(good_body),
+	    "Authorization: Bearer" TOKEN);
+	CHECK_INT_EQ(r.status, 401);
+	resp_free(&r);
+	/* Spaces around the token are no junk. */
+	post(&r, NULL, "application/json", good_body, strlen(good_body),
+	    "Authorization: Bearer  " TOKEN " ");
+	CHECK_INT_EQ(r.status, 201);
+	resp_free(&r);
+	before++;
 	CHECK_INT_EQ(calls(), before);
 }
 
@@ -641,6 +658,28 @@ test_oversize_body(void)
 	check_error_body(&r);
 	resp_free(&r);
 	CHECK_INT_EQ(calls(), before);
+
+	/* Exactly the limit passes, one byte more does not; both ways. */
+	post(&r, TOKEN, "application/json", big,
+	    HTTP_DEFAULT_MAX_BODY_BYTES, NULL);
+	CHECK_INT_EQ(r.status, 201);
+	resp_free(&r);
+	post(&r, TOKEN, "application/json", big,
+	    HTTP_DEFAULT_MAX_BODY_BYTES + 1, NULL);
+	CHECK_INT_EQ(r.status, 413);
+	resp_free(&r);
+	post(&r, TOKEN, "application/json", big,
+	    HTTP_DEFAULT_MAX_BODY_BYTES, "Transfer-Encoding: chunked");
+	CHECK_INT_EQ(r.status, 201);
+	resp_free(&r);
+	post(&r, TOKEN, "application/json", big,
+	    HTTP_DEFAULT_MAX_BODY_BYTES + 1, "Transfer-Encoding: chunked");
+	CHECK_INT_EQ(r.status, 413);
+	resp_free(&r);
+	CHECK_INT_EQ(calls(), before + 2);
+	pthread_mutex_lock(&stub_mu);
+	CHECK_INT_EQ(stub_len, HTTP_DEFAULT_MAX_BODY_BYTES);
+	pthread_mutex_unlock(&stub_mu);
 	free(big);
 }
 
@@ -796,6 +835,18 @@ test_routes(void)
 	CHECK_INT_EQ(r.status, 405);
 	CHECK(has_header(&r, "Allow: GET"));
 	resp_free(&r);
+	/* A good report with the right token, PUT instead of POST. */
+	{
+		const char *const put[] = { "-X", "PUT",
+		    "-H", "Authorization: Bearer " TOKEN,
+		    "-H", "Content-Type: application/json",
+		    "--data-binary", good_body, NULL };
+
+		run_curl(&r, "/api/v1/reports", put);
+		CHECK_INT_EQ(r.status, 405);
+		CHECK(has_header(&r, "Allow: POST"));
+		resp_free(&r);
+	}
 	/* A query string does not change the route. */
 	run_curl(&r, "/api/v1/health?x=1", NULL);
 	CHECK_INT_EQ(r.status, 200);

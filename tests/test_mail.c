@@ -622,7 +622,7 @@ test_injection(void)
 		"Titel\xff\xfe\r\nBcc: evil@example.org",
 		NULL
 	};
-	const char *expect = "Date From To Subject Message-ID List-Id "
+	const char *expect = "Date From Reply-To To Subject Message-ID List-Id "
 	    "MIME-Version Content-Type Content-Transfer-Encoding "
 	    "Auto-Submitted X-Auto-Response-Suppress";
 	struct mail_addr to[2];
@@ -642,6 +642,8 @@ test_injection(void)
 		m.nto = 2;
 		m.subject = hostile[i];
 		m.from_name = hostile[i];
+		m.reply_to_name = hostile[i];
+		m.reply_to = "samordnare@skarpnack.example.org";
 		m.list_name = hostile[i];
 		m.list_id = "reminders.planwatch.example.org";
 		msg = mail_compose(&m, &len, NULL);
@@ -792,6 +794,42 @@ test_header_encode(void)
 	free(dec);
 	free(f);
 
+	/* Plain words fill a line to exactly the width, not a column more. */
+	buf_reset(&long_word);
+	for (i = 0; i < 60; i++)
+		buf_adds(&long_word, i ? " a" : "a");
+	ok = 1;
+	f = mail_header_encode("Subject", long_word.s);
+	CHECK(strstr(f, "\r\n") == f + MAIL_HEADER_WIDTH);
+	dec = header_roundtrip(f, &ok);
+	CHECK_STR_EQ(dec, long_word.s);
+	CHECK(ok);
+	free(dec);
+	free(f);
+
+	/*
+	 * An underscore in an encoded word means a space to a decoder: it
+	 * must be written =5F, and spaces as _ (never bare).
+	 */
+	ok = 1;
+	f = mail_header_encode("Subject", "Påminnelse snake_case _x_");
+	CHECK(strstr(f, "_case") == NULL);
+	dec = header_roundtrip(f, &ok);
+	CHECK_STR_EQ(dec, "Påminnelse snake_case _x_");
+	CHECK(ok);
+	free(dec);
+	free(f);
+
+	/* The C1 controls, to the last (U+009F), and NBSP are spaces. */
+	ok = 1;
+	f = mail_header_encode("Subject",
+	    "å\xc2\x80" "b\xc2\x9f" "c\xc2\xa0" "d");
+	dec = header_roundtrip(f, &ok);
+	CHECK_STR_EQ(dec, "å b c d");
+	CHECK(ok);
+	free(dec);
+	free(f);
+
 	/* Malformed UTF-8 becomes U+FFFD rather than passing through. */
 	ok = 1;
 	f = mail_header_encode("Subject", "a\xff" "b\xc3");
@@ -880,6 +918,20 @@ test_qp(void)
 	enc = mail_qp_encode(b.s, b.len, NULL);
 	CHECK(strncmp(enc + 75, "=\r\nxy", 5) == 0);
 	CHECK_INT_EQ(strlen(enc), 75 + 3 + 2);
+	free(enc);
+	buf_reset(&b);
+	/* An encoded last character: =3D at 74..76 fits, at 75..77 not. */
+	for (i = 0; i < 73; i++)
+		buf_addc(&b, 'x');
+	buf_addc(&b, '=');
+	enc = mail_qp_encode(b.s, b.len, NULL);
+	CHECK(strncmp(enc + 73, "=3D", 4) == 0);
+	free(enc);
+	b.len--;
+	buf_adds(&b, "x=");
+	qp_roundtrip(b.s, b.s, "encoded at the edge");
+	enc = mail_qp_encode(b.s, b.len, NULL);
+	CHECK(strncmp(enc + 74, "=\r\n=3D", 8) == 0);
 	free(enc);
 	buf_reset(&b);
 
