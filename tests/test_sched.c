@@ -672,7 +672,8 @@ test_dst(void)
 	c.target = "dst-spring";
 	c.occurrence = "deadline 2020-03-29";
 	c.s = w.s;
-	sched_each(w.s, 0, SCHED_NEVER, count_cb, &c);
+	sched_each(w.s, local(2020, 3, 28, 0, 0), local(2020, 3, 30, 0, 0),
+	    count_cb, &c);
 	CHECK_INT_EQ(c.n, 1);
 	c.n = 0;
 	c.target = "dst-autumn";
@@ -706,7 +707,23 @@ test_features(void)
 		goto out;
 	got = listing(w.s, 0, SCHED_NEVER);
 	CHECK_STR_EQ(got,
+	    /* On the plan's adoption day: kept. */
+	    "2020-01-10 02:30  night/on#0  on-adoption  deadline 2020-01-10  "
+	    "to stadsdelsdirektor@skarpnack.example.org\n"
+	    "2020-01-10 09:15  due-day/due#0  on-adoption  "
+	    "deadline 2020-01-10  "
+	    "to stadsdelsdirektor@skarpnack.example.org\n"
+	    /* Seven working days after Friday 10 January. */
+	    "2020-01-21 09:15  due-day/due#1  on-adoption  "
+	    "deadline 2020-01-10  "
+	    "to stadsdelsdirektor@skarpnack.example.org\n"
+	    /* A Sunday deadline's working-day step goes back to Friday... */
+	    "2020-03-27 09:15  due-day/due#0  dst-spring  deadline 2020-03-29  "
+	    "to ifo.chef@skarpnack.example.org\n"
 	    "2020-03-29 03:00  night/on#0  dst-spring  deadline 2020-03-29  "
+	    "to ifo.chef@skarpnack.example.org\n"
+	    /* ...and its repeat counts seven working days from the Sunday. */
+	    "2020-04-07 09:15  due-day/due#1  dst-spring  deadline 2020-03-29  "
 	    "to ifo.chef@skarpnack.example.org\n"
 	    "2020-05-13 09:15  t1-ifo/-1wd#0  dst-spring  T1 2020  "
 	    "to ifo.chef@skarpnack.example.org\n"
@@ -786,6 +803,8 @@ test_digest(void)
 	    local(2020, 6, 1, 8, 0));
 	/* Monday itself, before and after the time. */
 	CHECK_INT_EQ(sched_digest_time(cal, &dg, local(2020, 6, 1, 7, 59)),
+	    local(2020, 6, 1, 8, 0));
+	CHECK_INT_EQ(sched_digest_time(cal, &dg, local(2020, 6, 1, 8, 0)),
 	    local(2020, 6, 1, 8, 0));
 	CHECK_INT_EQ(sched_digest_time(cal, &dg, local(2020, 6, 1, 8, 1)),
 	    local(2020, 6, 8, 8, 0));
