@@ -19,15 +19,22 @@ check "smtp server starts" start_smtpd
 PORT=$SMTP_PORT
 stop_smtpd
 use_smtp
+# Retries double from a minute, cut to 100 s (not 120).
+sed -i 's/^  retry_first_seconds = 60;/  retry_first_seconds = 60;\n  retry_max_seconds = 100;/' "$CONF"
 check "daemon starts at 2019-08-16 07:59" start_daemon --test-clock=2019-08-16T07:59
 $CTL debug time set 2019-08-16T08:00 >/dev/null
 wait_for bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM message_rcpt WHERE state = 'deferred'\") -eq $N ]"
 check "with the server down all $N are deferred" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message_rcpt WHERE state = 'deferred'")" = "$N" ]
+T0=$(TZ=Europe/Stockholm date -d "2019-08-16 08:00" +%s)
+furthest=0
 for m in 1 2 3 4 5 6 7 8 9 10; do
 	$CTL debug time advance 1m >/dev/null
 	wait_for bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM message_rcpt WHERE state = 'sending'\") -eq 0 ]"
+	f=$(sqlite3 "$DB" "SELECT max(next_attempt) - $((T0 + m * 60)) FROM message_rcpt")
+	[ "$f" -gt "$furthest" ] && furthest=$f
 done
 check "retried with backoff while down, none sent" [ "$(sent)" = 0 ]
+check "no retry further off than retry_max_seconds and a quarter ($furthest s)" [ "$furthest" -le 125 ]
 check "attempts were made" [ "$(sqlite3 "$DB" 'SELECT max(attempts) FROM message_rcpt')" -ge 2 ]
 rm -f "$T/smtpd.out"
 /usr/bin/python3 "$TOP/tests/smtpd.py" --port "$PORT" --dump-dir "$T/smtp" >"$T/smtpd.out" 2>&1 &
@@ -50,19 +57,34 @@ sed -i -e 's/forebyggande.chef@skarpnack/temp.forebyggande@skarpnack/' \
 # A title with a line break and a header in it (libconfig "\r\n" escapes).
 sed -i '0,/title = "SkarpBrå";/s//title = "SkarpBrå\\r\\nBcc: injected@example.org";/' \
     "$T/conf/plans/skarpnack-2019.conf"
+# The 451 recipient is given up an hour after its message was written.
+sed -i 's/^  retry_first_seconds = 60;/  retry_first_seconds = 60;\n  give_up_hours = 1;/' "$CONF"
 check "daemon starts at 2019-09-06 07:59" start_daemon --test-clock=2019-09-06T07:59
 $CTL debug time set 2019-09-06T08:00 >/dev/null
 wait_for bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM message_rcpt WHERE state IN ('queued', 'sending')\") -eq 0 ]"
 check "550: the recipient failed" [ "$(state_of perm.ifo@skarpnack.example.org)" = failed ]
 check "451: the recipient is deferred" [ "$(state_of temp.forebyggande@skarpnack.example.org)" = deferred ]
 check "the others were delivered" [ "$(state_of stadsdelsdirektor@skarpnack.example.org)" = sent ]
-check "the 550 reply is kept" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message_rcpt WHERE addr = 'perm.ifo@skarpnack.example.org' AND last_reply LIKE '550%'")" -ge 1 ]
+check "the 550 reply is kept" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message_rcpt WHERE addr = 'perm.ifo@skarpnack.example.org' AND last_reply LIKE '550%'")" = 1 ]
+TEMP="addr = 'temp.forebyggande@skarpnack.example.org'"
+check "451: retried retry_first_seconds later, plus at most a quarter" [ "$(sqlite3 "$DB" "SELECT r.attempts, r.next_attempt - m.created_at BETWEEN 60 AND 75 FROM message_rcpt r JOIN message m ON m.id = r.message WHERE $TEMP")" = "1|1" ]
 $CTL outbox --failed >"$T/failed.txt"
 check "outbox --failed lists it" grep -q "perm.ifo@skarpnack.example.org" "$T/failed.txt"
 # The digest is queued when the failure is recorded; on a test clock
 # nothing else runs the outbox until the clock moves (a timer would).
 wait_for bash -c "$CTL debug time advance 0 >/dev/null; grep -q 'it-drift@skarpnack.example.org' '$T/smtp/log.jsonl'"
 check "the admin gets a failure digest" grep -q 'it-drift@skarpnack.example.org' "$T/smtp/log.jsonl"
+digests() { grep -c 'it-drift@skarpnack.example.org' "$T/smtp/log.jsonl"; }
+check "one digest" [ "$(digests)" = 1 ]
+# Exactly give_up_hours after the message was written, the next 451
+# gives the recipient up, and the admin hears of it: the digests are
+# an hour apart at most, and this is the hour.
+$CTL debug time set 2019-09-06T09:00 >/dev/null
+wait_for bash -c "$CTL debug time advance 0 >/dev/null; [ \$(grep -c 'it-drift@skarpnack.example.org' '$T/smtp/log.jsonl') = 2 ]"
+check "451: given up exactly give_up_hours after" [ "$(sqlite3 "$DB" "SELECT state, last_reply LIKE 'given up after % attempts: 451%' FROM message_rcpt WHERE $TEMP")" = "failed|1" ]
+check "a second digest for the admin, an hour after the first" [ "$(digests)" = 2 ]
+/usr/bin/python3 "$TOP/tests/mailparse.py" "$(grep -l 'it-drift@skarpnack' "$T"/smtp/*.eml | tail -1)" >"$T/digest2.txt" 2>&1
+check "naming the given-up recipient" grep -q 'temp.forebyggande@skarpnack.example.org' "$T/digest2.txt"
 id=$(sqlite3 "$DB" "SELECT message FROM message_rcpt WHERE addr = 'perm.ifo@skarpnack.example.org' LIMIT 1")
 a1=$(sqlite3 "$DB" "SELECT attempts FROM message_rcpt WHERE message = $id")
 out=$($CTL outbox retry "$id")
@@ -70,6 +92,11 @@ check "outbox retry requeues it ($out)" [ "$out" = "1 recipient(s) requeued" ]
 wait_for bash -c "[ \$(sqlite3 '$DB' \"SELECT attempts FROM message_rcpt WHERE message = $id\") -gt $a1 ]"
 check "and it is tried again" [ "$(sqlite3 "$DB" "SELECT attempts FROM message_rcpt WHERE message = $id")" -gt "$a1" ]
 wait_for bash -c "[ \"\$(sqlite3 '$DB' \"SELECT state FROM message_rcpt WHERE message = $id\")\" = failed ]"
+# Failing again half an hour after the last digest: the next waits for
+# the hour.
+$CTL debug time advance 30m >/dev/null
+$CTL debug time advance 0 >/dev/null
+check "no third digest within the hour" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message WHERE kind = 'delivery-failures'")" = 2 ]
 nf=$(sqlite3 "$DB" "SELECT count(*) FROM message_rcpt WHERE state = 'failed'")
 out=$($CTL outbox retry --failed)
 check "outbox retry --failed requeues every failed recipient at once ($out)" [ "$out" = "$nf recipient(s) requeued" ]
