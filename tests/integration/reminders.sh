@@ -59,6 +59,7 @@ check "restarted at the same time" start_daemon --test-clock=2020-06-30T23:59
 $CTL reload >/dev/null
 $CTL debug time advance 1h >/dev/null
 check "a restart and a reload generate nothing again" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM notification')" = "$n1" ]
+check "nor write any message again" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM message')" = "$m1" ]
 $CTL debug time set 2019-06-01T00:00 >/dev/null
 $CTL debug time set 2020-06-30T23:59 >/dev/null
 check "a clock set back and forward again generates nothing again" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM notification')" = "$n1" ]
@@ -302,6 +303,20 @@ check "30 days down: the $want reminders past the lateness are not sent one by o
 check "the coordinator gets one summary" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message WHERE kind = 'missed-summary'")" -eq 1 ]
 check "those within the lateness are sent late" [ "$(ledger_lines | grep -c 'late=1$')" -gt 0 ]
 
+# Exactly on the thresholds: a minute behind is on time; exactly
+# lateness_days behind goes in the coordinator's summary.
+fresh
+start_daemon --test-clock=2019-08-15T00:00 >/dev/null
+stop_daemon
+start_daemon --test-clock=2019-08-16T08:01 >/dev/null
+check "a minute behind: the 2019-08-16 reminders on time" [ "$(ledger_lines | grep -c '^2019-08-16 08:00 .*late=0$')" = 16 ]
+fresh
+start_daemon --test-clock=2019-08-15T00:00 >/dev/null
+stop_daemon
+start_daemon --test-clock=2019-08-30T08:00 >/dev/null
+check "exactly lateness_days behind: the 2019-08-16 reminders summarised" [ "$(ledger_lines | grep -c '^2019-08-16 08:00 .*late=2$')" = 16 ]
+check "in one summary" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message WHERE kind = 'missed-summary'")" = 1 ]
+
 # A broken rule file: the old rules keep running; upcoming --rules previews.
 cp -r "$T/rules" "$T/rules.new"
 sed -i 's/{ id = "28d"; offset = "-28d";/{ id = "21d"; offset = "-21d";/' "$T/rules.new/reminders.conf"
@@ -327,9 +342,9 @@ start_daemon --test-clock=2019-08-16T07:00 >/dev/null
 $CTL debug time set 2019-08-19T07:29 >/dev/null
 check "digest: nothing sent before the digest time" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message")" = 0 ]
 check "but the notifications are in the ledger" [ "$(sqlite3 "$DB" "SELECT count(*) FROM notification WHERE digest_at IS NOT NULL")" = 16 ]
-$CTL debug time set 2019-08-19T07:31 >/dev/null
+$CTL debug time set 2019-08-19T07:30 >/dev/null
 q="SELECT count(*) FROM message m JOIN message_rcpt r ON r.message = m.id WHERE m.kind = 'digest' AND r.addr = 'forebyggande.chef@skarpnack.example.org'"
-check "one digest to the head of preventive work" [ "$(sqlite3 "$DB" "$q")" = 1 ]
+check "one digest to the head of preventive work, exactly at 07:30" [ "$(sqlite3 "$DB" "$q")" = 1 ]
 check "carrying all ten of that day's reminders" [ "$(sqlite3 "$DB" "SELECT count(*) FROM notification n JOIN message m ON m.id = n.message WHERE m.kind = 'digest' AND n.recipient = 'forebyggande.chef@skarpnack.example.org'")" = 10 ]
 check "one message per recipient, none empty" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message")" = "$(sqlite3 "$DB" "SELECT count(DISTINCT recipient) FROM notification")" ]
 
@@ -374,7 +389,9 @@ start_daemon --test-clock=2026-11-26T12:00 >/dev/null
 stop_daemon
 start_daemon --test-clock=2020-04-15T07:00 >/dev/null
 $CTL debug time advance 2d >/dev/null
-check "after the clock went back, the 2020-04-16 reminders are generated" [ "$(ledger_lines | grep -c '^2020-04-16 08:00')" -gt 0 ]
+want=$(awk '$1 == "2020-04-16" && $2 == "08:00"' "$GOLDEN" | wc -l)
+check "after the clock went back, the $want 2020-04-16 reminders are generated" [ "$(ledger_lines | grep -c '^2020-04-16 08:00')" = "$want" ]
+check "in one message per person" [ "$(sqlite3 "$DB" "SELECT count(*) FROM message")" = "$(awk '$1 == "2020-04-16" && $2 == "08:00" { print $NF }' "$GOLDEN" | sort -u | wc -l)" ]
 check "and on time, not late" [ "$(ledger_lines | grep -c 'late=0$')" = "$(ledger_lines | wc -l)" ]
 
 # The test clock is refused on a daemon without one.
