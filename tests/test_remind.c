@@ -4,7 +4,9 @@
  * digest that gathers two steps of the same occurrence lists it once, as
  * the later step; the preview says so before anything is generated; a
  * report made while a notification waits drops it with the reason; a
- * reminder that could only go out after its event is dropped.
+ * reminder that could only go out after its event is dropped, on the
+ * day after it already.  A run covers (from, to] exactly; a minute
+ * behind is on time, lateness_days behind is summarised.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,24 @@ static const char rules_text[] =
     "    { id = \"1d\"; offset = \"-1d\"; to = \"responsible\";\n"
     "      template = \"reminder\"; } ); } );\n";
 
+/* The 1d step alone, in a daily digest: 13 May waits for 14 May 07:30. */
+static const char daily_text[] =
+    "rules = ( { id = \"d\"; event = \"checkpoint\"; kinds = \"T1\";\n"
+    "  roles = \"avdelningschef-ifo\"; digest = \"daily 07:30\";\n"
+    "  steps = ( { id = \"1d\"; offset = \"-1d\"; to = \"responsible\";\n"
+    "      template = \"reminder\"; } ); } );\n";
+/*
+ * The 5d step (Friday 8 May) to the coordinator: her weekly digest, not
+ * the rule's "none", says when it goes.
+ */
+static const char coord_text[] =
+    "coordinator_digest = \"weekly monday 07:30\";\n"
+    "rules = ( { id = \"c\"; event = \"checkpoint\"; kinds = \"T1\";\n"
+    "  roles = \"avdelningschef-ifo\"; digest = \"none\";\n"
+    "  steps = ( { id = \"5d\"; offset = \"-5d\"; to = \"coordinator\";\n"
+    "      template = \"reminder\"; } ); } );\n";
+static const char *world_rules = rules_text;
+
 struct world {
 	struct test_scratch	 tmp;
 	struct config		*c;
@@ -66,7 +86,7 @@ world_open(struct world *w)
 		return -1;
 	path = xasprintf("%s/rules.conf", w->tmp.dir);
 	if ((fp = fopen(path, "w")) != NULL) {
-		fputs(rules_text, fp);
+		fputs(world_rules, fp);
 		fclose(fp);
 	}
 	w->c = conf_load("conf/planwatch.conf", &d);
@@ -247,10 +267,152 @@ test_digest_once(void)
 	world_close(&w);
 }
 
+/*
+ * The instants of a run: it covers (from, to], so an entry due exactly at
+ * `to` is generated and one due exactly at `from` is not generated again;
+ * an entry a minute behind is on time, one more late; one exactly
+ * lateness_days behind goes in the coordinator's summary.
+ */
+static void
+test_instants(void)
+{
+	/*
+	 * Runs from t0 to `due + behind` (-1: lateness_days), what each
+	 * counts; the 10d step is due on Monday 4 May for eight activities,
+	 * the 5d (8 May) and 1d (13 May) steps come after it.
+	 */
+	static const struct {
+		int	behind, generated, late, missed, messages;
+	} cases[] = {
+		{ 0, 8, 0, 0, 0 },
+		{ 60, 8, 0, 0, 0 },
+		{ 61, 8, 8, 0, 0 },
+		{ -1, 24, 16, 8, 1 },
+	};
+	struct world w;
+	struct remind_stats stats;
+	time_t t0 = local(2020, 5, 1, 0, 0), due, to;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (world_open(&w) != 0) {
+			TEST_FAIL("world");
+			world_close(&w);
+			return;
+		}
+		due = sched_next(w.s, t0);
+		CHECK_INT_EQ(due, local(2020, 5, 4, 8, 0));
+		to = due + (cases[i].behind < 0 ? w.c->lateness :
+		    cases[i].behind);
+		CHECK_INT_EQ(remind_run(w.st, w.c, w.s, &w.tpl, t0, to, to,
+		    &stats), 0);
+		CHECK_INT_EQ(stats.generated, cases[i].generated);
+		CHECK_INT_EQ(stats.late, cases[i].late);
+		CHECK_INT_EQ(stats.missed, cases[i].missed);
+		CHECK_INT_EQ(stats.messages, cases[i].messages);
+		if (i == 0) {
+			/* From exactly `due`, and over it again: nothing new. */
+			CHECK_INT_EQ(remind_run(w.st, w.c, w.s, &w.tpl, due,
+			    due + 3600, due + 3600, &stats), 0);
+			CHECK_INT_EQ(stats.generated, 0);
+			CHECK_INT_EQ(remind_run(w.st, w.c, w.s, &w.tpl,
+			    due - 60, due + 3600, due + 3600, &stats), 0);
+			CHECK_INT_EQ(stats.generated, 0);
+		}
+		world_close(&w);
+	}
+}
+
+/*
+ * A reminder due before its event goes out on the event day at the
+ * latest: written on the day after (the daemon was down), it is dropped.
+ */
+static void
+test_past_due(void)
+{
+	struct world w;
+	struct remind_stats stats;
+	struct dropped dr;
+	time_t t0 = local(2020, 5, 1, 0, 0), due = local(2020, 5, 13, 8, 0);
+	int i;
+
+	world_rules = daily_text;
+	for (i = 0; i < 2; i++) {
+		if (world_open(&w) != 0) {
+			TEST_FAIL("world");
+			world_close(&w);
+			break;
+		}
+		CHECK_INT_EQ(remind_run(w.st, w.c, w.s, &w.tpl, t0, due, due,
+		    &stats), 0);
+		CHECK_INT_EQ(stats.generated, 8);
+		/* On the event day (14 May) one message a head, after: none. */
+		CHECK_INT_EQ(remind_flush(w.st, w.c, &w.tpl, NULL,
+		    local(2020, 5, 14 + i, 7, 30)), i == 0 ? 4 : 0);
+		memset(&dr, 0, sizeof(dr));
+		CHECK_INT_EQ(store_ledger(w.st, NULL, dropped_cb, &dr), 0);
+		CHECK_INT_EQ(dr.past_due, i == 0 ? 0 : 8);
+		world_close(&w);
+	}
+	world_rules = rules_text;
+}
+
+static void
+test_coordinator_digest(void)
+{
+	struct world w;
+	struct remind_stats stats;
+	time_t t0 = local(2020, 5, 1, 0, 0), due = local(2020, 5, 8, 8, 0);
+
+	world_rules = coord_text;
+	if (world_open(&w) == 0) {
+		CHECK_INT_EQ(remind_run(w.st, w.c, w.s, &w.tpl, t0, due, due,
+		    &stats), 0);
+		CHECK(stats.generated > 0);
+		CHECK_INT_EQ(remind_flush(w.st, w.c, &w.tpl, NULL, due), 0);
+		CHECK_INT_EQ(remind_digest_next(w.st),
+		    local(2020, 5, 11, 7, 30));
+		CHECK_INT_EQ(remind_flush(w.st, w.c, &w.tpl, NULL,
+		    local(2020, 5, 11, 7, 30)), 1);
+	} else
+		TEST_FAIL("world");
+	world_close(&w);
+	world_rules = rules_text;
+}
+
+/* The days left and overdue, in words, both languages. */
+static void
+test_due_words(void)
+{
+	static const struct {
+		int		 left, en;
+		const char	*due_in, *overdue_by;
+	} cases[] = {
+		{ 0, 0, "i dag", "" }, { 1, 0, "i morgon", "" },
+		{ 2, 0, "om 2 dagar", "" }, { -1, 0, "", "1 dag" },
+		{ -2, 0, "", "2 dagar" }, { 0, 1, "today", "" },
+		{ 1, 1, "tomorrow", "" }, { 2, 1, "in 2 days", "" },
+		{ -1, 1, "", "1 day" }, { -2, 1, "", "2 days" },
+	};
+	char due_in[64], overdue_by[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		remind_due_words(cases[i].left, cases[i].en, due_in,
+		    sizeof(due_in), overdue_by, sizeof(overdue_by));
+		CHECK_STR_EQ(due_in, cases[i].due_in);
+		CHECK_STR_EQ(overdue_by, cases[i].overdue_by);
+	}
+}
+
 int
 main(void)
 {
 	setenv("TZ", "Europe/Stockholm", 1);
 	TEST_RUN(test_digest_once);
+	TEST_RUN(test_instants);
+	TEST_RUN(test_past_due);
+	TEST_RUN(test_coordinator_digest);
+	TEST_RUN(test_due_words);
 	return TEST_END("remind");
 }
