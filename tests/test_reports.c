@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "calendar.h"
 #include "conf.h"
 #include "concern.h"
 #include "remind.h"
@@ -231,9 +232,54 @@ test_batch_all_refused(void)
 	batch(u, "fritid", NITEMS);
 }
 
+static time_t
+local(int y, int m, int d, int hh, int mm)
+{
+	return calendar_local_to_utc(calendar_days(y, m, d), hh * 60 + mm);
+}
+
+/*
+ * The acknowledgement deadline: an urgent report's in clock hours, also
+ * at night; a normal one's in working hours (08-17, working days), with
+ * the routing file and with the defaults when there is none.
+ */
+static void
+test_ack_due(void)
+{
+	struct world w;
+	struct concern_report r;
+	struct routing *rt;
+	int k;
+
+	if (world_open(&w) != 0) {
+		TEST_FAIL("world");
+		world_close(&w);
+		return;
+	}
+	rt = w.c->routing;
+	CHECK(rt != NULL);
+	memset(&r, 0, sizeof(r));
+	for (k = 0; k < 2; k++) {
+		w.c->routing = k == 0 ? rt : NULL;
+		r.urgency = CONCERN_URGENCY_AKUT;
+		CHECK_INT_EQ(reports_ack_due(w.c, &r,
+		    local(2026, 11, 24, 22, 0)), local(2026, 11, 25, 0, 0));
+		r.urgency = CONCERN_URGENCY_NORMAL;
+		CHECK_INT_EQ(reports_ack_due(w.c, &r,
+		    local(2026, 11, 23, 9, 0)), local(2026, 11, 23, 17, 0));
+		/* Friday 16:00: an hour on Friday, seven on Monday. */
+		CHECK_INT_EQ(reports_ack_due(w.c, &r,
+		    local(2026, 11, 27, 16, 0)), local(2026, 11, 30, 15, 0));
+	}
+	w.c->routing = rt;
+	world_close(&w);
+}
+
 int
 main(void)
 {
+	setenv("TZ", "Europe/Stockholm", 1);
+	TEST_RUN(test_ack_due);
 	TEST_RUN(test_batch_all_stored);
 	TEST_RUN(test_batch_one_refused);
 	TEST_RUN(test_batch_all_refused);
