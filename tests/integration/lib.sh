@@ -39,7 +39,8 @@ finish() {
 	fi
 	rm -rf "$T"
 	echo "$NAME: $npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
+	# From the EXIT trap only an exit sets the script's status.
+	[ "$nfail" -eq 0 ] || exit 1
 }
 
 # A scratch configuration: conf/ and rules/ copied, state under $T/var.

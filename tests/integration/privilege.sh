@@ -21,9 +21,9 @@ setup_conf
 P=pwt$$
 D=${P}d H=${P}h K=${P}k A=${P}a ADM=${P}adm
 cleanup() {
-	finish
 	for u in $D $H $K $A; do userdel "$u" >/dev/null 2>&1; done
 	for g in $D $H $K $A $ADM; do groupdel "$g" >/dev/null 2>&1; done
+	finish
 }
 trap cleanup EXIT
 # Killed, too, the users go: exit runs the EXIT trap.
