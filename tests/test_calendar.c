@@ -15,6 +15,7 @@
 
 #include "calendar.h"
 #include "test.h"
+#include "host.h"
 #include "util.h"
 
 /* Independent day number: the C library's timegm(). */
@@ -843,18 +844,18 @@ test_iso_weeks(void)
 static void
 test_zone(void)
 {
-	CHECK_INT_EQ(calendar_set_zone("UTC"), 0);
-	CHECK_INT_EQ(calendar_set_zone("Europe/Stockholm"), 0);
-	CHECK_INT_EQ(calendar_set_zone("Nowhere/Atlantis"), -1);
-	CHECK_INT_EQ(calendar_set_zone("../../etc/passwd"), -1);
-	CHECK_INT_EQ(calendar_set_zone("Europe/../Europe/Stockholm"), -1);
-	CHECK_INT_EQ(calendar_set_zone("/usr/share/zoneinfo/UTC"), -1);
-	CHECK_INT_EQ(calendar_set_zone("Europe"), -1);	/* a directory */
-	CHECK_INT_EQ(calendar_set_zone("zone.tab"), -1);	/* not TZif */
-	CHECK_INT_EQ(calendar_set_zone("CET-1CEST"), -1);
-	CHECK_INT_EQ(calendar_set_zone("Europe/Stockholm "), -1);
-	CHECK_INT_EQ(calendar_set_zone(""), -1);
-	CHECK_INT_EQ(calendar_set_zone(NULL), -1);
+	CHECK_INT_EQ(host_zone_set("UTC"), 0);
+	CHECK_INT_EQ(host_zone_set("Europe/Stockholm"), 0);
+	CHECK_INT_EQ(host_zone_set("Nowhere/Atlantis"), -1);
+	CHECK_INT_EQ(host_zone_set("../../etc/passwd"), -1);
+	CHECK_INT_EQ(host_zone_set("Europe/../Europe/Stockholm"), -1);
+	CHECK_INT_EQ(host_zone_set("/usr/share/zoneinfo/UTC"), -1);
+	CHECK_INT_EQ(host_zone_set("Europe"), -1);	/* a directory */
+	CHECK_INT_EQ(host_zone_set("zone.tab"), -1);	/* not TZif */
+	CHECK_INT_EQ(host_zone_set("CET-1CEST"), -1);
+	CHECK_INT_EQ(host_zone_set("Europe/Stockholm "), -1);
+	CHECK_INT_EQ(host_zone_set(""), -1);
+	CHECK_INT_EQ(host_zone_set(NULL), -1);
 	/* The failures left Stockholm in force: summer time is UTC+2. */
 	CHECK_INT_EQ(calendar_local_to_utc(D(2019, 7, 1), 12 * 60),
 	    ref_utc(2019, 7, 1, 10, 0));
@@ -881,7 +882,7 @@ test_dst_stockholm(void)
 {
 	int	 days, minute;
 
-	CHECK_INT_EQ(calendar_set_zone("Europe/Stockholm"), 0);
+	CHECK_INT_EQ(host_zone_set("Europe/Stockholm"), 0);
 	/* Winter and summer. */
 	LOCAL(2019, 1, 15, 8, 0, 2019, 1, 15, 7, 0);
 	LOCAL(2019, 7, 1, 8, 0, 2019, 7, 1, 6, 0);
@@ -941,7 +942,7 @@ roundtrip_year(const char *zone, int year)
 	long long L, got;
 	time_t	 t, r, start, stop;
 
-	CHECK_INT_EQ(calendar_set_zone(zone), 0);
+	CHECK_INT_EQ(host_zone_set(zone), 0);
 	end = D(year, 12, 31);
 	for (days = D(year, 1, 1); days <= end && bad < 5; days++)
 		for (min = 0; min < 1440; min += 15) {
@@ -993,14 +994,14 @@ static void
 test_dst_other_zones(void)
 {
 	/* No DST: local is UTC, every minute exists once. */
-	CHECK_INT_EQ(calendar_set_zone("UTC"), 0);
+	CHECK_INT_EQ(host_zone_set("UTC"), 0);
 	LOCAL(2019, 3, 31, 2, 30, 2019, 3, 31, 2, 30);
 	LOCAL(2019, 10, 27, 2, 30, 2019, 10, 27, 2, 30);
 	LOCAL(2019, 1, 1, 0, 0, 2019, 1, 1, 0, 0);
 	TO_LOCAL(2019, 10, 27, 2, 30, "2019-10-27 02:30");
 
 	/* Southern hemisphere: the gap in October, the repeat in April. */
-	CHECK_INT_EQ(calendar_set_zone("Australia/Sydney"), 0);
+	CHECK_INT_EQ(host_zone_set("Australia/Sydney"), 0);
 	LOCAL(2019, 10, 6, 1, 59, 2019, 10, 5, 15, 59);
 	LOCAL(2019, 10, 6, 2, 30, 2019, 10, 5, 16, 0);
 	LOCAL(2019, 10, 6, 3, 0, 2019, 10, 5, 16, 0);
@@ -1009,25 +1010,25 @@ test_dst_other_zones(void)
 	LOCAL(2019, 7, 1, 12, 0, 2019, 7, 1, 2, 0);
 
 	/* North America: DST changes at 02:00 local. */
-	CHECK_INT_EQ(calendar_set_zone("America/New_York"), 0);
+	CHECK_INT_EQ(host_zone_set("America/New_York"), 0);
 	LOCAL(2019, 3, 10, 2, 30, 2019, 3, 10, 7, 0);
 	LOCAL(2019, 11, 3, 1, 30, 2019, 11, 3, 5, 30);
 	LOCAL(2019, 11, 3, 2, 0, 2019, 11, 3, 7, 0);
 
 	/* Lord Howe Island shifts by half an hour. */
-	CHECK_INT_EQ(calendar_set_zone("Australia/Lord_Howe"), 0);
+	CHECK_INT_EQ(host_zone_set("Australia/Lord_Howe"), 0);
 	LOCAL(2019, 10, 6, 2, 15, 2019, 10, 5, 15, 30);
 	LOCAL(2019, 10, 6, 2, 30, 2019, 10, 5, 15, 30);
 	LOCAL(2019, 4, 7, 1, 45, 2019, 4, 6, 14, 45);
 
 	/* Samoa skipped 30 December 2011 altogether. */
-	CHECK_INT_EQ(calendar_set_zone("Pacific/Apia"), 0);
+	CHECK_INT_EQ(host_zone_set("Pacific/Apia"), 0);
 	LOCAL(2011, 12, 30, 12, 0, 2011, 12, 30, 10, 0);
 	LOCAL(2011, 12, 31, 0, 0, 2011, 12, 30, 10, 0);
 	LOCAL(2011, 12, 29, 23, 59, 2011, 12, 30, 9, 59);
 	TO_LOCAL(2011, 12, 30, 10, 0, "2011-12-31 00:00");
 
-	CHECK_INT_EQ(calendar_set_zone("Europe/Stockholm"), 0);
+	CHECK_INT_EQ(host_zone_set("Europe/Stockholm"), 0);
 }
 
 int

@@ -5,7 +5,8 @@
  * Also: every shipped file loads, and the canonical dump loads again to
  * the same dump; every key of the table (confkeys.c) takes its bounds and
  * words, is written back as read, and is documented in
- * docs/planwatch.conf.5 with the table's default and bounds.
+ * docs/planwatch.conf.5 with the table's default and bounds; and the
+ * files come through the source the shell hands in.
  */
 #include <sys/stat.h>
 
@@ -18,6 +19,7 @@
 #include "conf.h"
 #include "conf_int.h"
 #include "confopen.h"
+#include "host.h"
 #include "util.h"
 #include "test.h"
 
@@ -315,7 +317,7 @@ test_secret_file(void)
 	fclose(f);
 
 	/* Missing: the core's parse is content, the shell's open is not. */
-	c = conf_load(conf, &d);
+	c = conf_load(host_source(), conf, &d);
 	CHECK(c != NULL);
 	if (c != NULL)
 		CHECK(c->mail.smtp_secret == NULL);
@@ -415,7 +417,7 @@ load_with(const char *text, struct diag *d)
 	    "plans = \"%s/tests/data/conf/good/plans\";\n"
 	    "rules = \"%s/rules\";\n%s\n", dir, cwd, cwd, cwd, cwd, text);
 	fclose(fp);
-	c = conf_load(path, d);
+	c = conf_load(host_source(), path, d);
 	unlink(path);
 	rmdir(dir);
 	free(path);
@@ -572,6 +574,130 @@ test_keys_documented(void)
 	free(man);
 }
 
+/*
+ * The core reads every file through the struct source it is handed, each
+ * configuration file once, and the hash recorded is of the bytes it was
+ * handed: here a source over the disk that counts reads and adds a
+ * comment to calendar.conf on the way.
+ */
+struct counting {
+	char	*paths[64];
+	int	 reads[64];
+	size_t	 n;
+	int	 lists, zones;
+};
+
+static char *
+counting_read(void *arg, const char *path, size_t *len)
+{
+	const struct source *disk = host_source();
+	struct counting *k = arg;
+	struct buf b = { 0 };
+	size_t i, n;
+	char *text;
+
+	for (i = 0; i < k->n && strcmp(k->paths[i], path) != 0; i++)
+		;
+	if (i == k->n && k->n < nitems(k->paths))
+		k->paths[k->n++] = xstrdup(path);
+	if (i < nitems(k->reads))
+		k->reads[i]++;
+	if ((text = disk->read(disk->arg, path, &n)) == NULL)
+		return NULL;
+	if (strstr(path, "/calendar.conf") != NULL) {
+		buf_add(&b, text, n);
+		buf_adds(&b, "# handed over by the shell\n");
+		free(text);
+		n = b.len;
+		text = buf_take(&b);
+	}
+	if (len != NULL)
+		*len = n;
+	return text;
+}
+
+static char **
+counting_list(void *arg, const char *dir, size_t *n)
+{
+	const struct source *disk = host_source();
+
+	((struct counting *)arg)->lists++;
+	return disk->list(disk->arg, dir, n);
+}
+
+static char *
+counting_zone(void *arg, const char *name, size_t *len)
+{
+	const struct source *disk = host_source();
+
+	((struct counting *)arg)->zones++;
+	return disk->zone(disk->arg, name, len);
+}
+
+static char *
+counting_cwd(void *arg)
+{
+	const struct source *disk = host_source();
+
+	(void)arg;
+	return disk->cwd(disk->arg);
+}
+
+static void
+test_source(void)
+{
+	struct counting k = { 0 };
+	struct source src = { counting_read, counting_list, counting_zone,
+	    counting_cwd, &k };
+	struct diag d = { 0 };
+	struct config *c;
+	char *text, *path, want[65];
+	size_t i, j, len;
+	int calendar = 0;
+
+	/* Absolute, as every path the snapshot records. */
+	path = counting_cwd(NULL);
+	CHECK(path != NULL);
+	text = xasprintf("%s/conf/planwatch.conf", path ? path : ".");
+	free(path);
+	c = conf_load(&src, text, &d);
+	free(text);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		diag_print(&d, stderr);
+		goto out;
+	}
+	CHECK(k.lists >= 3);	/* plans/, templates/, rules/ at least */
+	CHECK_INT_EQ(k.zones, 1);
+	CHECK(c->nfiles >= 4);
+	for (i = 0; i < c->nfiles; i++) {
+		for (j = 0; j < k.n && strcmp(k.paths[j],
+		    c->files[i].path) != 0; j++)
+			;
+		if (j == k.n) {
+			TEST_FAIL("%s was not read through the source",
+			    c->files[i].path);
+			continue;
+		}
+		if (k.reads[j] != 1)
+			TEST_FAIL("%s read %d times", k.paths[j], k.reads[j]);
+		text = counting_read(&k, k.paths[j], &len);
+		sha256_hex(text, len, want);
+		CHECK_STR_EQ(c->files[i].sha256, want);
+		if (strstr(c->files[i].path, "/calendar.conf") != NULL) {
+			calendar = 1;
+			CHECK(strstr(text, "handed over by the shell") != NULL);
+		}
+		free(text);
+	}
+	CHECK(calendar);
+	conf_free(c);
+out:
+	for (i = 0; i < k.n; i++)
+		free(k.paths[i]);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -583,5 +709,6 @@ main(void)
 	TEST_RUN(test_keys_table);
 	TEST_RUN(test_keys_bounds);
 	TEST_RUN(test_keys_documented);
+	TEST_RUN(test_source);
 	return TEST_END("conf");
 }

@@ -14,12 +14,14 @@
 #include "calendar.h"
 #include "conf.h"
 #include "followup.h"
+#include "host.h"
 #include "plan.h"
 #include "sched.h"
 #include "store.h"
 #include "util.h"
 
 #include "test.h"
+#include "testconf.h"
 
 struct world {
 	struct test_scratch	 tmp;
@@ -37,7 +39,7 @@ world_open(struct world *w)
 	memset(w, 0, sizeof(*w));
 	if (test_scratch_open(&w->tmp, "followup") != 0)
 		return -1;
-	if ((w->c = conf_load("conf/planwatch.conf", &d)) == NULL) {
+	if ((w->c = test_conf_load("conf/planwatch.conf", &d)) == NULL) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		return -1;

@@ -31,6 +31,7 @@
 #include <uv.h>
 
 #include "cfg.h"
+#include "host.h"
 #include "http.h"
 #include "http_token.h"
 #include "util.h"
@@ -1354,7 +1355,7 @@ load_text(const char *text, struct http_config *c, struct diag *d)
 	}
 	close(fd);
 	config_init(&cf);
-	if (cfg_read(&cf, path, d) != 0) {
+	if (cfg_read(&cf, host_source(), path, d) != 0) {
 		config_destroy(&cf);
 		unlink(path);
 		http_config_init(c);

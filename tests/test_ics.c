@@ -15,10 +15,12 @@
 
 #include "conf.h"
 #include "followup.h"
+#include "host.h"
 #include "ics.h"
 #include "store.h"
 #include "util.h"
 #include "test.h"
+#include "testconf.h"
 
 /* Calls fn(ev, arg) for every VEVENT of the text; the number of them. */
 static int
@@ -77,7 +79,7 @@ static void
 test_person_feed(void)
 {
 	struct diag d = { 0 };
-	struct config *c = conf_load("conf/planwatch.conf", &d);
+	struct config *c = test_conf_load("conf/planwatch.conf", &d);
 	const struct person *kberg;
 	struct followups *fs;
 	struct buf mine = { 0 }, all = { 0 };

@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "calendar.h"
+#include "host.h"
 #include "import.h"
 #include "plan.h"
 #include "test.h"
@@ -1134,7 +1135,8 @@ test_corpus(void)
 		o.adopted = corpus[i].adopted;
 		o.keep_going = corpus[i].keep_going;
 		if (corpus[i].previous != NULL) {
-			CHECK_INT_EQ(plan_load(corpus[i].previous, &prev, &ld),
+			CHECK_INT_EQ(plan_load(host_source(),
+			    corpus[i].previous, &prev, &ld),
 			    0);
 			o.previous = &prev;
 			o.revision = &rev;
@@ -1167,7 +1169,8 @@ test_corpus(void)
 			CHECK(fd != -1 && write(fd, b.s, b.len) ==
 			    (ssize_t)b.len);
 			close(fd);
-			CHECK_INT_EQ(plan_load(tmp, &again, &ld), 0);
+			CHECK_INT_EQ(plan_load(host_source(), tmp, &again, &ld),
+			    0);
 			if (ld.n > 0) {
 				s = diag_text(&ld);
 				TEST_FAIL("%s: %s", corpus[i].file, s);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "journal.h"
 #include "store.h"
 #include "test.h"

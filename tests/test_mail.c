@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "mail.h"
 #include "util.h"
 #include "test.h"

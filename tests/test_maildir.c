@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "maildir.h"
 #include "test.h"
 #include "util.h"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "pii.h"
 #include "util.h"
 

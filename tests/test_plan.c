@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "calendar.h"
+#include "host.h"
 #include "plan.h"
 #include "test.h"
 #include "util.h"
@@ -276,7 +277,7 @@ test_load_good(void)
 	const struct activity *a;
 	char *path = data_path("good.conf"), ds[11];
 
-	CHECK_INT_EQ(plan_load(path, &p, &d), 0);
+	CHECK_INT_EQ(plan_load(host_source(), path, &p, &d), 0);
 	CHECK_INT_EQ(d.n, 0);
 	CHECK_STR_EQ(p.file, path);
 	CHECK_STR_EQ(p.id, "test-2020");
@@ -345,7 +346,7 @@ test_load_bad(void)
 		memset(&d, 0, sizeof(d));
 		path = xasprintf("%s/%s.conf", dir, names[i]);
 		golden = xasprintf("%s/%s.diag", dir, names[i]);
-		CHECK_INT_EQ(plan_load(path, &p, &d), -1);
+		CHECK_INT_EQ(plan_load(host_source(), path, &p, &d), -1);
 		/* A failed load leaves nothing behind. */
 		CHECK(p.activities == NULL && p.id == NULL);
 		got = diag_text(&d, dir);
@@ -361,7 +362,7 @@ test_load_bad(void)
 	}
 	memset(&d, 0, sizeof(d));
 	path = xasprintf("%s/no-such-file.conf", dir);
-	CHECK_INT_EQ(plan_load(path, &p, &d), -1);
+	CHECK_INT_EQ(plan_load(host_source(), path, &p, &d), -1);
 	CHECK_INT_EQ(d.n, 1);
 	if (d.n == 1)
 		CHECK_STR_EQ(d.v[0].msg,
@@ -433,7 +434,7 @@ round_trip(const struct plan *p)
 	}
 	fputs(one.s, fp);
 	fclose(fp);
-	if (plan_load(tmp, &q, &d) == -1) {
+	if (plan_load(host_source(), tmp, &q, &d) == -1) {
 		diag_print(&d, stderr);
 		TEST_FAIL("written plan does not load");
 	} else {
@@ -457,14 +458,15 @@ test_round_trip(void)
 	char *text;
 	struct buf b = { 0 };
 
-	if (plan_load(path, &p, &d) == 0)
+	if (plan_load(host_source(), path, &p, &d) == 0)
 		round_trip(&p);
 	else
 		TEST_FAIL("good.conf does not load");
 	plan_free(&p);
 	free(path);
 	/* The shipped plan loads and is already in canonical form. */
-	CHECK_INT_EQ(plan_load("conf/plans/skarpnack-2019.conf", &p, &d), 0);
+	CHECK_INT_EQ(plan_load(host_source(), "conf/plans/skarpnack-2019.conf",
+	    &p, &d), 0);
 	diag_print(&d, stderr);
 	CHECK_INT_EQ(d.n, 0);
 	if (p.id != NULL) {
@@ -522,7 +524,8 @@ test_checkpoints(void)
 	char ds[11];
 
 	calendar_init(&cal);
-	if (plan_load("conf/plans/skarpnack-2019.conf", &p, &d) == -1) {
+	if (plan_load(host_source(), "conf/plans/skarpnack-2019.conf", &p,
+	    &d) == -1) {
 		diag_print(&d, stderr);
 		TEST_FAIL("shipped plan does not load");
 		return;

@@ -18,6 +18,7 @@
 #include "calendar.h"
 #include "conf.h"
 #include "followup.h"
+#include "host.h"
 #include "remind.h"
 #include "rules.h"
 #include "sched.h"
@@ -25,6 +26,7 @@
 #include "util.h"
 
 #include "test.h"
+#include "testconf.h"
 
 /*
  * For Tertialrapport 1 2020 (Thursday 2020-05-14) of the head of
@@ -89,13 +91,14 @@ world_open(struct world *w)
 		fputs(world_rules, fp);
 		fclose(fp);
 	}
-	w->c = conf_load("conf/planwatch.conf", &d);
+	w->c = test_conf_load("conf/planwatch.conf", &d);
 	if (w->c != NULL)
-		w->rs = rules_load_file(path, w->c, names, &d);
+		w->rs = rules_load_file(host_source(), path, w->c, names, &d);
 	unlink(path);
 	free(path);
 	if (w->rs == NULL ||
-	    remind_templates_load(&w->tpl, w->c->rules_dir, &d) != 0) {
+	    remind_templates_load(&w->tpl, host_source(), w->c->rules_dir,
+	    &d) != 0) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		return -1;

@@ -15,12 +15,14 @@
 #include "calendar.h"
 #include "conf.h"
 #include "concern.h"
+#include "host.h"
 #include "remind.h"
 #include "reports.h"
 #include "store.h"
 #include "util.h"
 
 #include "test.h"
+#include "testconf.h"
 
 #define NITEMS	6
 
@@ -42,9 +44,9 @@ world_open(struct world *w)
 	if (test_scratch_open(&w->tmp, "reports") != 0)
 		return -1;
 	w->db = w->tmp.db;
-	w->c = conf_load("conf/planwatch.conf", &d);
-	if (w->c == NULL ||
-	    remind_templates_load(&w->tpl, w->c->rules_dir, &d) != 0) {
+	w->c = test_conf_load("conf/planwatch.conf", &d);
+	if (w->c == NULL || remind_templates_load(&w->tpl, host_source(),
+	    w->c->rules_dir, &d) != 0) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		return -1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "concern.h"
+#include "host.h"
 #include "route.h"
 #include "util.h"
 
@@ -95,7 +96,8 @@ test_shipped(void)
 	struct routing	*rt;
 	int		 calls = 0, hours, working;
 
-	rt = route_load("rules/routing.conf", role_exists, &calls, &d);
+	rt = route_load(host_source(), "rules/routing.conf", role_exists,
+	    &calls, &d);
 	if (rt == NULL) {
 		diag_print(&d, stderr);
 		TEST_FAIL("rules/routing.conf did not load");
@@ -169,7 +171,7 @@ test_matching(void)
 	    "      notify = [ \"avdelningschef-administration\" ]; }\n"
 	    "  );\n"
 	    "};\n");
-	rt = route_load(path, NULL, NULL, &d);
+	rt = route_load(host_source(), path, NULL, NULL, &d);
 	if (rt == NULL) {
 		diag_print(&d, stderr);
 		TEST_FAIL("match.conf did not load");
@@ -228,7 +230,8 @@ test_dump(void)
 	char		*path;
 	int		 calls = 0;
 
-	rt = route_load("rules/routing.conf", role_exists, &calls, &d);
+	rt = route_load(host_source(), "rules/routing.conf", role_exists,
+	    &calls, &d);
 	if (rt == NULL) {
 		TEST_FAIL("rules/routing.conf did not load");
 		diag_free(&d);
@@ -253,7 +256,7 @@ test_dump(void)
 	    "  );\n"
 	    "};\n");
 	path = write_conf("dump.conf", b.s ? b.s : "");
-	rt2 = route_load(path, role_exists, &calls, &d);
+	rt2 = route_load(host_source(), path, role_exists, &calls, &d);
 	CHECK(rt2 != NULL);
 	if (rt2 != NULL) {
 		route_dump(rt2, &b2);
@@ -379,7 +382,7 @@ test_bad_files(void)
 
 	for (i = 0; i < nitems(bad); i++) {
 		path = write_conf("bad.conf", bad[i].text);
-		rt = route_load(path, role_exists, &calls, &d);
+		rt = route_load(host_source(), path, role_exists, &calls, &d);
 		if (rt != NULL)
 			TEST_FAIL("bad file %zu loaded", i);
 		route_free(rt);
@@ -397,7 +400,7 @@ test_bad_files(void)
 	buf_free(&got);
 
 	path = xasprintf("%s/absent.conf", tmpdir);
-	CHECK(route_load(path, NULL, NULL, &d) == NULL);
+	CHECK(route_load(host_source(), path, NULL, NULL, &d) == NULL);
 	diag_format(&d, &got);
 	want = xasprintf("%s: cannot read: No such file or directory\n",
 	    path);

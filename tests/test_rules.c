@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "host.h"
 #include "rules.h"
 #include "util.h"
 #include "test.h"
+#include "testconf.h"
 
 static const char *const templates[] = {
 	"reminder", "overdue", "escalation", "revision", NULL
@@ -23,7 +25,7 @@ static struct config *
 shipped_config(void)
 {
 	struct diag d = { 0 };
-	struct config *c = conf_load("conf/planwatch.conf", &d);
+	struct config *c = test_conf_load("conf/planwatch.conf", &d);
 
 	if (c == NULL)
 		diag_print(&d, stderr);
@@ -89,7 +91,7 @@ test_shipped(void)
 	CHECK(c != NULL);
 	if (c == NULL)
 		return;
-	rs = rules_load_dir(c->rules_dir, c, templates, &d);
+	rs = rules_load_dir(host_source(), c->rules_dir, c, templates, &d);
 	if (d.n > 0)
 		diag_print(&d, stderr);
 	CHECK(rs != NULL);
@@ -181,7 +183,7 @@ test_defaults(void)
 	fp = fdopen(fd, "w");
 	fputs(text, fp);
 	fclose(fp);
-	rs = rules_load_file(path, c, templates, &d);
+	rs = rules_load_file(host_source(), path, c, templates, &d);
 	unlink(path);
 	if (d.n > 0)
 		diag_print(&d, stderr);
@@ -206,7 +208,8 @@ diagnostics(const char *dir, const struct config *c)
 {
 	struct diag d = { 0 };
 	struct buf b = { 0 };
-	struct ruleset *rs = rules_load_dir(dir, c, templates, &d);
+	struct ruleset *rs = rules_load_dir(host_source(), dir, c, templates,
+	    &d);
 
 	CHECK(rs == NULL);
 	rules_free(rs);
@@ -271,7 +274,8 @@ test_skips_routing(void)
 	CHECK(c != NULL);
 	if (c == NULL)
 		return;
-	rs = rules_load_dir("tests/data/rules/good-routing", c, templates, &d);
+	rs = rules_load_dir(host_source(), "tests/data/rules/good-routing", c,
+	    templates, &d);
 	if (d.n > 0)
 		diag_print(&d, stderr);
 	CHECK(rs != NULL);
@@ -282,13 +286,15 @@ test_skips_routing(void)
 	}
 	rules_free(rs);
 	/* Without the template list every step's template is unknown. */
-	rs = rules_load_dir("tests/data/rules/good-routing", c, NULL, &d);
+	rs = rules_load_dir(host_source(), "tests/data/rules/good-routing", c,
+	    NULL, &d);
 	CHECK(rs == NULL);
 	CHECK_INT_EQ(d.nerrors, 1);
 	rules_free(rs);
 	/* A missing directory is an error naming it. */
 	diag_free(&d);
-	rs = rules_load_dir("tests/data/rules/no-such-dir", c, templates, &d);
+	rs = rules_load_dir(host_source(), "tests/data/rules/no-such-dir", c,
+	    templates, &d);
 	CHECK(rs == NULL);
 	CHECK(d.n == 1 && strcmp(d.v[0].file,
 	    "tests/data/rules/no-such-dir") == 0);

@@ -17,10 +17,12 @@
 
 #include "calendar.h"
 #include "conf.h"
+#include "host.h"
 #include "rules.h"
 #include "sched.h"
 #include "util.h"
 #include "test.h"
+#include "testconf.h"
 
 #define GOLDEN	"tests/data/rules/skarpnack-2019-2020.golden"
 
@@ -40,10 +42,10 @@ world_load(struct world *w, const char *conf, const char *rules)
 	struct diag d = { 0 };
 
 	memset(w, 0, sizeof(*w));
-	w->c = conf_load(conf, &d);
+	w->c = test_conf_load(conf, &d);
 	if (w->c != NULL)
-		w->rs = rules_load_dir(rules ? rules : w->c->rules_dir, w->c,
-		    templates, &d);
+		w->rs = rules_load_dir(host_source(), rules ? rules :
+		    w->c->rules_dir, w->c, templates, &d);
 	if (d.nerrors > 0)
 		diag_print(&d, stderr);
 	diag_free(&d);

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "smtp.h"
 #include "test.h"
 #include "util.h"

@@ -21,6 +21,7 @@
 
 #include <uv.h>
 
+#include "host.h"
 #include "spool.h"
 #include "util.h"
 #include "test.h"

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "host.h"
 #include "store.h"
 #include "util.h"
 #include "test.h"

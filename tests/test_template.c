@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "mail.h"
 #include "template.h"
 #include "util.h"
@@ -110,7 +111,7 @@ test_shipped_all(void)
 	size_t i;
 	int k;
 
-	CHECK_INT_EQ(template_check_samples(SHIPPED, &d), 2);
+	CHECK_INT_EQ(template_check_samples(host_source(), SHIPPED, &d), 2);
 	if (d.n > 0)
 		diag_print(&d, stderr);
 	CHECK_INT_EQ(d.n, 0);
@@ -118,7 +119,8 @@ test_shipped_all(void)
 
 	for (i = 0; i < nitems(langs); i++) {
 		for (k = 0; k < TEMPLATE_NKINDS; k++) {
-			t = template_load_kind(SHIPPED, langs[i], k, &d);
+			t = template_load_kind(host_source(), SHIPPED, langs[i],
+			    k, &d);
 			if (t == NULL) {
 				TEST_FAIL("%s/%s did not load", langs[i],
 				    template_kinds[k].name);
@@ -188,7 +190,7 @@ render_shipped(const char *lang, enum template_kind k, struct template_ctx *c)
 	struct diag d = { 0 };
 	char *body, *subj, *out;
 
-	t = template_load_kind(SHIPPED, lang, k, &d);
+	t = template_load_kind(host_source(), SHIPPED, lang, k, &d);
 	diag_free(&d);
 	if (t == NULL)
 		return xstrdup("(cannot load)");
@@ -379,7 +381,8 @@ test_golden_reminder(void)
 		struct diag d = { 0 };
 		char *body, *subj;
 
-		t = template_load_kind(SHIPPED, "sv", TEMPLATE_REMINDER, &d);
+		t = template_load_kind(host_source(), SHIPPED, "sv",
+		    TEMPLATE_REMINDER, &d);
 		CHECK(t != NULL);
 		diag_free(&d);
 		if (t == NULL) {
@@ -494,7 +497,7 @@ test_error_files(void)
 	for (i = 0; i < nitems(cases); i++) {
 		path = xasprintf("%s/templates/%s", test_data_dir(),
 		    cases[i].file);
-		t = template_load(path, template_vars_reminders,
+		t = template_load(host_source(), path, template_vars_reminders,
 		    template_lists_items, &d);
 		CHECK(t == NULL);
 		template_free(t);
@@ -507,7 +510,8 @@ test_error_files(void)
 		diag_free(&d);
 	}
 	path = xasprintf("%s/templates/no-such-file.txt", test_data_dir());
-	CHECK(template_load(path, test_vars, test_lists, &d) == NULL);
+	CHECK(template_load(host_source(), path, test_vars, test_lists,
+	    &d) == NULL);
 	diag_format(&d, &b);
 	want = xasprintf("%s: cannot read: No such file or directory\n", path);
 	CHECK_STR_EQ(b.s, want);
@@ -517,14 +521,16 @@ test_error_files(void)
 	diag_free(&d);
 
 	/* A language directory that lacks a kind is reported by name. */
-	CHECK_INT_EQ(template_check_samples("tests/data", &d), -1);
+	CHECK_INT_EQ(template_check_samples(host_source(), "tests/data", &d),
+	    -1);
 	CHECK(d.nerrors > 0);
 	diag_format(&d, &b);
 	CHECK(strstr(b.s, "tests/data/templates/reminder.txt: cannot read: "
 	    "No such file or directory\n") != NULL);
 	buf_free(&b);
 	diag_free(&d);
-	CHECK_INT_EQ(template_check_samples("tests/data/no-such-dir", &d), -1);
+	CHECK_INT_EQ(template_check_samples(host_source(),
+	    "tests/data/no-such-dir", &d), -1);
 	CHECK_INT_EQ(d.nerrors, 1);
 	diag_free(&d);
 }
@@ -611,7 +617,7 @@ render_list(int nitems_)
 	int i;
 
 	path = xasprintf("%s/templates/list.txt", test_data_dir());
-	t = template_load(path, test_vars, test_lists, &d);
+	t = template_load(host_source(), path, test_vars, test_lists, &d);
 	if (t == NULL) {
 		diag_print(&d, stderr);
 		TEST_FAIL("cannot load %s", path);

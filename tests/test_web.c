@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "link.h"
 #include "page.h"
 #include "template.h"
@@ -250,7 +251,7 @@ test_shipped_pages(void)
 	char *doc;
 	int k, en;
 
-	CHECK_INT_EQ(pages_load(&p, "rules/pages", &d), 0);
+	CHECK_INT_EQ(pages_load(&p, host_source(), "rules/pages", &d), 0);
 	diag_print(&d, stderr);
 	diag_free(&d);
 	if (p.css == NULL)
@@ -298,7 +299,7 @@ test_page_errors(void)
 	struct diag d = { 0 };
 	struct buf b = { 0 };
 
-	CHECK_INT_EQ(pages_load(&p, "tests/data/pages", &d), -1);
+	CHECK_INT_EQ(pages_load(&p, host_source(), "tests/data/pages", &d), -1);
 	diag_format(&d, &b);
 	/* Each broken template names its file and line. */
 	CHECK(b.s != NULL && strstr(b.s, "tests/data/pages/sv/items.html:6: "

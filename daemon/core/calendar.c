@@ -8,11 +8,11 @@
  * supported range: nationaldagen replaced annandag pingst in 2005.  The
  * reporting checkpoints (T1, T2, VB) come from the committee's calendar.
  *
- * Local time is the process time zone: calendar_set_zone() sets TZ once and
- * every conversion goes through localtime_r(), never mktime(), because
- * mktime's handling of skipped and repeated local times is not the one
- * docs/design.md asks for.  The only I/O in this file is the check, in
- * calendar_set_zone(), that the zone file exists.
+ * Local time is the process time zone, which the shell sets (host.h)
+ * once the zone has been checked here, and every conversion goes through
+ * localtime_r(), never mktime(), because mktime's handling of skipped and
+ * repeated local times is not the one docs/design.md asks for.  Core:
+ * the zone's file comes through a struct source (source.h).
  */
 
 #include <ctype.h>
@@ -23,10 +23,10 @@
 
 #include "calendar.h"
 #include "fold.h"
+#include "source.h"
 #include "util.h"
 
 /* The zone database glibc reads when TZDIR is not set. */
-#define ZONEINFO_DIR	"/usr/share/zoneinfo"
 
 /*
  * The shipped checkpoint rules: T1 May 15, T2 September 15, VB February 15
@@ -543,53 +543,24 @@ zone_name_ok(const char *name)
 }
 
 int
-calendar_set_zone(const char *name)
+calendar_zone_valid(const char *name, const struct source *src)
 {
-	const char *cur = getenv("TZ");
-
-	if (calendar_zone_valid(name) != 0)
-		return -1;
-	/*
-	 * Setting the zone it already has is a no-op, so that other threads
-	 * reading local time (a reload in the thread pool) see no change.
-	 */
-	if (cur != NULL && strcmp(cur, name) == 0)
-		return 0;
-	if (setenv("TZ", name, 1) == -1)
-		return -1;
-	tzset();
-	return 0;
-}
-
-int
-calendar_zone_valid(const char *name)
-{
-	const char	*dir;
-	char		 path[1024], magic[4];
-	FILE		*fp;
-	size_t		 n;
-	int		 r;
+	char	*text;
+	size_t	 len;
+	int	 ok;
 
 	if (!zone_name_ok(name))
 		return -1;
-	/* glibc honours TZDIR, so check where it will actually look. */
-	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
-		dir = ZONEINFO_DIR;
-	r = snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (r < 0 || (size_t)r >= sizeof(path))
-		return -1;
 	/*
-	 * Reading the magic number refuses directories ("Europe") and
-	 * other files a name could reach; glibc would silently fall back
-	 * to UTC for them, which is the mistake worth catching.
+	 * The magic number refuses directories ("Europe") and other files
+	 * a name could reach; glibc would silently fall back to UTC for
+	 * them, which is the mistake worth catching.
 	 */
-	if ((fp = fopen(path, "rb")) == NULL)
+	if ((text = src->zone(src->arg, name, &len)) == NULL)
 		return -1;
-	n = fread(magic, 1, sizeof(magic), fp);
-	fclose(fp);
-	if (n != sizeof(magic) || memcmp(magic, "TZif", 4) != 0)
-		return -1;
-	return 0;
+	ok = len >= 4 && memcmp(text, "TZif", 4) == 0;
+	free(text);
+	return ok ? 0 : -1;
 }
 
 /*

@@ -2,7 +2,7 @@
  * calendar: dates, Swedish public holidays, working days, ISO weeks, local
  * time in the configured zone, and the committee's reporting checkpoints
  * (T1, T2, VB).  Pure: no clock is read; local time uses the process time
- * zone set once by calendar_set_zone().
+ * zone the shell sets once (host_zone_set()).
  *
  * A date is a day number: days since 1970-01-01 (negative before), in the
  * proleptic Gregorian calendar.  Years 1900-2200 are supported for
@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 #include <time.h>
+
+#include "source.h"
 
 #define CALENDAR_NODATE	(-2147483647 - 1)
 
@@ -163,16 +165,13 @@ int	calendar_parse_checkpoint(const char *, int default_year,
 	    struct checkpoint *);
 
 /*
- * Local time.  calendar_set_zone() sets the process time zone (TZ) to a
- * tz database name such as "Europe/Stockholm"; -1 if the zone is unknown.
- * The name must be relative, without "..", and name a TZif file under
- * $TZDIR or /usr/share/zoneinfo: reading its first bytes is the one I/O
- * this module does.  On -1 the time zone is left as it was.  Not
- * thread-safe (setenv): call it at start-up and on reload only.
+ * Local time is the process time zone (TZ), a tz database name such as
+ * "Europe/Stockholm" that the shell sets (host_zone_set()).  Whether a
+ * zone name is one of the tz database: 0, or -1 if it is unknown.  The
+ * name must be relative, without "..", and its file, which `src` gives
+ * (the shell's looks under $TZDIR or /usr/share/zoneinfo), a TZif file.
  */
-int	calendar_set_zone(const char *);
-/* Whether a zone name is one of the tz database (reads, sets nothing). */
-int	calendar_zone_valid(const char *);
+int	calendar_zone_valid(const char *, const struct source *src);
 /*
  * The UTC instant of a local date and minute of the day (0-1439).  A
  * non-existent local time (spring-forward gap) gives the first instant

@@ -4,7 +4,6 @@
  * unknown keys, wrapped integers and wrong types into file:line errors.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -16,13 +15,58 @@
 #include <libconfig.h>
 
 #include "cfg.h"
+#include "source.h"
 #include "util.h"
 
-int
-cfg_read(config_t *cf, const char *path, struct diag *d)
-{
-	char *dir, *copy;
+/*
+ * What a config_t was read from, hung on its root setting: the path,
+ * the very bytes parsed and the current directory then, for the
+ * messages, the integers read again as written (written_int()), the
+ * hash (cfg_sha256()) and relative paths (cfg_cwd()).
+ */
+struct cfg_text {
+	const struct source	*src;
+	char			*text;
+	size_t			 len;
+	char			*cwd;
+	char			 path[];
+};
 
+static void
+cfg_text_free(void *hook)
+{
+	struct cfg_text *t = hook;
+
+	free(t->text);
+	free(t->cwd);
+	free(t);
+}
+
+static const struct cfg_text *
+cfg_text(const config_setting_t *s)
+{
+	while (s != NULL && s->parent != NULL)
+		s = s->parent;
+	return s ? config_setting_get_hook(s) : NULL;
+}
+
+int
+cfg_read(config_t *cf, const struct source *src, const char *path,
+    struct diag *d)
+{
+	struct cfg_text *t;
+	char *dir, *copy, *text, *nul, *p;
+	size_t len;
+	int line;
+
+	if ((text = src->read(src->arg, path, &len)) == NULL) {
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	/*
+	 * libconfig 1.5 has no hook for @include: it opens an included
+	 * file itself, against the main file's directory.
+	 */
 	copy = xstrdup(path);
 	dir = dirname(copy);
 	config_set_include_dir(cf, dir);
@@ -30,23 +74,60 @@ cfg_read(config_t *cf, const char *path, struct diag *d)
 	/* Integers that do not fit 32 bits must not wrap silently. */
 	config_set_options(cf, config_get_options(cf) &
 	    ~CONFIG_OPTION_AUTOCONVERT);
-	if (config_read_file(cf, path) == CONFIG_TRUE)
-		return 0;
-	if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
-		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
-	else
+	if (config_read_string(cf, text) != CONFIG_TRUE) {
 		diag_error(d, config_error_file(cf) ? config_error_file(cf) :
 		    path, config_error_line(cf), "%s", config_error_text(cf));
-	return -1;
+		free(text);
+		return -1;
+	}
+	/*
+	 * A string ends at its first NUL, where libconfig reading the file
+	 * found a syntax error.
+	 */
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		for (p = text, line = 1; p < nul; p++)
+			line += *p == '\n';
+		diag_error(d, path, line, "syntax error");
+		free(text);
+		return -1;
+	}
+	t = xmalloc(sizeof(*t) + strlen(path) + 1);
+	t->src = src;
+	t->text = text;
+	t->len = len;
+	t->cwd = src->cwd(src->arg);
+	memcpy(t->path, path, strlen(path) + 1);
+	config_set_destructor(cf, cfg_text_free);
+	config_setting_set_hook(config_root_setting(cf), t);
+	return 0;
+}
+
+const char *
+cfg_cwd(const config_setting_t *s)
+{
+	const struct cfg_text *t = cfg_text(s);
+
+	return t ? t->cwd : NULL;
+}
+
+void
+cfg_sha256(const config_t *cf, char out[65])
+{
+	const struct cfg_text *t = cfg_text(config_root_setting(cf));
+
+	sha256_hex(t ? t->text : "", t ? t->len : 0, out);
 }
 
 const char *
 cfg_file(const config_setting_t *s)
 {
+	const struct cfg_text *t;
 	const char *f = NULL;
 
-	if (s != NULL)
-		f = config_setting_source_file(s);
+	/* Settings of an @include'd file name it; the others are the root's. */
+	if (s != NULL && (f = config_setting_source_file(s)) == NULL &&
+	    (t = cfg_text(s)) != NULL)
+		f = t->path;
 	return f ? f : "(config)";
 }
 
@@ -191,14 +272,19 @@ static int
 written_int(const config_setting_t *m, const char *name, char *text,
     size_t textlen, long long *out)
 {
+	const struct cfg_text *t = cfg_text(m);
 	const char *file = config_setting_source_file(m), *p, *q;
-	size_t len, nlen = strlen(name);
+	size_t nlen = strlen(name);
 	long long lib, v;
-	char *data;
+	char *data, *included = NULL;
 	int line = cfg_line(m), rc = 0, r;
 
-	if (file == NULL || line < 1 || (data = read_file(file, &len)) ==
-	    NULL)
+	if (t == NULL || line < 1)
+		return 0;
+	if (file == NULL)
+		data = t->text;
+	else if ((data = included = t->src->read(t->src->arg, file,
+	    NULL)) == NULL)
 		return 0;
 	lib = config_setting_type(m) == CONFIG_TYPE_INT64 ?
 	    config_setting_get_int64(m) : config_setting_get_int(m);
@@ -225,7 +311,7 @@ written_int(const config_setting_t *m, const char *name, char *text,
 			*out = v;
 		}
 	}
-	free(data);
+	free(included);
 	return rc;
 }
 
@@ -383,37 +469,32 @@ cfg_write_strings(struct buf *b, const char *indent, const char *key,
 }
 
 static int
-conf_name_cmp(const struct dirent **a, const struct dirent **b)
+is_conf_name(const char *name)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
+	size_t n = strlen(name);
 
-static int
-conf_name_filter(const struct dirent *e)
-{
-	size_t n = strlen(e->d_name);
-
-	return e->d_name[0] != '.' && n > 5 &&
-	    strcmp(e->d_name + n - 5, ".conf") == 0;
+	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".conf") == 0;
 }
 
 char **
-cfg_conf_files(const char *dir, const char *skip, size_t *np)
+cfg_conf_files(const struct source *src, const char *dir, const char *skip,
+    size_t *np)
 {
-	struct dirent **names;
-	char **paths;
-	size_t k = 0;
-	int n, i;
+	char **names, **paths;
+	size_t k = 0, n, i;
 
-	if ((n = scandir(dir, &names, conf_name_filter, conf_name_cmp)) < 0)
+	if ((names = source_list(src, dir, &n)) == NULL)
 		return NULL;
-	paths = xcalloc((size_t)n + 1, sizeof(*paths));
+	paths = xcalloc(n + 1, sizeof(*paths));
 	for (i = 0; i < n; i++) {
-		if (skip == NULL || strcmp(names[i]->d_name, skip) != 0)
-			paths[k++] = xasprintf("%s/%s", dir, names[i]->d_name);
-		free(names[i]);
+		/* A directory named *.conf is refused when it is read. */
+		if (source_is_dir(names[i]))
+			names[i][strlen(names[i]) - 1] = '\0';
+		if (is_conf_name(names[i]) &&
+		    (skip == NULL || strcmp(names[i], skip) != 0))
+			paths[k++] = xasprintf("%s/%s", dir, names[i]);
 	}
-	free(names);
+	strv_free(names, n);
 	*np = k;
 	return paths;
 }

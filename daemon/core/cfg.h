@@ -11,14 +11,26 @@
 
 #include <libconfig.h>
 
+#include "source.h"
 #include "util.h"
 
 /*
- * Reads `path` into an initialised config_t.  @include is resolved against
- * the file's own directory.  On a syntax or I/O error adds one diagnostic
- * and returns -1.
+ * Parses the bytes `src` gives for `path` into an initialised config_t,
+ * which keeps them, and a pointer to `src` (which must outlive it), until
+ * config_destroy().  @include is resolved against the file's own
+ * directory (libconfig 1.5 reads included files itself).  On a syntax or
+ * I/O error adds one diagnostic and returns -1.
  */
-int	cfg_read(config_t *, const char *path, struct diag *);
+int	cfg_read(config_t *, const struct source *src, const char *path,
+	    struct diag *);
+/* The SHA-256, in hex, of the bytes cfg_read() parsed. */
+void	cfg_sha256(const config_t *, char out[65]);
+/*
+ * The current directory, as the source gave it, when the file a setting
+ * is in was read: what its relative paths are made absolute against.
+ * NULL when unknown.
+ */
+const char *cfg_cwd(const config_setting_t *);
 /* The file and line a setting came from (the root's file when unknown). */
 const char *cfg_file(const config_setting_t *);
 int	cfg_line(const config_setting_t *);
@@ -59,11 +71,12 @@ int	cfg_get_strings(const config_setting_t *g, const char *name,
 char	*cfg_path(const char *file, const char *path);
 /*
  * The paths of the *.conf files in `dir` (not hidden, not named `skip`
- * when it is non-NULL), in name order.  Returns an array the caller frees
- * with its strings, *n its length; NULL with errno set when the
- * directory cannot be read.
+ * when it is non-NULL), in name order, as `src` lists them.  Returns an
+ * array the caller frees with its strings, *n its length; NULL with
+ * errno set when the directory cannot be read.
  */
-char	**cfg_conf_files(const char *dir, const char *skip, size_t *n);
+char	**cfg_conf_files(const struct source *src, const char *dir,
+	    const char *skip, size_t *n);
 /* Appends a string as a libconfig string literal, escaping " and \. */
 void	cfg_quote(struct buf *, const char *);
 /* Appends `indent key = [ "a", "b" ];` and a newline. */

@@ -3,7 +3,9 @@
  * the top-level settings and the plans here, the organisation in
  * org.c, the calendar in confcalendar.c, the mail settings in
  * confmail.c, the one-value keys' table in confkeys.c; confdump.c writes
- * it back.  Core, apart from reading the files (open work).
+ * it back.  Core: every file, directory and zone comes through the
+ * struct source the shell hands in (source.h), and the hash recorded of
+ * a file is of the bytes parsed.
  *
  * Every loader reports problems as `file:line: message` and carries on, so
  * that `planwatchd -n` lists all of them at once; the snapshot is returned
@@ -11,12 +13,9 @@
  * directory of the file that holds them and are made absolute, because the
  * daemon and planwatchctl may run from anywhere.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libconfig.h>
 
@@ -31,18 +30,20 @@
 #include "plan.h"
 #include "route.h"
 #include "rules.h"
+#include "source.h"
 #include "template.h"
 #include "util.h"
 
-/* Makes a path absolute against the current directory, lexically. */
+/*
+ * Makes a path absolute against the current directory `cwd` (NULL when
+ * unknown), lexically.
+ */
 static char *
-absolute(char *path)
+absolute(const char *cwd, char *path)
 {
-	char cwd[4096], *res;
+	char *res;
 
-	if (path[0] == '/')
-		return path;
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
+	if (path[0] == '/' || cwd == NULL)
 		return path;
 	if (strncmp(path, "./", 2) == 0)
 		res = xasprintf("%s/%s", cwd, path + 2);
@@ -53,9 +54,9 @@ absolute(char *path)
 }
 
 char *
-conf_path(const char *file, const char *path)
+conf_path(const char *cwd, const char *file, const char *path)
 {
-	char *p = absolute(cfg_path(file, path));
+	char *p = absolute(cwd, cfg_path(file, path));
 	char *q;
 
 	/* Fold "dir/../x" lexically so that paths in messages are readable. */
@@ -90,32 +91,29 @@ conf_valid_email(const char *s)
 }
 
 
+/* Records a file loaded and the SHA-256 of the very bytes parsed. */
 static void
-add_file(struct config *c, const char *path, struct diag *d)
+add_file(struct config *c, const char *path, const char *sha256)
 {
-	size_t len;
-	char *text = read_file(path, &len);
 	struct conf_file *f;
 
-	if (text == NULL)
-		return;	/* the loader reported it */
 	c->files = xreallocarray(c->files, c->nfiles + 1, sizeof(*c->files));
 	f = &c->files[c->nfiles++];
 	f->path = xstrdup(path);
-	sha256_hex(text, len, f->sha256);
-	free(text);
+	memcpy(f->sha256, sha256, sizeof(f->sha256));
 }
 
 /* Loads a setting that is either a file name or an inline group. */
 static int
-load_part(struct config *c, const config_setting_t *root, const char *key,
-    const char *mainfile,
+load_part(struct config *c, const struct source *src,
+    const config_setting_t *root, const char *key, const char *mainfile,
     void (*load)(const config_setting_t *, void *, struct diag *), void *arg,
     struct diag *d)
 {
 	const struct conf_key *k = conf_key("", key);
 	char **fileslot = (char **)(void *)((char *)c + k->off);
 	const config_setting_t *s = config_setting_get_member(root, key);
+	char sha256[65];
 	config_t cf;
 
 	if (s != NULL && config_setting_is_group(s)) {
@@ -126,12 +124,13 @@ load_part(struct config *c, const config_setting_t *root, const char *key,
 		cfg_error(d, s, "'%s' must be a file name or a group", key);
 		return -1;
 	}
-	*fileslot = conf_path(mainfile, s ? config_setting_get_string(s) :
-	    k->def);
+	*fileslot = conf_path(cfg_cwd(root), mainfile, s ?
+	    config_setting_get_string(s) : k->def);
 	config_init(&cf);
-	if (cfg_read(&cf, *fileslot, d) == 0) {
+	if (cfg_read(&cf, src, *fileslot, d) == 0) {
 		load(config_root_setting(&cf), arg, d);
-		add_file(c, *fileslot, d);
+		cfg_sha256(&cf, sha256);
+		add_file(c, *fileslot, sha256);
 	}
 	config_destroy(&cf);
 	return 0;
@@ -218,21 +217,21 @@ split_superseded(struct config *c, struct diag *d)
 }
 
 static void
-load_plans(struct config *c, struct diag *d)
+load_plans(struct config *c, const struct source *src, struct diag *d)
 {
 	char **paths;
 	size_t n, i, p, a, k;
 
-	if ((paths = cfg_conf_files(c->plans_dir, NULL, &n)) == NULL) {
+	if ((paths = cfg_conf_files(src, c->plans_dir, NULL, &n)) == NULL) {
 		diag_error(d, c->plans_dir, 0, "cannot read plan directory: %s",
 		    strerror(errno));
 		return;
 	}
 	c->plans = xcalloc(n ? n : 1, sizeof(*c->plans));
 	for (i = 0; i < n; i++) {
-		if (plan_load(paths[i], &c->plans[c->nplans], d) == 0) {
+		if (plan_load(src, paths[i], &c->plans[c->nplans], d) == 0) {
+			add_file(c, paths[i], c->plans[c->nplans].sha256);
 			c->nplans++;
-			add_file(c, paths[i], d);
 		}
 		free(paths[i]);
 	}
@@ -363,29 +362,43 @@ role_exists(void *arg, const char *id)
 	return org_role(&c->org, id) != NULL;
 }
 
-struct config *
-conf_load(const char *path, struct diag *d)
+/* Whether `dir`, as `src` lists it, holds a file (or a directory) `name`. */
+static int
+dir_has(const struct source *src, const char *dir, const char *name)
 {
-	return conf_load_ex(path, 1, d);
+	char **v;
+	size_t n, i, len = strlen(name);
+	int found = 0;
+
+	if ((v = src->list(src->arg, dir, &n)) == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strncmp(v[i], name, len) == 0 && (v[i][len] == '\0' ||
+		    strcmp(v[i] + len, "/") == 0))
+			found = 1;
+	strv_free(v, n);
+	return found;
 }
 
 struct config *
-conf_load_ex(const char *path, int set_zone, struct diag *d)
+conf_load(const struct source *src, const char *path, struct diag *d)
 {
 	struct config *c = xcalloc(1, sizeof(*c));
 	config_t cf;
 	const config_setting_t *root;
 	size_t before = d->nerrors;
+	char sha256[65];
 
-	c->file = absolute(xstrdup(path));
 	config_init(&cf);
-	if (cfg_read(&cf, path, d) != 0) {
+	if (cfg_read(&cf, src, path, d) != 0) {
 		config_destroy(&cf);
 		conf_free(c);
 		return NULL;
 	}
-	add_file(c, c->file, d);
 	root = config_root_setting(&cf);
+	c->file = absolute(cfg_cwd(root), xstrdup(path));
+	cfg_sha256(&cf, sha256);
+	add_file(c, c->file, sha256);
 	conf_keys_check("", root, "planwatch.conf", d);
 	conf_keys_load("", 0, root, path, c, d);
 	if (c->database == NULL)
@@ -410,14 +423,15 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 		    "directory, e.g. control_socket = "
 		    "\"/run/planwatch/control.sock\"", c->control_socket,
 		    c->control_group);
-	if ((set_zone ? calendar_set_zone(c->timezone) :
-	    calendar_zone_valid(c->timezone)) != 0)
+	if (calendar_zone_valid(c->timezone, src) != 0)
 		cfg_error(d, config_setting_get_member(root, "timezone") ?
 		    config_setting_get_member(root, "timezone") : root,
 		    "unknown time zone '%s'", c->timezone);
 
-	load_part(c, root, "organization", path, load_org_cb, &c->org, d);
-	load_part(c, root, "calendar", path, load_calendar_cb, &c->cal, d);
+	load_part(c, src, root, "organization", path, load_org_cb, &c->org,
+	    d);
+	load_part(c, src, root, "calendar", path, load_calendar_cb, &c->cal,
+	    d);
 	conf_mail_load(&c->mail, root, c->state_dir, c->org.coordinator.email,
 	    d);
 	default_langs(c);
@@ -439,20 +453,20 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 	conf_keys_load("", 1, root, path, c, d);
 	config_destroy(&cf);
 
-	load_plans(c, d);
+	load_plans(c, src, d);
 
 	/* Every template must load and render, so a reload cannot break mail. */
 	{
 		char *tdir = xasprintf("%s/templates", c->rules_dir);
 
-		template_check_samples(tdir, d);
+		template_check_samples(src, tdir, d);
 		free(tdir);
 	}
 	/* And every page, so a reload cannot break them either. */
 	if (c->web.enabled && c->web.pages_dir != NULL) {
 		struct pages pg;
 
-		if (pages_load(&pg, c->web.pages_dir, d) == 0)
+		if (pages_load(&pg, src, c->web.pages_dir, d) == 0)
 			pages_free(&pg);
 	}
 
@@ -460,13 +474,13 @@ conf_load_ex(const char *path, int set_zone, struct diag *d)
 	if (d->nerrors == before) {
 		const char *names[TEMPLATE_NKINDS + 1];
 		char *rpath;
-		struct stat st;
 
 		conf_template_names(names);
-		c->rules = rules_load_dir(c->rules_dir, c, names, d);
+		c->rules = rules_load_dir(src, c->rules_dir, c, names, d);
 		rpath = xasprintf("%s/routing.conf", c->rules_dir);
-		if (stat(rpath, &st) == 0)
-			c->routing = route_load(rpath, role_exists, c, d);
+		if (dir_has(src, c->rules_dir, "routing.conf"))
+			c->routing = route_load(src, rpath, role_exists, c,
+			    d);
 		free(rpath);
 	}
 
@@ -516,8 +530,8 @@ conf_free(struct config *c)
 
 
 int
-conf_peek(const char *path, char **socket, char **state_dir,
-    char **admin_group, struct diag *d)
+conf_peek(const struct source *src, const char *path, char **socket,
+    char **state_dir, char **admin_group, struct diag *d)
 {
 	config_t cf;
 	const config_setting_t *root;
@@ -526,15 +540,15 @@ conf_peek(const char *path, char **socket, char **state_dir,
 	char *dir;
 
 	config_init(&cf);
-	if (cfg_read(&cf, path, d) != 0) {
+	if (cfg_read(&cf, src, path, d) != 0) {
 		config_destroy(&cf);
 		return -1;
 	}
 	root = config_root_setting(&cf);
 	cfg_get_string(root, "state_dir", 0, &state, d);
-	dir = conf_path(path, state);
+	dir = conf_path(cfg_cwd(root), path, state);
 	if (cfg_get_string(root, "control_socket", 0, &sock, d) == 1)
-		*socket = conf_path(path, sock);
+		*socket = conf_path(cfg_cwd(root), path, sock);
 	else
 		*socket = xasprintf("%s/control.sock", dir);
 	*admin_group = cfg_get_string(root, "admin_group", 0, &admin, d) ==
@@ -545,11 +559,12 @@ conf_peek(const char *path, char **socket, char **state_dir,
 }
 
 char *
-conf_socket_path(const char *path, struct diag *d)
+conf_socket_path(const struct source *src, const char *path,
+    struct diag *d)
 {
 	char *sock, *state, *admin;
 
-	if (conf_peek(path, &sock, &state, &admin, d) != 0)
+	if (conf_peek(src, path, &sock, &state, &admin, d) != 0)
 		return NULL;
 	free(state);
 	free(admin);

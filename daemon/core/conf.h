@@ -75,16 +75,14 @@ struct config {
 };
 
 /*
- * Loads the main file and every file it names.  Returns a snapshot the
- * caller frees with conf_free(), or NULL with at least one error in `d`
- * (warnings may be added either way).
+ * Loads the main file and every file it names, each read once through
+ * `src`.  The time zone is checked, not made the process's (the shell's
+ * act, host_zone_set()).  Returns a snapshot the caller frees with
+ * conf_free(), or NULL with at least one error in `d` (warnings may be
+ * added either way).
  */
-struct config *conf_load(const char *path, struct diag *d);
-/*
- * The same; with `set_zone` 0 the time zone is only checked, not made the
- * process's zone, so that it can run in a thread beside the loop.
- */
-struct config *conf_load_ex(const char *path, int set_zone, struct diag *d);
+struct config *conf_load(const struct source *src, const char *path,
+	    struct diag *d);
 void	conf_free(struct config *);
 /*
  * Writes the snapshot as one planwatch.conf in canonical form: absolute
@@ -98,14 +96,15 @@ void	conf_dump(const struct config *, struct buf *);
  * files have errors.  Returns a string the caller frees, or NULL with an
  * error in `d`.
  */
-char	*conf_socket_path(const char *path, struct diag *d);
+char	*conf_socket_path(const struct source *src, const char *path,
+	    struct diag *d);
 /*
  * The same for the control socket, the state directory and admin_group
  * (NULL when unset).  Strings the caller frees; 0, or -1 with an error in
  * `d`.
  */
-int	conf_peek(const char *path, char **socket, char **state_dir,
-	    char **admin_group, struct diag *d);
+int	conf_peek(const struct source *src, const char *path, char **socket,
+	    char **state_dir, char **admin_group, struct diag *d);
 /* The template names a rule step may use (reminder, overdue, escalation,
  * revision), NULL-terminated; room for TEMPLATE_NKINDS + 1. */
 void	conf_template_names(const char **names);

@@ -82,9 +82,10 @@ void	conf_keys_free(const char *group, void *base);
 
 /*
  * A path written in `file`, resolved against that file's directory, made
- * absolute and folded lexically ("a/../b" is "b").  The caller frees it.
+ * absolute against `cwd` (cfg_cwd(); NULL leaves it relative) and folded
+ * lexically ("a/../b" is "b").  The caller frees it.
  */
-char	*conf_path(const char *file, const char *path);
+char	*conf_path(const char *cwd, const char *file, const char *path);
 /* An e-mail address as planwatch accepts one: local@domain.tld. */
 int	conf_valid_email(const char *);
 /* Appends `indent key = "val";` and a newline. */

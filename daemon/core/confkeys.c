@@ -224,7 +224,7 @@ load_string(const struct conf_key *k, const config_setting_t *g,
 	if (v == NULL || ((k->flags & KEY_EMPTY_UNSET) && *v == '\0'))
 		return;
 	free(*to);
-	*to = k->type == KEY_PATH ? conf_path(file, v) : xstrdup(v);
+	*to = k->type == KEY_PATH ? conf_path(cfg_cwd(g), file, v) : xstrdup(v);
 	if (found && k->type == KEY_WORD && word_index(k->words, v) < 0)
 		word_error(k, config_setting_get_member(g, k->name), d);
 }

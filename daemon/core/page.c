@@ -1,7 +1,8 @@
 /*
  * page: loads and renders the page templates.  The placeholder sets are
  * the contract between the code that fills a page (webapp.c) and the
- * templates admins may edit; docs/web.md lists them.
+ * templates admins may edit; docs/web.md lists them.  Core: the files
+ * come through a struct source (source.h).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "page.h"
+#include "source.h"
 #include "template.h"
 #include "util.h"
 
@@ -134,7 +136,8 @@ etag(const char *s, size_t n, char out[20])
 }
 
 int
-pages_load(struct pages *p, const char *dir, struct diag *d)
+pages_load(struct pages *p, const struct source *src, const char *dir,
+    struct diag *d)
 {
 	size_t before = d->nerrors;
 	char *path;
@@ -145,13 +148,14 @@ pages_load(struct pages *p, const char *dir, struct diag *d)
 		for (k = 0; k < PAGE_NKINDS; k++) {
 			path = xasprintf("%s/%s/%s.html", dir, langs[l],
 			    kinds[k].name);
-			p->t[l][k] = template_load_html(path, kinds[k].vars,
+			p->t[l][k] = template_load_html(src, path,
+			    kinds[k].vars,
 			    k == PAGE_LAYOUT ? raw_layout : NULL,
 			    kinds[k].lists, d);
 			free(path);
 		}
 	path = xasprintf("%s/planwatch.css", dir);
-	if ((p->css = read_file(path, &p->css_len)) == NULL)
+	if ((p->css = src->read(src->arg, path, &p->css_len)) == NULL)
 		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
 	else
 		etag(p->css, p->css_len, p->css_etag);

@@ -43,10 +43,11 @@ const char *page_kind_name(enum page_kind);
 
 /*
  * Loads dir/sv/<kind>.html and dir/en/<kind>.html for every kind and
- * dir/planwatch.css.  0, or -1 with `file:line: message` errors in `d`
- * (*p then holds nothing).
+ * dir/planwatch.css, read through `src`.  0, or -1 with `file:line:
+ * message` errors in `d` (*p then holds nothing).
  */
-int	pages_load(struct pages *, const char *dir, struct diag *d);
+int	pages_load(struct pages *, const struct source *src, const char *dir,
+	    struct diag *d);
 void	pages_free(struct pages *);
 
 /*

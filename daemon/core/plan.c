@@ -721,7 +721,8 @@ load_activity(const config_setting_t *g, struct plan *p, struct activity *a,
 }
 
 int
-plan_load(const char *path, struct plan *p, struct diag *d)
+plan_load(const struct source *src, const char *path, struct plan *p,
+    struct diag *d)
 {
 	config_t cf;
 	const config_setting_t *root, *g, *list, *e;
@@ -731,11 +732,12 @@ plan_load(const char *path, struct plan *p, struct diag *d)
 	memset(p, 0, sizeof(*p));
 	p->file = xstrdup(path);
 	config_init(&cf);
-	if (cfg_read(&cf, path, d) == -1) {
+	if (cfg_read(&cf, src, path, d) == -1) {
 		config_destroy(&cf);
 		plan_free(p);
 		return -1;
 	}
+	cfg_sha256(&cf, p->sha256);
 	root = config_root_setting(&cf);
 	cfg_check_keys(root, "plan file", file_keys, d);
 	g = config_setting_get_member(root, "plan");

@@ -83,6 +83,7 @@ enum plan_field {
 
 struct plan {
 	char			*file;		/* path it was loaded from */
+	char			 sha256[65];	/* of the bytes read, hex */
 	char			*id;
 	char			*committee;
 	char			*title;
@@ -157,12 +158,14 @@ struct checkpoint *plan_checkpoints(const struct plan *,
 	    const struct activity *, const struct calendar *, size_t *n);
 
 /*
- * Loads a plan file.  Unknown keys, wrong types, unreadable schedules or
- * follow-ups, bad sections or statuses and duplicate activity ids are
- * errors with file:line.  Roles are not resolved here (see conf.c).
- * Returns 0, or -1 with errors in `d` (the plan is then freed).
+ * Loads a plan file, read through `src`.  Unknown keys, wrong types,
+ * unreadable schedules or follow-ups, bad sections or statuses and
+ * duplicate activity ids are errors with file:line.  Roles are not
+ * resolved here (see conf.c).  Returns 0, or -1 with errors in `d` (the
+ * plan is then freed).
  */
-int	plan_load(const char *path, struct plan *, struct diag *);
+int	plan_load(const struct source *src, const char *path, struct plan *,
+	    struct diag *);
 void	plan_free(struct plan *);
 /* Frees what an activity owns (not the struct itself); NULL is fine. */
 void	plan_activity_free(struct activity *);

@@ -273,8 +273,8 @@ read_rules(const config_setting_t *g, struct routing *rt,
 }
 
 struct routing *
-route_load(const char *path, route_role_exists_cb *role_exists, void *arg,
-    struct diag *d)
+route_load(const struct source *src, const char *path,
+    route_role_exists_cb *role_exists, void *arg, struct diag *d)
 {
 	static const char *const root_keys[] = { "routing", NULL };
 	config_t		 cf;
@@ -284,7 +284,7 @@ route_load(const char *path, route_role_exists_cb *role_exists, void *arg,
 	int			 errors = 0;
 
 	config_init(&cf);
-	if (cfg_read(&cf, path, d) == -1) {
+	if (cfg_read(&cf, src, path, d) == -1) {
 		config_destroy(&cf);
 		return NULL;
 	}

@@ -15,6 +15,8 @@
 #include "concern.h"
 #include "util.h"
 
+struct source;
+
 /* The special recipients, resolved by the organisation, not role ids. */
 #define ROUTE_COORDINATOR	"coordinator"
 #define ROUTE_DEPUTY		"deputy"
@@ -53,14 +55,14 @@ struct routing {
 };
 
 /*
- * Loads and validates a routing file.  Unknown keys, unknown field names
- * and values in `when`, wrong types, and role ids that `role_exists`
- * rejects are errors with file:line added to `d`; all are reported, not
- * just the first.  `role_exists` may be NULL to accept any id.  Returns a
- * routing the caller frees with route_free(), or NULL if there was any
- * error.
+ * Loads and validates a routing file, read through `src`.  Unknown keys,
+ * unknown field names and values in `when`, wrong types, and role ids that
+ * `role_exists` rejects are errors with file:line added to `d`; all are
+ * reported, not just the first.  `role_exists` may be NULL to accept any
+ * id.  Returns a routing the caller frees with route_free(), or NULL if
+ * there was any error.
  */
-struct routing *route_load(const char *path,
+struct routing *route_load(const struct source *src, const char *path,
 	    route_role_exists_cb *role_exists, void *arg, struct diag *d);
 /* Frees a routing; accepts NULL. */
 void	route_free(struct routing *);

@@ -796,8 +796,9 @@ load_coordinator_digest(struct ruleset *rs, const config_setting_t *root,
 }
 
 static void
-load_file(struct ruleset *rs, const char *path, const struct config *c,
-    const char *const *templates, struct diag *d, char **cd_where)
+load_file(struct ruleset *rs, const struct source *src, const char *path,
+    const struct config *c, const char *const *templates, struct diag *d,
+    char **cd_where)
 {
 	config_t cf;
 	const config_setting_t *root, *dg, *list;
@@ -809,7 +810,7 @@ load_file(struct ruleset *rs, const char *path, const struct config *c,
 	    sizeof(*rs->files));
 	rs->files[rs->nfiles++] = xstrdup(path);
 	config_init(&cf);
-	if (cfg_read(&cf, path, d) == -1) {
+	if (cfg_read(&cf, src, path, d) == -1) {
 		config_destroy(&cf);
 		return;
 	}
@@ -875,35 +876,35 @@ finish(struct ruleset *rs, size_t errors_before, struct diag *d)
 }
 
 struct ruleset *
-rules_load_file(const char *path, const struct config *c,
-    const char *const *templates, struct diag *d)
+rules_load_file(const struct source *src, const char *path,
+    const struct config *c, const char *const *templates, struct diag *d)
 {
 	struct ruleset *rs = new_ruleset();
 	size_t before = d->nerrors;
 	char *where = NULL;
 
-	load_file(rs, path, c, templates, d, &where);
+	load_file(rs, src, path, c, templates, d, &where);
 	free(where);
 	return finish(rs, before, d);
 }
 
 struct ruleset *
-rules_load_dir(const char *dir, const struct config *c,
-    const char *const *templates, struct diag *d)
+rules_load_dir(const struct source *src, const char *dir,
+    const struct config *c, const char *const *templates, struct diag *d)
 {
 	struct ruleset *rs = new_ruleset();
 	size_t before = d->nerrors, n, i;
 	char **paths, *where = NULL;
 
 	/* routing.conf is the concern routing, loaded by route.c. */
-	if ((paths = cfg_conf_files(dir, "routing.conf", &n)) == NULL) {
+	if ((paths = cfg_conf_files(src, dir, "routing.conf", &n)) == NULL) {
 		diag_error(d, dir, 0, "cannot read rule directory: %s",
 		    strerror(errno));
 		rules_free(rs);
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		load_file(rs, paths[i], c, templates, d, &where);
+		load_file(rs, src, paths[i], c, templates, d, &where);
 		free(paths[i]);
 	}
 	free(paths);

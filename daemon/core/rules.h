@@ -135,11 +135,13 @@ struct ruleset {
  * (warnings may be added either way).  A directory without rule files is
  * an empty, valid ruleset.
  */
-struct ruleset *rules_load_dir(const char *dir, const struct config *c,
-	    const char *const *templates, struct diag *d);
+struct ruleset *rules_load_dir(const struct source *src, const char *dir,
+	    const struct config *c, const char *const *templates,
+	    struct diag *d);
 /* The same for one file (tests, previews). */
-struct ruleset *rules_load_file(const char *path, const struct config *c,
-	    const char *const *templates, struct diag *d);
+struct ruleset *rules_load_file(const struct source *src, const char *path,
+	    const struct config *c, const char *const *templates,
+	    struct diag *d);
 /* Frees a ruleset and everything in it; NULL is fine. */
 void	rules_free(struct ruleset *);
 

@@ -5,17 +5,16 @@
  * against the set the message kind defines, so a typo in a template is a
  * `file:line: message` from `planwatchd -n`, not a blank in a reminder
  * sent months later.  The set of placeholders per kind lives here too:
- * callers fill exactly these names, and the docs list them.
+ * callers fill exactly these names, and the docs list them.  Core: the
+ * files come through a struct source (source.h).
  */
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "source.h"
 #include "template.h"
 #include "util.h"
 
@@ -622,12 +621,12 @@ template_parse_html(const char *name, const char *text,
 
 /* Reads a template file; NULL after a diagnostic. */
 static char *
-read_template(const char *path, struct diag *d)
+read_template(const struct source *src, const char *path, struct diag *d)
 {
 	char *text;
 	size_t len;
 
-	if ((text = read_file(path, &len)) == NULL) {
+	if ((text = src->read(src->arg, path, &len)) == NULL) {
 		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
 		return NULL;
 	}
@@ -640,13 +639,14 @@ read_template(const char *path, struct diag *d)
 }
 
 struct template *
-template_load(const char *path, const char *const *allowed_vars,
-    const char *const *allowed_lists, struct diag *d)
+template_load(const struct source *src, const char *path,
+    const char *const *allowed_vars, const char *const *allowed_lists,
+    struct diag *d)
 {
 	struct template *t;
 	char *text;
 
-	if ((text = read_template(path, d)) == NULL)
+	if ((text = read_template(src, path, d)) == NULL)
 		return NULL;
 	t = template_parse(path, text, allowed_vars, allowed_lists, d);
 	free(text);
@@ -654,13 +654,14 @@ template_load(const char *path, const char *const *allowed_vars,
 }
 
 struct template *
-template_load_html(const char *path, const char *const *allowed_vars,
-    const char *const *raw, const char *const *allowed_lists, struct diag *d)
+template_load_html(const struct source *src, const char *path,
+    const char *const *allowed_vars, const char *const *raw,
+    const char *const *allowed_lists, struct diag *d)
 {
 	struct template *t;
 	char *text;
 
-	if ((text = read_template(path, d)) == NULL)
+	if ((text = read_template(src, path, d)) == NULL)
 		return NULL;
 	t = template_parse_html(path, text, allowed_vars, raw, allowed_lists,
 	    d);
@@ -669,14 +670,14 @@ template_load_html(const char *path, const char *const *allowed_vars,
 }
 
 struct template *
-template_load_kind(const char *dir, const char *lang, enum template_kind k,
-    struct diag *d)
+template_load_kind(const struct source *src, const char *dir,
+    const char *lang, enum template_kind k, struct diag *d)
 {
 	struct template *t;
 	char *path;
 
 	path = xasprintf("%s/%s/%s.txt", dir, lang, template_kinds[k].name);
-	t = template_load(path, template_kinds[k].vars,
+	t = template_load(src, path, template_kinds[k].vars,
 	    template_kinds[k].lists, d);
 	free(path);
 	return t;
@@ -1219,51 +1220,37 @@ template_sample_ctx(enum template_kind kind)
 	return template_sample_ctx_as(kind, NULL, 0);
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
-template_check_samples(const char *dir, struct diag *d)
+template_check_samples(const struct source *src, const char *dir,
+    struct diag *d)
 {
 	struct template *t;
 	struct template_ctx *c;
-	struct dirent *de;
-	struct stat st;
-	DIR *dp;
-	char **langs = NULL, *path, *body, *subj;
-	size_t nlangs = 0, i;
+	char **names, **langs, *path, *body, *subj;
+	size_t nnames, nlangs = 0, i;
 	size_t before = d->nerrors;
 	int k;
 
-	if ((dp = opendir(dir)) == NULL) {
+	if ((names = source_list(src, dir, &nnames)) == NULL) {
 		diag_error(d, dir, 0, "cannot open template directory: %s",
 		    strerror(errno));
 		return -1;
 	}
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			langs = xreallocarray(langs, nlangs + 1,
-			    sizeof(*langs));
-			langs[nlangs++] = xstrdup(de->d_name);
-		}
-		free(path);
-	}
-	closedir(dp);
+	/* The language directories, in name order (source_list()). */
+	langs = xcalloc(nnames + 1, sizeof(*langs));
+	for (i = 0; i < nnames; i++)
+		if (names[i][0] != '.' && source_is_dir(names[i]))
+			langs[nlangs++] = xstrndup(names[i],
+			    strlen(names[i]) - 1);
+	strv_free(names, nnames);
 	if (nlangs == 0) {
 		diag_error(d, dir, 0, "no language directory (such as sv/)");
+		free(langs);
 		return -1;
 	}
-	/* Sorted, so the diagnostics come out in the same order each time. */
-	qsort(langs, nlangs, sizeof(*langs), cmp_str);
 	for (i = 0; i < nlangs; i++) {
 		for (k = 0; k < TEMPLATE_NKINDS; k++) {
-			t = template_load_kind(dir, langs[i], k, d);
+			t = template_load_kind(src, dir, langs[i], k, d);
 			if (t == NULL)
 				continue;
 			c = template_sample_ctx(k);

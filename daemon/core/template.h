@@ -18,13 +18,15 @@
  * Templates are checked when loaded, against the placeholders the message
  * kind defines: an unknown name, a section that is not closed or closed by
  * the wrong tag, or an unterminated "{{" is a `file:line: message` error.
- * Pure: the only I/O is reading template files (and listing the language
- * directories in template_check_samples()).
+ * Core: template files and the language directories (in
+ * template_check_samples()) are read through a struct source (source.h).
  */
 #ifndef PLANWATCH_TEMPLATE_H
 #define PLANWATCH_TEMPLATE_H
 
 #include "util.h"
+
+struct source;
 
 /*
  * The message kinds planwatch sends, one template file each per language.
@@ -85,13 +87,13 @@ int	 template_kind_lookup(const char *name);
 struct template;
 
 /*
- * Parses the template file at `path` once.  `allowed_vars` and
- * `allowed_lists` (NULL-terminated, borrowed only during the call) are the
- * names it may use.  Returns a template the caller frees with
- * template_free(), or NULL after adding one `file:line: message` per
- * problem to `d`.
+ * Parses the template file at `path`, read through `src`, once.
+ * `allowed_vars` and `allowed_lists` (NULL-terminated, borrowed only
+ * during the call) are the names it may use.  Returns a template the
+ * caller frees with template_free(), or NULL after adding one `file:line:
+ * message` per problem to `d`.
  */
-struct template	*template_load(const char *path,
+struct template	*template_load(const struct source *src, const char *path,
 		    const char *const *allowed_vars,
 		    const char *const *allowed_lists, struct diag *d);
 /* The same from a string; `name` is the file name used in diagnostics. */
@@ -105,14 +107,16 @@ struct template	*template_parse(const char *name, const char *text,
 struct template	*template_parse_html(const char *name, const char *text,
 		    const char *const *allowed_vars, const char *const *raw,
 		    const char *const *allowed_lists, struct diag *d);
-struct template	*template_load_html(const char *path,
+struct template	*template_load_html(const struct source *src,
+		    const char *path,
 		    const char *const *allowed_vars, const char *const *raw,
 		    const char *const *allowed_lists, struct diag *d);
 /* Appends `s` with & < > " ' written as HTML character references. */
 void		 template_html_escape(struct buf *, const char *s);
 /* Loads <dir>/<lang>/<kind>.txt with the kind's placeholder set. */
-struct template	*template_load_kind(const char *dir, const char *lang,
-		    enum template_kind, struct diag *d);
+struct template	*template_load_kind(const struct source *src,
+		    const char *dir, const char *lang, enum template_kind,
+		    struct diag *d);
 void		 template_free(struct template *);
 
 /*
@@ -177,6 +181,7 @@ int	 template_kind_is_reminder(enum template_kind);
  * message`.  Returns the number of languages checked, or -1 when there
  * were errors or no language directory at all.
  */
-int		 template_check_samples(const char *dir, struct diag *d);
+int		 template_check_samples(const struct source *src,
+		    const char *dir, struct diag *d);
 
 #endif

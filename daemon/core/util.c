@@ -1,6 +1,6 @@
 /*
  * util: allocation, string buffers and diagnostics shared by every module.
- * Nothing here does I/O except read_file() and the diag printers.
+ * Core: nothing here does I/O but the diag printer, onto a stream it is given.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -386,32 +386,6 @@ str_squeeze(char *s)
 	}
 	*w = '\0';
 	return s;
-}
-
-char *
-read_file(const char *path, size_t *lenp)
-{
-	FILE *fp;
-	struct buf b = { 0 };
-	char chunk[8192];
-	size_t n;
-	int saved;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(fp)) {
-		saved = errno;
-		fclose(fp);
-		buf_free(&b);
-		errno = saved;
-		return NULL;
-	}
-	fclose(fp);
-	if (lenp != NULL)
-		*lenp = b.len;
-	return buf_take(&b);
 }
 
 void

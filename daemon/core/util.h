@@ -100,8 +100,6 @@ void	set_error(char *err, size_t errlen, const char *fmt, ...)
 /* Collapses runs of white space into one space and trims, in place;
  * returns its argument. */
 char	*str_squeeze(char *);
-/* Reads a whole file into a string the caller frees; NULL and errno on error. */
-char	*read_file(const char *, size_t *);
 /*
  * Whether a Content-Type header value names the media type `want`
  * (lower case), in any case, with or without parameters; `ct` may be

@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "conf.h"
+#include "host.h"
 #include "parser.h"
 #include "util.h"
 
@@ -33,7 +34,8 @@ client_request(const char *sock_path, const char *conf_path, json_t *req)
 
 	if (sock_path != NULL)
 		path = xstrdup(sock_path);
-	else if ((path = conf_socket_path(conf_path, &d)) == NULL) {
+	else if ((path = conf_socket_path(host_source(), conf_path,
+	    &d)) == NULL) {
 		diag_print(&d, stderr);
 		exit(1);
 	}

@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "confopen.h"
+#include "host.h"
 #include "http_token.h"
 #include "ics.h"
 #include "import.h"
@@ -272,7 +273,7 @@ cmd_plan_import(const struct args *a)
 		diag_free(&d);
 	}
 	if (previous != NULL) {
-		if (plan_load(previous, &prev, &d) == -1) {
+		if (plan_load(host_source(), previous, &prev, &d) == -1) {
 			diag_print(&d, stderr);
 			fprintf(stderr, "planwatchctl: the previous plan %s does "
 			    "not load\n", previous);
@@ -414,7 +415,8 @@ local_admin(void)
 	gid_t groups[256];
 	int n, i, ok = getuid() == 0;
 
-	if (!ok && conf_peek(ctl.conf_path, &sock, &state, &admin, &d) == 0) {
+	if (!ok && conf_peek(host_source(), ctl.conf_path, &sock, &state,
+	    &admin, &d) == 0) {
 		ok = stat(state, &st) == 0 && st.st_uid == getuid();
 		if (!ok && admin != NULL && (gr = getgrnam(admin)) != NULL) {
 			ok = getgid() == gr->gr_gid;

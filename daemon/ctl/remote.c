@@ -17,6 +17,7 @@
 #include "client.h"
 #include "conf.h"
 #include "confopen.h"
+#include "host.h"
 #include "local.h"
 #include "parser.h"
 #include "remote.h"

@@ -39,8 +39,8 @@
 static const char *const langs[2] = { "sv", "en" };
 
 int
-remind_templates_load(struct remind_templates *rt, const char *rules_dir,
-    struct diag *d)
+remind_templates_load(struct remind_templates *rt, const struct source *src,
+    const char *rules_dir, struct diag *d)
 {
 	char *dir = xasprintf("%s/templates", rules_dir);
 	size_t before = d->nerrors;
@@ -49,7 +49,7 @@ remind_templates_load(struct remind_templates *rt, const char *rules_dir,
 	memset(rt, 0, sizeof(*rt));
 	for (l = 0; l < 2; l++)
 		for (k = 0; k < TEMPLATE_NKINDS; k++)
-			rt->t[l][k] = template_load_kind(dir, langs[l],
+			rt->t[l][k] = template_load_kind(src, dir, langs[l],
 			    (enum template_kind)k, d);
 	free(dir);
 	if (d->nerrors != before) {

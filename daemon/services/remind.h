@@ -32,9 +32,9 @@ struct remind_templates {
 	struct template	*t[2][TEMPLATE_NKINDS];	/* [0] sv, [1] en */
 };
 
-/* Loads rules_dir/templates; 0, or -1 with errors in `d`. */
-int	remind_templates_load(struct remind_templates *, const char *rules_dir,
-	    struct diag *d);
+/* Loads rules_dir/templates through `src`; 0, or -1 with errors in `d`. */
+int	remind_templates_load(struct remind_templates *,
+	    const struct source *src, const char *rules_dir, struct diag *d);
 void	remind_templates_free(struct remind_templates *);
 
 struct remind_stats {

@@ -30,6 +30,7 @@
 #include "conf.h"
 #include "control.h"
 #include "daemon.h"
+#include "host.h"
 #include "followup.h"
 #include "concern.h"
 #include "log.h"
@@ -340,7 +341,7 @@ cmd_upcoming(struct daemon *d, const struct control_peer *peer, json_t *req)
 		json_t *r;
 
 		conf_template_names(names);
-		rs = rules_load_dir(dir, d->conf, names, &diag);
+		rs = rules_load_dir(host_source(), dir, d->conf, names, &diag);
 		if (rs == NULL) {
 			diag_format(&diag, &b);
 			r = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
@@ -357,7 +358,8 @@ cmd_upcoming(struct daemon *d, const struct control_peer *peer, json_t *req)
 	 * The messages themselves, by the code that will write them; an
 	 * edit's own templates when its directory has them.
 	 */
-	if (dir != NULL && remind_templates_load(&tpl, dir, &tdiag) == 0)
+	if (dir != NULL && remind_templates_load(&tpl, host_source(), dir,
+	    &tdiag) == 0)
 		own = 1;
 	diag_free(&tdiag);
 	rows = remind_preview(d->store, d->conf, s, own ? &tpl : &d->tpl,

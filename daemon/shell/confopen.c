@@ -1,12 +1,14 @@
 /*
  * confopen: the configuration as the shell opens it (confopen.h).
- * Shell: reads a file, builds a TLS context.
+ * Shell: hands the core the files (host.h), sets the time zone, reads
+ * the SMTP secret, builds a TLS context.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
 #include "confopen.h"
+#include "host.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -43,8 +45,15 @@ conf_open_ex(const char *path, int set_zone, struct diag *d)
 {
 	struct config *c;
 
-	if ((c = conf_load_ex(path, set_zone, d)) == NULL)
+	if ((c = conf_load(host_source(), path, d)) == NULL)
 		return NULL;
+	/* Checked by the core; only a vanished zone file fails here. */
+	if (set_zone && host_zone_set(c->timezone) != 0) {
+		diag_error(d, c->file, 0, "unknown time zone '%s'",
+		    c->timezone);
+		conf_free(c);
+		return NULL;
+	}
 	if (mail_open(&c->mail, d) != 0) {
 		conf_free(c);
 		return NULL;

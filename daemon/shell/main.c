@@ -33,6 +33,7 @@
 #include "confopen.h"
 #include "control.h"
 #include "daemon.h"
+#include "host.h"
 #include "http.h"
 #include "log.h"
 #include "outbox.h"
@@ -124,9 +125,10 @@ derive(struct config *c, struct remind_templates *tpl, struct pages *pg,
     struct sched **s, struct diag *diag)
 {
 	memset(pg, 0, sizeof(*pg));
-	if (remind_templates_load(tpl, c->rules_dir, diag) != 0)
+	if (remind_templates_load(tpl, host_source(), c->rules_dir, diag) != 0)
 		return -1;
-	if (c->web.enabled && pages_load(pg, c->web.pages_dir, diag) != 0) {
+	if (c->web.enabled && pages_load(pg, host_source(), c->web.pages_dir,
+	    diag) != 0) {
 		remind_templates_free(tpl);
 		return -1;
 	}
@@ -226,7 +228,7 @@ apply(struct daemon *d, struct config *c, struct remind_templates *tpl,
 		store_audit(d->store, daemon_now(d), actor, "reload-failed",
 		    d->conf_path);
 		/* The zone of the running snapshot stays in force. */
-		calendar_set_zone(d->conf->timezone);
+		host_zone_set(d->conf->timezone);
 		notify("READY=1");
 		return -1;
 	}

@@ -68,6 +68,7 @@
 #include <auth-client.h>
 #include <libesmtp.h>
 
+#include "host.h"
 #include "log.h"
 #include "smtp.h"
 #include "util.h"

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "host.h"
 #include "pii.h"
 #include "util.h"
 

@@ -12,6 +12,7 @@
 
 #include "calendar.h"
 #include "conf.h"
+#include "host.h"
 #include "rules.h"
 #include "sched.h"
 #include "util.h"
@@ -64,12 +65,14 @@ main(int argc, char **argv)
 	if (argc > 2 && calendar_parse_date(argv[2], &from) == -1)
 		return 2;
 	t0 = now_ms();
-	if ((c = conf_load(argv[1], &d)) == NULL) {
+	if ((c = conf_load(host_source(), argv[1], &d)) == NULL ||
+	    host_zone_set(c->timezone) != 0) {
 		diag_print(&d, stderr);
 		return 1;
 	}
 	t1 = now_ms();
-	if ((rs = rules_load_dir(c->rules_dir, c, templates, &d)) == NULL) {
+	if ((rs = rules_load_dir(host_source(), c->rules_dir, c, templates,
+	    &d)) == NULL) {
 		diag_print(&d, stderr);
 		return 1;
 	}

@@ -37,10 +37,10 @@ FUZZ_SRCS_fuzz_http	= daemon/core/http_request.c daemon/core/http_config.c \
 			  daemon/core/fold.c
 FUZZ_SRCS_fuzz_import	= daemon/core/import.c daemon/core/import_meta.c \
 			  daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
-			  daemon/core/calendar.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
+			  daemon/core/calendar.c daemon/core/cfg.c daemon/core/source.c daemon/core/util.c daemon/core/sha256.c \
 			  daemon/core/fold.c daemon/store/log.c
 FUZZ_SRCS_fuzz_web	= daemon/core/web.c daemon/core/link.c daemon/core/template.c \
-			  daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c daemon/core/fold.c daemon/store/log.c
+			  daemon/core/cfg.c daemon/core/source.c daemon/core/util.c daemon/core/sha256.c daemon/core/fold.c daemon/store/log.c
 # Libraries a harness needs beyond FUZZ_LIBS.
 FUZZ_LIBS_fuzz_http	= -lhttp_parser
 FUZZ_LIBS_fuzz_import	= $(shell pkg-config --libs libconfig libzip \
@@ -55,7 +55,7 @@ $(FUZZ_BUILD):
 $(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/core/pii.c daemon/core/fold.c \
     daemon/core/concern.c daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c \
     daemon/core/http_request.c daemon/core/http_config.c daemon/core/http_page.c \
-    daemon/core/cfg.c daemon/core/import.c daemon/core/import_meta.c \
+    daemon/core/cfg.c daemon/core/source.c daemon/core/import.c daemon/core/import_meta.c \
     daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c daemon/core/web.c \
     daemon/core/link.c daemon/core/template.c daemon/*/*.h | $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) -o $@ $< \

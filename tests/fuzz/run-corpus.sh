@@ -33,11 +33,11 @@ for t in fuzz_pii fuzz_report fuzz_http fuzz_import fuzz_web; do
 			extra="-lhttp_parser" ;;
 	fuzz_import)	srcs="daemon/core/import.c daemon/core/import_meta.c \
 			    daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
-			    daemon/core/calendar.c daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c \
+			    daemon/core/calendar.c daemon/core/cfg.c daemon/core/source.c daemon/core/util.c daemon/core/sha256.c \
 			    daemon/core/fold.c daemon/store/log.c"
 			extra="$(pkg-config --libs libconfig libzip libxml-2.0)" ;;
 	fuzz_web)	srcs="daemon/core/web.c daemon/core/link.c daemon/core/template.c \
-			    daemon/core/cfg.c daemon/core/util.c daemon/core/sha256.c daemon/core/fold.c daemon/store/log.c"
+			    daemon/core/cfg.c daemon/core/source.c daemon/core/util.c daemon/core/sha256.c daemon/core/fold.c daemon/store/log.c"
 			extra="$(pkg-config --libs libconfig)" ;;
 	esac
 	# shellcheck disable=SC2086
