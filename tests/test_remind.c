@@ -93,7 +93,8 @@ world_open(struct world *w)
 	}
 	w->c = test_conf_load("conf/planwatch.conf", &d);
 	if (w->c != NULL)
-		w->rs = rules_load_file(host_source(), path, w->c, names, &d);
+		w->rs = rules_load_file(host_source(), path, &w->c->org,
+		    names, &d);
 	unlink(path);
 	free(path);
 	if (w->rs == NULL ||

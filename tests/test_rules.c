@@ -91,7 +91,8 @@ test_shipped(void)
 	CHECK(c != NULL);
 	if (c == NULL)
 		return;
-	rs = rules_load_dir(host_source(), c->rules_dir, c, templates, &d);
+	rs = rules_load_dir(host_source(), c->rules_dir, &c->org, templates,
+	    &d);
 	if (d.n > 0)
 		diag_print(&d, stderr);
 	CHECK(rs != NULL);
@@ -183,7 +184,7 @@ test_defaults(void)
 	fp = fdopen(fd, "w");
 	fputs(text, fp);
 	fclose(fp);
-	rs = rules_load_file(host_source(), path, c, templates, &d);
+	rs = rules_load_file(host_source(), path, &c->org, templates, &d);
 	unlink(path);
 	if (d.n > 0)
 		diag_print(&d, stderr);
@@ -208,8 +209,8 @@ diagnostics(const char *dir, const struct config *c)
 {
 	struct diag d = { 0 };
 	struct buf b = { 0 };
-	struct ruleset *rs = rules_load_dir(host_source(), dir, c, templates,
-	    &d);
+	struct ruleset *rs = rules_load_dir(host_source(), dir, &c->org,
+	    templates, &d);
 
 	CHECK(rs == NULL);
 	rules_free(rs);
@@ -274,8 +275,8 @@ test_skips_routing(void)
 	CHECK(c != NULL);
 	if (c == NULL)
 		return;
-	rs = rules_load_dir(host_source(), "tests/data/rules/good-routing", c,
-	    templates, &d);
+	rs = rules_load_dir(host_source(), "tests/data/rules/good-routing",
+	    &c->org, templates, &d);
 	if (d.n > 0)
 		diag_print(&d, stderr);
 	CHECK(rs != NULL);
@@ -286,15 +287,15 @@ test_skips_routing(void)
 	}
 	rules_free(rs);
 	/* Without the template list every step's template is unknown. */
-	rs = rules_load_dir(host_source(), "tests/data/rules/good-routing", c,
-	    NULL, &d);
+	rs = rules_load_dir(host_source(), "tests/data/rules/good-routing",
+	    &c->org, NULL, &d);
 	CHECK(rs == NULL);
 	CHECK_INT_EQ(d.nerrors, 1);
 	rules_free(rs);
 	/* A missing directory is an error naming it. */
 	diag_free(&d);
-	rs = rules_load_dir(host_source(), "tests/data/rules/no-such-dir", c,
-	    templates, &d);
+	rs = rules_load_dir(host_source(), "tests/data/rules/no-such-dir",
+	    &c->org, templates, &d);
 	CHECK(rs == NULL);
 	CHECK(d.n == 1 && strcmp(d.v[0].file,
 	    "tests/data/rules/no-such-dir") == 0);

@@ -45,7 +45,7 @@ world_load(struct world *w, const char *conf, const char *rules)
 	w->c = test_conf_load(conf, &d);
 	if (w->c != NULL)
 		w->rs = rules_load_dir(host_source(), rules ? rules :
-		    w->c->rules_dir, w->c, templates, &d);
+		    w->c->rules_dir, &w->c->org, templates, &d);
 	if (d.nerrors > 0)
 		diag_print(&d, stderr);
 	diag_free(&d);

@@ -476,7 +476,7 @@ conf_load(const struct source *src, const char *path, struct diag *d)
 		char *rpath;
 
 		conf_template_names(names);
-		c->rules = rules_load_dir(src, c->rules_dir, c, names, d);
+		c->rules = rules_load_dir(src, c->rules_dir, &c->org, names, d);
 		rpath = xasprintf("%s/routing.conf", c->rules_dir);
 		if (dir_has(src, c->rules_dir, "routing.conf"))
 			c->routing = route_load(src, rpath, role_exists, c,

@@ -17,7 +17,7 @@
 
 #include "calendar.h"
 #include "cfg.h"
-#include "conf.h"
+#include "org.h"
 #include "plan.h"
 #include "rules.h"
 #include "util.h"
@@ -315,7 +315,7 @@ get_digest(const config_setting_t *at, const char *s, int minute,
 
 static int
 parse_recipients(const config_setting_t *g, const char *name, int required,
-    const struct rule *r, const struct config *c,
+    const struct rule *r, const struct org *org,
     struct rule_recipient **out, size_t *nout, struct diag *d)
 {
 	const char **v;
@@ -344,10 +344,10 @@ parse_recipients(const config_setting_t *g, const char *name, int required,
 			rc_->who = RULE_WHO_COORDINATOR;
 		else if (strcmp(v[i], "deputy") == 0)
 			rc_->who = RULE_WHO_DEPUTY;
-		else if (org_role(&c->org, v[i]) != NULL) {
+		else if (org_role(org, v[i]) != NULL) {
 			rc_->who = RULE_WHO_ROLE;
 			rc_->id = xstrdup(v[i]);
-		} else if (find_group(&c->org, v[i]) != NULL) {
+		} else if (find_group(org, v[i]) != NULL) {
 			rc_->who = RULE_WHO_GROUP;
 			rc_->id = xstrdup(v[i]);
 		} else {
@@ -443,7 +443,7 @@ parse_repeat(const config_setting_t *g, struct rule_step *st, struct diag *d)
 
 static int
 parse_step(const config_setting_t *g, struct rule *r, struct rule_step *st,
-    int rule_minute, const struct config *c, const char *const *templates,
+    int rule_minute, const struct org *org, const char *const *templates,
     struct diag *d)
 {
 	const char *s, *why;
@@ -477,9 +477,9 @@ parse_step(const config_setting_t *g, struct rule *r, struct rule_step *st,
 	}
 	if (st->id == NULL)
 		st->id = xstrdup("?");
-	if (parse_recipients(g, "to", 1, r, c, &st->to, &st->nto, d) != 1)
+	if (parse_recipients(g, "to", 1, r, org, &st->to, &st->nto, d) != 1)
 		bad++;
-	if (parse_recipients(g, "cc", 0, r, c, &st->cc, &st->ncc, d) < 0)
+	if (parse_recipients(g, "cc", 0, r, org, &st->cc, &st->ncc, d) < 0)
 		bad++;
 	if (cfg_get_string(g, "template", 1, &s, d) == 1) {
 		if (!known_template(templates, s)) {
@@ -547,7 +547,7 @@ parse_events(const config_setting_t *g, struct diag *d, int *bad)
 
 static void
 parse_filters(const config_setting_t *g, struct rule *r,
-    const struct config *c, struct diag *d, int *bad)
+    const struct org *org, struct diag *d, int *bad)
 {
 	const char **v;
 	size_t n, i, k;
@@ -607,11 +607,11 @@ parse_filters(const config_setting_t *g, struct rule *r,
 		for (i = 0; i < n; i++) {
 			const struct role_group *gr;
 
-			if (org_role(&c->org, v[i]) != NULL) {
+			if (org_role(org, v[i]) != NULL) {
 				r->roles[r->nroles++] = xstrdup(v[i]);
 				continue;
 			}
-			if ((gr = find_group(&c->org, v[i])) == NULL) {
+			if ((gr = find_group(org, v[i])) == NULL) {
 				cfg_error(d, elem_at(g, "roles", i),
 				    "unknown role '%s': not a role or group id "
 				    "of the organisation", v[i]);
@@ -683,7 +683,7 @@ check_ladder(const config_setting_t *steps, struct rule *r, struct diag *d,
 
 static void
 parse_rule(const config_setting_t *g, struct ruleset *rs,
-    const struct defaults *df, const char *path, const struct config *c,
+    const struct defaults *df, const char *path, const struct org *org,
     const char *const *templates, struct diag *d)
 {
 	struct rule *r;
@@ -727,7 +727,7 @@ parse_rule(const config_setting_t *g, struct ruleset *rs,
 	if (cfg_get_string(g, "description", 0, &s, d) < 0)
 		bad++;
 	r->events = parse_events(g, d, &bad);
-	parse_filters(g, r, c, d, &bad);
+	parse_filters(g, r, org, d, &bad);
 	if ((b = cfg_get_bool(g, "workdays_only", 0, &r->workdays_only,
 	    d)) < 0)
 		bad++;
@@ -763,7 +763,7 @@ parse_rule(const config_setting_t *g, struct ruleset *rs,
 	r->steps = xcalloc(n, sizeof(*r->steps));
 	for (i = 0; i < n; i++) {
 		if (parse_step(config_setting_get_elem(steps, (unsigned)i), r,
-		    &r->steps[r->nsteps], minute, c, templates, d) == -1)
+		    &r->steps[r->nsteps], minute, org, templates, d) == -1)
 			bad++;
 		r->nsteps++;
 	}
@@ -797,7 +797,7 @@ load_coordinator_digest(struct ruleset *rs, const config_setting_t *root,
 
 static void
 load_file(struct ruleset *rs, const struct source *src, const char *path,
-    const struct config *c, const char *const *templates, struct diag *d,
+    const struct org *org, const char *const *templates, struct diag *d,
     char **cd_where)
 {
 	config_t cf;
@@ -847,7 +847,7 @@ load_file(struct ruleset *rs, const struct source *src, const char *path,
 		n = config_setting_length(list);
 		for (i = 0; i < n; i++)
 			parse_rule(config_setting_get_elem(list, (unsigned)i),
-			    rs, &df, path, c, templates, d);
+			    rs, &df, path, org, templates, d);
 	}
 	config_destroy(&cf);
 }
@@ -877,20 +877,20 @@ finish(struct ruleset *rs, size_t errors_before, struct diag *d)
 
 struct ruleset *
 rules_load_file(const struct source *src, const char *path,
-    const struct config *c, const char *const *templates, struct diag *d)
+    const struct org *org, const char *const *templates, struct diag *d)
 {
 	struct ruleset *rs = new_ruleset();
 	size_t before = d->nerrors;
 	char *where = NULL;
 
-	load_file(rs, src, path, c, templates, d, &where);
+	load_file(rs, src, path, org, templates, d, &where);
 	free(where);
 	return finish(rs, before, d);
 }
 
 struct ruleset *
 rules_load_dir(const struct source *src, const char *dir,
-    const struct config *c, const char *const *templates, struct diag *d)
+    const struct org *org, const char *const *templates, struct diag *d)
 {
 	struct ruleset *rs = new_ruleset();
 	size_t before = d->nerrors, n, i;
@@ -904,7 +904,7 @@ rules_load_dir(const struct source *src, const char *dir,
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		load_file(rs, src, paths[i], c, templates, d, &where);
+		load_file(rs, src, paths[i], org, templates, d, &where);
 		free(paths[i]);
 	}
 	free(paths);

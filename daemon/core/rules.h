@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 #include "calendar.h"
-#include "conf.h"
+#include "org.h"
 #include "util.h"
 
 enum rule_event {
@@ -127,20 +127,20 @@ struct ruleset {
 
 /*
  * Loads every *.conf file of `dir` in name order, except routing.conf
- * (concern routing has its own loader).  `c` is the configuration the
- * rules are checked against (role and group ids); `templates` is a
- * NULL-terminated list of the template names a step may use.  Both are
- * borrowed only during the call.  Returns a ruleset the caller frees with
- * rules_free(), or NULL with one `file:line: message` per problem in `d`
- * (warnings may be added either way).  A directory without rule files is
- * an empty, valid ruleset.
+ * (concern routing has its own loader), read through `src`.  `org` is
+ * the organisation the rules are checked against (role and group ids);
+ * `templates` is a NULL-terminated list of the template names a step may
+ * use.  Both are borrowed only during the call.  Returns a ruleset the
+ * caller frees with rules_free(), or NULL with one `file:line: message`
+ * per problem in `d` (warnings may be added either way).  A directory
+ * without rule files is an empty, valid ruleset.
  */
 struct ruleset *rules_load_dir(const struct source *src, const char *dir,
-	    const struct config *c, const char *const *templates,
+	    const struct org *org, const char *const *templates,
 	    struct diag *d);
 /* The same for one file (tests, previews). */
 struct ruleset *rules_load_file(const struct source *src, const char *path,
-	    const struct config *c, const char *const *templates,
+	    const struct org *org, const char *const *templates,
 	    struct diag *d);
 /* Frees a ruleset and everything in it; NULL is fine. */
 void	rules_free(struct ruleset *);

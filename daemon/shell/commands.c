@@ -341,7 +341,8 @@ cmd_upcoming(struct daemon *d, const struct control_peer *peer, json_t *req)
 		json_t *r;
 
 		conf_template_names(names);
-		rs = rules_load_dir(host_source(), dir, d->conf, names, &diag);
+		rs = rules_load_dir(host_source(), dir, &d->conf->org, names,
+		    &diag);
 		if (rs == NULL) {
 			diag_format(&diag, &b);
 			r = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",

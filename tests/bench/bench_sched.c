@@ -71,8 +71,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	t1 = now_ms();
-	if ((rs = rules_load_dir(host_source(), c->rules_dir, c, templates,
-	    &d)) == NULL) {
+	if ((rs = rules_load_dir(host_source(), c->rules_dir, &c->org,
+	    templates, &d)) == NULL) {
 		diag_print(&d, stderr);
 		return 1;
 	}
