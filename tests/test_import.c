@@ -1,5 +1,5 @@
 /*
- * test_import: daemon/core/import.c -- the reference plan
+ * test_import: the importer (daemon/core/import*.c) -- the reference plan
  * (tests/data/skarpnack-2019.txt) field by field, its one warning, the
  * shipped plan file and the JSON it gives; an invented plan in another
  * style (tests/data/plans/kultur-2021.txt) and a semicolon CSV export

@@ -35,7 +35,9 @@ FUZZ_SRCS_fuzz_report	= daemon/core/concern.c daemon/core/pii.c daemon/core/fold
 FUZZ_SRCS_fuzz_http	= daemon/core/http_request.c daemon/core/http_config.c \
 			  daemon/core/http_page.c daemon/core/util.c daemon/core/sha256.c \
 			  daemon/core/fold.c
-FUZZ_SRCS_fuzz_import	= daemon/core/import.c daemon/core/import_meta.c \
+FUZZ_SRCS_fuzz_import	= daemon/core/import.c daemon/core/import_csv.c \
+			  daemon/core/import_json.c daemon/core/import_meta.c \
+			  daemon/core/import_table.c daemon/core/import_text.c \
 			  daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
 			  daemon/core/calendar.c daemon/core/cfg.c daemon/core/source.c daemon/core/util.c daemon/core/sha256.c \
 			  daemon/core/fold.c daemon/store/log.c
@@ -56,6 +58,8 @@ $(FUZZ_BINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c daemon/core/pii.c daemon/core/fold
     daemon/core/concern.c daemon/core/calendar.c daemon/core/util.c daemon/core/sha256.c daemon/store/log.c \
     daemon/core/http_request.c daemon/core/http_config.c daemon/core/http_page.c \
     daemon/core/cfg.c daemon/core/source.c daemon/core/import.c daemon/core/import_meta.c \
+    daemon/core/import_csv.c daemon/core/import_json.c daemon/core/import_table.c \
+    daemon/core/import_text.c \
     daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c daemon/core/web.c \
     daemon/core/link.c daemon/core/template.c daemon/*/*.h | $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) -o $@ $< \

@@ -31,7 +31,9 @@ for t in fuzz_pii fuzz_report fuzz_http fuzz_import fuzz_web; do
 			    daemon/core/http_page.c daemon/core/util.c daemon/core/sha256.c \
 			    daemon/core/fold.c"
 			extra="-lhttp_parser" ;;
-	fuzz_import)	srcs="daemon/core/import.c daemon/core/import_meta.c \
+	fuzz_import)	srcs="daemon/core/import.c daemon/core/import_csv.c \
+			    daemon/core/import_json.c daemon/core/import_meta.c \
+			    daemon/core/import_table.c daemon/core/import_text.c \
 			    daemon/core/import_revise.c daemon/core/office.c daemon/core/plan.c \
 			    daemon/core/calendar.c daemon/core/cfg.c daemon/core/source.c daemon/core/util.c daemon/core/sha256.c \
 			    daemon/core/fold.c daemon/store/log.c"
