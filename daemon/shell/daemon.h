@@ -14,7 +14,6 @@
 #include "conf.h"
 #include "control.h"
 #include "http.h"
-#include "intake.h"
 #include "link.h"
 #include "linkkey.h"
 #include "outbox.h"
@@ -86,26 +85,6 @@ void	daemon_reports_env(struct daemon *, struct reports_env *);
 
 /* Their alerts go out now, an acknowledgement deadline waits (main.c). */
 void	daemon_reports_stored(struct daemon *);
-
-/*
- * commit.c.  Takes one concern report from the spool: 201 with the
- * number once stored, 400 with the reason when refused, 503 when it could
- * not be stored (the sender tries again).
- */
-void	daemon_intake(void *arg, const char *client, const char *json,
-	    size_t len, struct intake_result *out);
-/*
- * The same for the HTTP intake, answered after a group commit: every
- * report valid in one loop iteration is stored in one transaction at its
- * end (intake.h has the contract).
- */
-struct intake_ticket *daemon_intake_queue(void *arg, const char *client,
-	    const char *json, size_t len, intake_done_cb *done,
-	    void *done_arg);
-/* The uv_check handle that ends each loop turn's group. */
-void	daemon_intake_init(struct daemon *);
-/* Commits and answers the reports queued so far (also at shutdown). */
-void	daemon_intake_flush(struct daemon *);
 
 /* The key's signer, or NULL when there are no pages. */
 const struct link_signer *daemon_signer(struct daemon *);

@@ -3,7 +3,7 @@
  * and wires the pieces: signals, the control socket, configuration loads
  * and reloads (in the thread pool), the store, the scheduler's timer, the
  * outbox, and the HTTP and spool intake of concern reports (whose group
- * commit is in commit.c).  Everything here is I/O and lifetimes; the
+ * commit is in intake_commit.c).  Everything here is I/O and lifetimes; the
  * decisions live in the pure core modules.
  *
  * Lifetimes are paired and torn down in reverse order in main().
@@ -35,6 +35,7 @@
 #include "daemon.h"
 #include "host.h"
 #include "http.h"
+#include "intake_commit.h"
 #include "log.h"
 #include "outbox.h"
 #include "remind.h"
@@ -634,7 +635,7 @@ shutdown_daemon(struct daemon *d, const char *why)
 	spool_stop(d->spool);
 	d->spool = NULL;
 	/* Reports already taken are stored and answered before the close. */
-	daemon_intake_flush(d);
+	intake_commit_flush(d);
 	http_stop(d->http);
 	d->http = NULL;
 	/* Sessions in flight finish and record; the rest stays queued. */
@@ -926,14 +927,14 @@ main(int argc, char *argv[])
 	    d.conf->control_group, commands_handle, &d, err, sizeof(err));
 	if (d.control == NULL)
 		fatalx("%s", err);
-	daemon_intake_init(&d);
+	intake_commit_init(&d);
 	if (d.conf->http_enabled && (d.http = http_start(d.loop,
-	    &d.conf->http, daemon_intake_queue, &d, err, sizeof(err))) == NULL)
+	    &d.conf->http, intake_commit_queue, &d, err, sizeof(err))) == NULL)
 		fatalx("http: %s", err);
 	if (d.http != NULL && store_health(d.store) != NULL)
 		http_set_degraded(d.http, 1);
 	set_pages(&d);
-	if ((d.spool = spool_start(d.loop, d.conf->spool_dir, daemon_intake,
+	if ((d.spool = spool_start(d.loop, d.conf->spool_dir, intake_commit_now,
 	    &d, err, sizeof(err))) == NULL)
 		fatalx("spool: %s", err);
 	uv_signal_init(d.loop, &d.sig_hup);

@@ -1,10 +1,12 @@
 /*
- * commit: the daemon's side of concern-report intake (intake.h has the
- * front ends' side).  The spool and planwatchctl store each report in a
- * transaction of its own (daemon_intake).  The HTTP intake uses group
- * commit (daemon_intake_queue): a valid report is queued as it arrives
- * and a refused one answered at once; at the end of the event loop's turn
- * (a uv_check handle) every queued report goes into one transaction
+ * intake_commit: the intake's commit stage (intake_commit.h), the
+ * daemon's side of concern-report intake (intake.h has the front ends'
+ * side).  Shell.  The spool stores each report in a transaction of its
+ * own (intake_commit_now), as `planwatchctl report submit` does through
+ * reports_submit().  The HTTP intake uses group commit
+ * (intake_commit_queue): a valid report is queued as it arrives and a
+ * refused one answered at once; at the end of the event loop's turn (a
+ * uv_check handle) every queued report goes into one transaction
  * (reports_store() says what happens to one that fails), and each sender
  * is told its number only after that commit.  A burst of senders thus
  * costs one disk flush, not one each, and no sender waits for a later
@@ -19,6 +21,7 @@
 #include "calendar.h"
 #include "concern.h"
 #include "daemon.h"
+#include "intake_commit.h"
 #include "log.h"
 #include "reports.h"
 #include "util.h"
@@ -65,7 +68,7 @@ answer(time_t now, int64_t id, const char *json, size_t len,
 }
 
 void
-daemon_intake(void *arg, const char *client, const char *json, size_t len,
+intake_commit_now(void *arg, const char *client, const char *json, size_t len,
     struct intake_result *out)
 {
 	struct daemon *d = arg;
@@ -102,18 +105,18 @@ struct intake_pending {
 static void
 intake_check_cb(uv_check_t *h)
 {
-	daemon_intake_flush(h->data);
+	intake_commit_flush(h->data);
 }
 
 void
-daemon_intake_init(struct daemon *d)
+intake_commit_init(struct daemon *d)
 {
 	uv_check_init(d->loop, &d->intake_check);
 	d->intake_check.data = d;
 }
 
 struct intake_ticket *
-daemon_intake_queue(void *arg, const char *client, const char *json,
+intake_commit_queue(void *arg, const char *client, const char *json,
     size_t len, intake_done_cb *done, void *done_arg)
 {
 	struct daemon *d = arg;
@@ -193,7 +196,7 @@ flush_list(struct daemon *d, struct intake_pending *list)
 }
 
 void
-daemon_intake_flush(struct daemon *d)
+intake_commit_flush(struct daemon *d)
 {
 	struct intake_pending *list;
 	int stored = 0;
