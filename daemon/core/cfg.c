@@ -2,6 +2,7 @@
  * cfg: shared libconfig plumbing.  Each loader describes its keys with an
  * allow-list and typed getters; this file turns libconfig's silence about
  * unknown keys, wrapped integers and wrong types into file:line errors.
+ * Core.  Not conf.c, the configuration snapshot built with these helpers.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -2,7 +2,12 @@
  * cfg: libconfig helpers that every loader shares.  libconfig accepts
  * unknown keys and silently wraps large integers; these helpers check
  * names against an allow-list, check types and ranges, and report each
- * problem as `file:line: message` into a struct diag.
+ * problem as `file:line: message` into a struct diag.  Core.
+ *
+ * Not to be confused with conf (conf.h): cfg is the libconfig toolkit
+ * the loaders share (conf and its parts, rules, route, plan, web, http);
+ * conf is the daemon's configuration snapshot that conf_load() builds
+ * with it.
  */
 #ifndef PLANWATCH_CFG_H
 #define PLANWATCH_CFG_H

@@ -3,7 +3,8 @@
  * (planwatch.conf), the organisation (roles, people, aliases, groups,
  * units), the reporting calendar and the plans.  conf_load() builds a
  * whole snapshot or nothing, so a reload that fails leaves the running one
- * untouched.  Pure apart from reading the files.
+ * untouched.  Pure apart from reading the files.  Core.  Not cfg (cfg.h),
+ * the libconfig helpers every loader, this one among them, uses.
  */
 #ifndef PLANWATCH_CONF_H
 #define PLANWATCH_CONF_H

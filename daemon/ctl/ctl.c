@@ -9,7 +9,9 @@
  * keeps its grammar: the command line is matched and checked against
  * it, and the usage is printed from it (parser.c).
  *
- * Exit status: 0 ok, 1 error, 2 usage.  Ctl: planwatchctl's main.
+ * Exit status: 0 ok, 1 error, 2 usage.  Ctl: planwatchctl's main.  Not
+ * to be confused with control (shell/control.c), the daemon's end of the
+ * socket whose other end is client.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,8 @@
  * control: the control socket.  Requests are small and handled on the loop
  * thread; a client that sends nothing within CLIENT_TIMEOUT_MS or more than
  * CONTROL_MAX_REQUEST bytes is dropped, so one stuck planwatchctl cannot
- * hold a connection slot for ever.
+ * hold a connection slot for ever.  Shell: the daemon's end of the
+ * socket; planwatchctl's client end is daemon/ctl/client.c.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>

@@ -1,7 +1,11 @@
 /*
  * control: the Unix control socket planwatchctl talks to.  One request per
  * connection: a JSON object on one line; one JSON object back, then the
- * daemon closes.  The caller is identified with SO_PEERCRED.
+ * daemon closes.  The caller is identified with SO_PEERCRED.  Shell.
+ *
+ * Not to be confused with ctl: control is the daemon's end of the socket
+ * (commands.c answers each request); ctl is planwatchctl (daemon/ctl/),
+ * whose client.c is the other end.
  */
 #ifndef PLANWATCH_CONTROL_H
 #define PLANWATCH_CONTROL_H
