@@ -101,24 +101,6 @@ static const struct {
 
 static const char *const langs[2] = { "sv", "en" };
 
-const char *
-page_kind_name(enum page_kind k)
-{
-	return (unsigned)k < PAGE_NKINDS ? kinds[k].name : "";
-}
-
-const char *const *
-page_vars(enum page_kind k)
-{
-	return kinds[k].vars;
-}
-
-const char *const *
-page_lists(enum page_kind k)
-{
-	return kinds[k].lists;
-}
-
 /* ---- loading ----------------------------------------------------------- */
 
 /* A weak validator for the stylesheet: FNV-1a, 64 bits. */

@@ -38,9 +38,6 @@ struct pages {
 	char		 css_etag[20];	/* "\"" + 16 hex + "\"" */
 };
 
-/* The file name of a kind without ".html" ("layout", "items", ...). */
-const char *page_kind_name(enum page_kind);
-
 /*
  * Loads dir/sv/<kind>.html and dir/en/<kind>.html for every kind and
  * dir/planwatch.css, read through `src`.  0, or -1 with `file:line:
@@ -72,9 +69,5 @@ struct template_ctx *page_sample_ctx(enum page_kind, int en);
  */
 void	page_statuses(struct template_ctx *it, const char *prefix,
 	    const char *checked, int en);
-
-/* The placeholder names and lists of a kind (NULL-terminated). */
-const char *const *page_vars(enum page_kind);
-const char *const *page_lists(enum page_kind);
 
 #endif

@@ -265,24 +265,6 @@ diag_warn(struct diag *d, const char *file, int line, const char *fmt, ...)
 }
 
 void
-diag_move(struct diag *to, struct diag *from)
-{
-	size_t i;
-
-	for (i = 0; i < from->n; i++) {
-		if (to->n == to->cap) {
-			to->cap = to->cap ? to->cap * 2 : 8;
-			to->v = xreallocarray(to->v, to->cap, sizeof(*to->v));
-		}
-		to->v[to->n++] = from->v[i];
-		if (!from->v[i].warning)
-			to->nerrors++;
-	}
-	free(from->v);
-	memset(from, 0, sizeof(*from));
-}
-
-void
 diag_format(const struct diag *d, struct buf *b)
 {
 	size_t i;

@@ -82,8 +82,6 @@ void	diag_error(struct diag *, const char *, int, const char *, ...)
 void	diag_warn(struct diag *, const char *, int, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
 void	diag_vadd(struct diag *, int, const char *, int, const char *, va_list);
-/* Moves every item of `from` to the end of `to`; `from` is left empty. */
-void	diag_move(struct diag *, struct diag *);
 /* Writes one line per item; warnings read `file:line: warning: message`. */
 void	diag_print(const struct diag *, FILE *);
 /* Appends the same lines to a buffer. */

@@ -179,28 +179,6 @@ web_config_load(const config_setting_t *g, const char *file,
 	return d->nerrors == before ? 0 : -1;
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-void
-web_config_copy(struct web_config *dst, const struct web_config *src)
-{
-	*dst = *src;
-	dst->base_url = dup_or_null(src->base_url);
-	dst->origin = dup_or_null(src->origin);
-	dst->root = dup_or_null(src->root);
-	dst->key_file = dup_or_null(src->key_file);
-	dst->pages_dir = dup_or_null(src->pages_dir);
-	dst->proxies = src->nproxies ? xcalloc(src->nproxies,
-	    sizeof(*dst->proxies)) : NULL;
-	if (src->nproxies)
-		memcpy(dst->proxies, src->proxies,
-		    src->nproxies * sizeof(*dst->proxies));
-}
-
 void
 web_config_free(struct web_config *c)
 {

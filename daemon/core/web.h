@@ -65,7 +65,6 @@ struct web_config {
 int	web_config_load(const config_setting_t *g, const char *file,
 	    const char *state_dir, const char *rules_dir,
 	    struct web_config *c, struct diag *d);
-void	web_config_copy(struct web_config *dst, const struct web_config *src);
 void	web_config_free(struct web_config *);
 /* Appends the canonical `web = { ... };` group (planwatchd -nv). */
 void	web_config_dump(const struct web_config *, struct buf *);

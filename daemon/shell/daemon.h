@@ -66,14 +66,10 @@ struct daemon {
 /* The daemon's idea of now: the test clock when there is one. */
 time_t	daemon_now(const struct daemon *);
 /*
- * Builds a new configuration and swaps it in only if every file loaded;
- * 0, or -1 with the problems in `diag` and the old configuration intact.
- */
-int	daemon_reload(struct daemon *, const char *actor, struct diag *diag);
-/*
- * The same in the thread pool; the swap runs on the loop thread when the
- * job is done and `client` (may be NULL) gets the reply then.  Asked for
- * while one runs, it runs again after it.  0, or -1 when no job starts.
+ * Builds a new configuration in the thread pool and swaps it in on the
+ * loop thread only if every file loaded, the old one intact otherwise;
+ * `client` (may be NULL) gets the reply then.  Asked for while one runs,
+ * it runs again after it.  0, or -1 when no job starts.
  */
 int	daemon_reload_start(struct daemon *, const char *actor,
 	    struct control_client *client);

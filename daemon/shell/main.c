@@ -266,7 +266,11 @@ apply(struct daemon *d, struct config *c, struct remind_templates *tpl,
 	return 0;
 }
 
-int
+/*
+ * Builds a new configuration and swaps it in only if every file loaded;
+ * 0, or -1 with the problems in `diag` and the old configuration intact.
+ */
+static int
 daemon_reload(struct daemon *d, const char *actor, struct diag *diag)
 {
 	struct remind_templates tpl;
