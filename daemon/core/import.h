@@ -5,8 +5,9 @@
  * into a struct plan, which plan_write() turns into a plan file to be
  * checked by hand.  It says what it had to infer (warnings in the diag,
  * quieter inferences in opts->notes), refuses what it cannot read, and
- * never guesses silently.  Pure: text in, plan and diagnostics out; the
- * caller reads the file.  The rules are documented in docs/plans.md.
+ * never guesses silently.  Core, pure: text in, plan and diagnostics
+ * out; the caller reads the file.  The rules are documented in
+ * docs/plans.md.
  */
 #ifndef PLANWATCH_IMPORT_H
 #define PLANWATCH_IMPORT_H

@@ -14,6 +14,7 @@
  * line it came from); what is not found is assumed or left empty with a
  * warning or note at the line where it was expected, and a remark in
  * the plan file, never invented silently.  docs/plans.md has the rules.
+ * Core.
  */
 #include <ctype.h>
 #include <stdlib.h>

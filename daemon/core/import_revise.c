@@ -1,12 +1,12 @@
 /*
- * import_revise: a yearly revision.  Plans are revised every year and
- * most activities go on from one plan to the next, reworded a little.
- * An activity's id is the key of everything recorded about it --
- * reminders sent, follow-up reports, comments -- so the new plan's
- * activities that continue an old one take its id: the history stays
- * theirs, and an occurrence both plans contain (a T1 report due before
- * the new plan's first) has the same key in the ledger and is never sent
- * twice.
+ * import_revise: a yearly revision (import_int.h).  Core.  Plans are
+ * revised every year and most activities go on from one plan to the
+ * next, reworded a little.  An activity's id is the key of everything
+ * recorded about it -- reminders sent, follow-up reports, comments -- so
+ * the new plan's activities that continue an old one take its id: the
+ * history stays theirs, and an occurrence both plans contain (a T1 report
+ * due before the new plan's first) has the same key in the ledger and is
+ * never sent twice.
  *
  * Activities are matched by title and text: the share of character
  * trigrams two texts have in common (Dice's coefficient), which is
