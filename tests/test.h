@@ -78,6 +78,28 @@ test_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* A fresh directory /tmp/planwatch-NAME.XXXXXX in dir[n]; exits on failure. */
+static inline void
+test_dir_make(char *dir, size_t n, const char *name)
+{
+	snprintf(dir, n, "/tmp/planwatch-%s.XXXXXX", name);
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+}
+
+/* Removes a directory test_dir_make() made, and all in it. */
+static inline void
+test_dir_remove(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
 /*
  * A scratch directory under /tmp with a database path in it, for tests
  * against a real SQLite file; test_scratch_close() removes the database,

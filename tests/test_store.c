@@ -190,21 +190,13 @@ at(const char *name)
 static void
 fresh_dir(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/test_store.XXXXXX");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		exit(2);
-	}
+	test_dir_make(dir, sizeof(dir), "test_store");
 }
 
 static void
 remove_dir(void)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-	free(cmd);
+	test_dir_remove(dir);
 }
 
 static int
