@@ -277,6 +277,91 @@ test_ack_due(void)
 	world_close(&w);
 }
 
+/* The JSON of a valid report from `unit`, dated the day before `now`. */
+static void
+report_json(time_t now, const char *unit, char *json, size_t size)
+{
+	time_t yesterday = now - 86400;
+	struct tm tm;
+	char date[16];
+
+	localtime_r(&yesterday, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	snprintf(json, size, "{\"event_date\": \"%s\", \"unit\": \"%s\", "
+	    "\"place_type\": \"skola\", \"kind\": \"handelse\", "
+	    "\"milieu\": \"okand\", \"concerns_minor\": true, "
+	    "\"urgency\": \"normal\", \"police_informed\": false, "
+	    "\"social_services_informed\": false, "
+	    "\"description\": \"Klotter vid entren.\"}", date, unit);
+}
+
+/*
+ * A report delivered twice under the same key (a spool file found again
+ * after a crash) is stored and routed once; the second delivery is told
+ * the first one's number.  A new key, or none, is a new report, and a key
+ * whose report could not be stored is not remembered.
+ */
+static void
+test_submit_key(void)
+{
+	struct world w;
+	struct reports_env env;
+	struct concern_error err;
+	char json[512];
+	int64_t first = 0, n = 0;
+	long long messages;
+
+	if (world_open(&w) != 0) {
+		TEST_FAIL("cannot set up");
+		world_close(&w);
+		return;
+	}
+	env.st = w.st;
+	env.c = w.c;
+	env.tpl = &w.tpl;
+	env.now = time(NULL);
+	report_json(env.now, "fritid", json, sizeof(json));
+
+	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:a", json,
+	    strlen(json), &first, &err), 0);
+	CHECK(first > 0);
+	messages = count(&w, "SELECT count(*) FROM message");
+	CHECK(messages >= 2);
+	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:a", json,
+	    strlen(json), &n, &err), 2);
+	CHECK_INT_EQ(n, first);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report"), 1);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM message"), messages);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM audit WHERE action = "
+	    "'report-received'"), 1);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM intake_seen WHERE "
+	    "key = 'spool:a'"), 1);
+
+	/* Another key, and no key at all (twice): three more reports. */
+	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:b", json,
+	    strlen(json), &n, &err), 0);
+	CHECK(n > first);
+	CHECK_INT_EQ(reports_submit(&env, "planwatchctl:admin", NULL, json,
+	    strlen(json), &n, &err), 0);
+	CHECK_INT_EQ(reports_submit(&env, "planwatchctl:admin", NULL, json,
+	    strlen(json), &n, &err), 0);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report"), 4);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM intake_seen"), 2);
+
+	/* Not stored: the key is not kept, so the retry is stored. */
+	CHECK(sql(&w, "CREATE TRIGGER refuse BEFORE INSERT ON report "
+	    "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;") == 0);
+	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:c", json,
+	    strlen(json), &n, &err), -1);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM intake_seen WHERE "
+	    "key = 'spool:c'"), 0);
+	CHECK(sql(&w, "DROP TRIGGER refuse") == 0);
+	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:c", json,
+	    strlen(json), &n, &err), 0);
+	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report"), 5);
+	world_close(&w);
+}
+
 int
 main(void)
 {
@@ -285,5 +370,6 @@ main(void)
 	TEST_RUN(test_batch_all_stored);
 	TEST_RUN(test_batch_one_refused);
 	TEST_RUN(test_batch_all_refused);
+	TEST_RUN(test_submit_key);
 	return TEST_END("reports");
 }

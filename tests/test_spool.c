@@ -34,10 +34,11 @@ static char	*stub_body;
 static char	 stub_client[32];
 
 static void
-stub_submit(void *arg, const char *client, const char *json, size_t len,
-    struct intake_result *out)
+stub_submit(void *arg, const char *client, const char *key,
+    const char *json, size_t len, struct intake_result *out)
 {
 	(void)arg;
+	(void)key;
 	stub_calls++;
 	free(stub_body);
 	stub_body = xstrndup(json, len);

@@ -780,7 +780,7 @@ test_migrate_v5(void)
 	s = open_db("old.db");
 	CHECK(s != NULL);
 	store_close(s);
-	CHECK_QUERY("old.db", "PRAGMA user_version", "8");
+	CHECK_QUERY("old.db", "PRAGMA user_version", "9");
 	CHECK_QUERY("old.db", rcpt_sql, rcpt);
 	CHECK_QUERY("old.db", note_sql, note);
 	CHECK_QUERY("old.db", report_sql, report);

@@ -27,12 +27,15 @@ struct intake_result {
  * Validates and stores one report at once, in its own transaction (the
  * spool and the control socket).  Runs on the loop thread.  `client` is
  * the authenticated HTTP client's name, "spool", or the local user of the
- * control socket; `json` is `len` bytes, not NUL-terminated, borrowed for
- * the call.  Fills *out (out->body may be left NULL: the front end then
- * sends a generic body for the status).
+ * control socket; `key` names this delivery of the report when the
+ * front end may deliver it twice (reports_submit()), or is NULL; `json`
+ * is `len` bytes, not NUL-terminated, borrowed for the call.  Fills *out
+ * (out->body may be left NULL: the front end then sends a generic body
+ * for the status): 201 stored, 200 stored before under the same key.
  */
 typedef void intake_submit_cb(void *arg, const char *client,
-    const char *json, size_t len, struct intake_result *out);
+    const char *key, const char *json, size_t len,
+    struct intake_result *out);
 
 /*
  * The HTTP intake's way in, which lets the core commit concurrent reports

@@ -267,8 +267,24 @@ store_batch(const struct reports_env *env, struct reports_item *items,
 	if (store_begin(env->st) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		items[i].number = store_one(env, items[i].source, &items[i].r,
-		    &items[i].nrecipients);
+		int64_t seen = 0;
+
+		items[i].again = 0;
+		if (items[i].key != NULL &&
+		    (seen = store_intake_seen(env->st, items[i].key)) > 0) {
+			items[i].number = seen;
+			items[i].again = 1;
+			continue;
+		}
+		if (seen == 0)
+			items[i].number = store_one(env, items[i].source,
+			    &items[i].r, &items[i].nrecipients);
+		else
+			items[i].number = -1;
+		if (items[i].number > 0 && items[i].key != NULL &&
+		    store_intake_seen_add(env->st, items[i].key,
+		    items[i].number, env->now) != 0)
+			items[i].number = -1;
 		if (items[i].number <= 0)
 			break;
 	}
@@ -278,6 +294,7 @@ store_batch(const struct reports_env *env, struct reports_item *items,
 	for (k = 0; k < n; k++) {
 		items[k].number = -1;
 		items[k].nrecipients = 0;
+		items[k].again = 0;
 	}
 	if (i == n)
 		return -1;
@@ -323,10 +340,15 @@ reports_store(const struct reports_env *env, struct reports_item *items,
 	for (i = 0; i < n; i++) {
 		items[i].number = -1;
 		items[i].nrecipients = 0;
+		items[i].again = 0;
 	}
 	stored = store_items(env, items, n);
 	for (i = 0; i < n; i++)
-		if (items[i].number > 0)
+		if (items[i].number > 0 && items[i].again)
+			log_info("report: %lld received again from %s (stored "
+			    "before); not stored or routed twice",
+			    (long long)items[i].number, items[i].source);
+		else if (items[i].number > 0)
 			log_info("report: %lld received from %s, routed to "
 			    "%zu recipient(s)", (long long)items[i].number,
 			    items[i].source, items[i].nrecipients);
@@ -338,17 +360,22 @@ reports_store(const struct reports_env *env, struct reports_item *items,
 
 int
 reports_submit(const struct reports_env *env, const char *source,
-    const char *json, size_t len, int64_t *number, struct concern_error *err)
+    const char *key, const char *json, size_t len, int64_t *number,
+    struct concern_error *err)
 {
 	struct reports_item it;
 
+	memset(&it, 0, sizeof(it));
 	if (reports_parse(env->c, env->now, json, len, &it.r, err) != 0)
 		return 1;
 	it.source = source;
+	it.key = key;
 	reports_store(env, &it, 1);
 	concern_report_free(&it.r);
 	*number = it.number;
-	return it.number > 0 ? 0 : -1;
+	if (it.number <= 0)
+		return -1;
+	return it.again ? 2 : 0;
 }
 
 struct esc {

@@ -39,15 +39,20 @@ int	reports_parse(const struct config *, time_t now, const char *json,
  * Validates and stores one report and queues its alerts.  Returns 0 with
  * the report's number, 1 when the report is refused (err says which field
  * and why, never the value; nothing was stored), or -1 on a storage error
- * (nothing was stored either).
+ * (nothing was stored either).  A front end that can deliver the same
+ * report twice (the spool, after a crash) names it with `key` (NULL:
+ * none): a key already stored returns 2 with the number of the report it
+ * became, and nothing is stored or sent again.
  */
 int	reports_submit(const struct reports_env *, const char *source,
-	    const char *json, size_t len, int64_t *number,
+	    const char *key, const char *json, size_t len, int64_t *number,
 	    struct concern_error *err);
 
 /* One parsed report for reports_store(). */
 struct reports_item {
 	const char		*source;	/* who sent it (audit) */
+	const char		*key;		/* see reports_submit(), or NULL */
+	int			 again;		/* out: the key's earlier report */
 	struct concern_report	 r;
 	int64_t			 number;	/* out: > 0 stored, else -1 */
 	size_t			 nrecipients;	/* out: alerts queued */

@@ -638,7 +638,7 @@ cmd_report_submit(struct daemon *d, const struct control_peer *peer,
 		return control_error("report submit needs the report");
 	snprintf(source, sizeof(source), "planwatchctl:%s", peer->user);
 	daemon_reports_env(d, &env);
-	rc = reports_submit(&env, source, json, strlen(json), &id, &err);
+	rc = reports_submit(&env, source, NULL, json, strlen(json), &id, &err);
 	if (rc == 1)
 		return refuse_report(&err);
 	if (rc != 0)

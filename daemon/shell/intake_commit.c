@@ -68,8 +68,8 @@ answer(time_t now, int64_t id, const char *json, size_t len,
 }
 
 void
-intake_commit_now(void *arg, const char *client, const char *json, size_t len,
-    struct intake_result *out)
+intake_commit_now(void *arg, const char *client, const char *key,
+    const char *json, size_t len, struct intake_result *out)
 {
 	struct daemon *d = arg;
 	struct reports_env env;
@@ -83,9 +83,18 @@ intake_commit_now(void *arg, const char *client, const char *json, size_t len,
 		answer(env.now, -1, json, len, out);
 		return;
 	}
-	rc = reports_submit(&env, client, json, len, &id, &err);
+	rc = reports_submit(&env, client, key, json, len, &id, &err);
 	if (rc == 1) {
 		refusal(&err, out);
+		return;
+	}
+	if (rc == 2) {
+		json_t *j = json_pack("{s:I, s:b}", "number", (json_int_t)id,
+		    "already_stored", 1);
+
+		out->status = 200;
+		out->body = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
 		return;
 	}
 	answer(env.now, rc == 0 ? id : -1, json, len, out);

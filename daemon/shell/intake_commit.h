@@ -16,12 +16,13 @@ struct daemon;
 
 /*
  * Takes one concern report from the spool, in a transaction of its own:
- * 201 with the number once stored, 400 with the reason when refused, 503
- * when it could not be stored (the sender tries again).  An
+ * 201 with the number once stored, 200 with it when `key` was stored
+ * before (nothing is stored or sent again), 400 with the reason when
+ * refused, 503 when it could not be stored (the sender tries again).  An
  * intake_submit_cb; `arg` is the struct daemon.
  */
-void	intake_commit_now(void *arg, const char *client, const char *json,
-	    size_t len, struct intake_result *out);
+void	intake_commit_now(void *arg, const char *client, const char *key,
+	    const char *json, size_t len, struct intake_result *out);
 /*
  * The same for the HTTP intake, answered after a group commit: every
  * report valid in one loop iteration is stored in one transaction at its

@@ -77,6 +77,30 @@ log_name(const char *name, char *out, size_t size)
 	snprintf(out, size, "file %.12s", hex);
 }
 
+/*
+ * The key that names this file to the store: a hash of its name and its
+ * identity on disk (device, inode, modification time, size).  The same
+ * file found again -- the daemon died after storing it but before
+ * removing it, or could not remove it -- has the same key, and the store
+ * answers with the report it already became; another file, even with
+ * the same name and the same text, is another report.  Nothing of the
+ * name or the text can be read back from it.
+ */
+static void
+file_key(const char *name, const struct stat *st, char out[72])
+{
+	struct buf b = { 0 };
+	char hex[65];
+
+	buf_printf(&b, "%s|%ju|%ju|%lld.%09ld|%lld", name,
+	    (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
+	    (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec,
+	    (long long)st->st_size);
+	sha256_hex(b.s, b.len, hex);
+	buf_free(&b);
+	snprintf(out, 72, "spool:%s", hex);
+}
+
 /* The number a stored report got, from the answer's body; 0 if none. */
 static long long
 report_number(const char *body)
@@ -221,7 +245,7 @@ process(struct spool *sp, const char *name)
 	struct intake_result r = { 0, NULL };
 	struct stat st;
 	enum outcome o;
-	char *data, lname[128];
+	char *data, lname[128], key[72];
 	size_t len = 0;
 	ssize_t n;
 	int fd;
@@ -271,15 +295,20 @@ process(struct spool *sp, const char *name)
 		free(data);
 		return reject_fixed(sp, name, "file larger than 65536 bytes");
 	}
-	sp->submit(sp->arg, "spool", data, len, &r);
+	file_key(name, &st, key);
+	sp->submit(sp->arg, "spool", key, data, len, &r);
 	explicit_bzero(data, len);
 	free(data);
 	if (r.status >= 200 && r.status < 300) {
+		const char *how = r.status == 200 ? "already stored" :
+		    "stored";
+
 		if (unlinkat(sp->newfd, name, 0) == -1 && errno != ENOENT)
-			log_warn("spool: %s: cannot remove after storing it "
-			    "as report %lld", lname, report_number(r.body));
+			log_warn("spool: %s: cannot remove after it was %s "
+			    "as report %lld", lname, how,
+			    report_number(r.body));
 		else
-			log_info("spool: %s: stored as report %lld", lname,
+			log_info("spool: %s: %s as report %lld", lname, how,
 			    report_number(r.body));
 		o = DONE;
 	} else if (r.status >= 400 && r.status < 500 && r.status != 429) {

@@ -25,7 +25,7 @@ typedef void store_row_cb(void *arg, int ncols, const char *const *names,
     const char *const *values);
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 /*
  * Opens (creating if needed, mode 0600) the database at `path`, takes the
@@ -335,6 +335,15 @@ struct store_report {
 	time_t		 ack_due;
 };
 
+/*
+ * What a front end already delivered, by a key of its own (the spool's
+ * hash of a file's name and identity): the report it became, 0 when the
+ * key is new, -1 on error.  And the record of one, in the transaction
+ * that stores the report.
+ */
+int64_t	store_intake_seen(struct store *, const char *key);
+int	store_intake_seen_add(struct store *, const char *key, int64_t report,
+	    time_t at);
 /* Concern reports.  Adds one; returns its number or -1. */
 int64_t	store_report_add(struct store *, const struct store_report *);
 /* Records who a report was routed to (an address, and the role id). */

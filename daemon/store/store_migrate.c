@@ -212,6 +212,16 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
 	"  epoch INTEGER NOT NULL DEFAULT 0,"
 	"  renewed_at INTEGER NOT NULL DEFAULT 0);",
+	/*
+	 * 8 -> 9: the spool files already stored.  A file is named by a
+	 * hash of its name and its identity on disk (spool.c), so that one
+	 * found again after a crash between the commit and its removal is
+	 * answered with its report's number instead of being stored twice.
+	 */
+	"CREATE TABLE intake_seen ("
+	"  key TEXT PRIMARY KEY,"
+	"  report INTEGER NOT NULL REFERENCES report(id),"
+	"  seen_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int

@@ -5,9 +5,13 @@
  */
 #include <string.h>
 
+#include "log.h"
 #include "store_int.h"
 
 const struct db_sql db_sql_report[] = {
+	{ ST_INTAKE_SEEN, "SELECT report FROM intake_seen WHERE key = ?1" },
+	{ ST_INTAKE_SEEN_ADD, "INSERT INTO intake_seen (key, report, seen_at) "
+	    "VALUES (?1, ?2, ?3)" },
 	{ ST_REPORT_ADD, "INSERT INTO report (received_at, source, event_date, "
 	    "unit, place_type, kind, milieu, concerns_minor, urgency, "
 	    "police_informed, social_services_informed, description, ack_due, "
@@ -61,6 +65,37 @@ const struct db_sql db_sql_report[] = {
 	    "ORDER BY 1" },
 	{ ST_NSTMTS, NULL }
 };
+
+int64_t
+store_intake_seen(struct store *s, const char *key)
+{
+	sqlite3_stmt *st = s->st[ST_INTAKE_SEEN];
+	int64_t report = 0;
+	int rc;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		report = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE) {
+		log_warnx("store: intake: %s", sqlite3_errmsg(s->db));
+		report = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return report;
+}
+
+int
+store_intake_seen_add(struct store *s, const char *key, int64_t report,
+    time_t at)
+{
+	sqlite3_stmt *st = s->st[ST_INTAKE_SEEN_ADD];
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, report);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
+	return db_step_done(s, st);
+}
 
 int64_t
 store_report_add(struct store *s, const struct store_report *r)

@@ -132,8 +132,8 @@ note_before=$(sqlite3 "$T/var/planwatch.db" "$note")
 # ahead and the daemon adds no escalation rows, whatever today's date is.
 check "daemon starts on a version 5 database" start_daemon --test-clock=2026-11-26T23:50
 stop_daemon
-check "and says it migrated it" grep -q "migrated schema from version 5 to 8" "$T/daemon.log"
-check "to version 8" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version')" = 8 ]
+check "and says it migrated it" grep -q "migrated schema from version 5 to 9" "$T/daemon.log"
+check "to version 9" [ "$(sqlite3 "$T/var/planwatch.db" 'PRAGMA user_version')" = 9 ]
 check "every delivery row kept, rowids and all" [ "$(sqlite3 "$T/var/planwatch.db" "$rcpt")" = "$before" ]
 check "every follow-up report kept" [ "$(sqlite3 "$T/var/planwatch.db" "$fu")" = "$fu_before" ]
 check "as reports of the whole occurrence, made with planwatchctl" [ "$(sqlite3 "$T/var/planwatch.db" "SELECT count(*) FROM followup WHERE part IS NULL AND channel = 'planwatchctl' AND on_behalf_of IS NULL")" = 2 ]

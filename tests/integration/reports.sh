@@ -219,6 +219,34 @@ check "a report not routed to the caller is refused" [ $? -eq 1 ]
 $CTL report ack 2 >/dev/null 2>&1
 check "only the coordinator and the deputy acknowledge" [ $? -eq 1 ]
 
+# A spool file found again after it was stored -- the daemon died between
+# the commit and the removal, or could not remove it -- is the same
+# report: stored and routed once.  A hard link keeps the file, inode and
+# times and all, to put back as a crash would have left it.
+mails() { sqlite3 "$DB" 'SELECT count(*) FROM message'; }
+# The clock is now past 2027-11-27; an event of the day before.
+recent() { report normal skola false "Klotter igen $MARK" | sed 's/"2026-11-20"/"2027-11-26"/'; }
+mkdir -p "$T/keep"
+before=$(count)
+recent >"$SP/tmp/f.json"
+ln "$SP/tmp/f.json" "$T/keep/f.json"
+mv "$SP/tmp/f.json" "$SP/new/f.json"
+wait_for bash -c "[ ! -e '$SP/new/f.json' ]"
+check "a spool file is stored" [ "$(count)" = $((before + 1)) ]
+num=$(sqlite3 "$DB" 'SELECT max(id) FROM report')
+sent=$(mails)
+mv "$T/keep/f.json" "$SP/new/f.json"
+wait_for bash -c "[ ! -e '$SP/new/f.json' ]"
+check "found again after it was stored, it is removed, not stored again" [ "$(count)" = $((before + 1)) ]
+check "nor routed again" [ "$(mails)" = "$sent" ]
+digest=$(printf %s f.json | sha256sum | cut -c1-12)
+check "the log says which report it already is" grep -q "spool: file $digest: already stored as report $num\$" "$T/daemon.log"
+# Another file of the same name and text is another report.
+recent >"$SP/tmp/f.json"
+mv "$SP/tmp/f.json" "$SP/new/f.json"
+wait_for bash -c "[ ! -e '$SP/new/f.json' ]"
+check "a new file of the same name and text is a new report" [ "$(count)" = $((before + 2)) ]
+
 stop_daemon
 check "no log line holds the marker" bash -c "! grep -q '$MARK' '$T/daemon.log'"
 check "no mail holds the marker" bash -c "! grep -rq '$MARK' '$T/smtp'"
