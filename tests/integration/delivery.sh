@@ -169,14 +169,14 @@ stop_daemon
 # most one per session in flight.  Each round: start the daemon on a clock
 # a minute before the queue is due (so it sends nothing yet) and compare
 # what the database says was sent with what smtp-sink received; then let
-# it send, and kill it 20-150 ms later.  A message that reached the sink
+# it send, and kill it 10-80 ms later.  A message that reached the sink
 # during a round but is not 'sent' after the restart will be sent again:
 # that is the round's duplicate count.
 # DELIVERY_KILLS and DELIVERY_MESSAGES make it a soak.  sort and comm
 # must agree on the order: the C locale's.
 export LC_ALL=C
 KILLS=${DELIVERY_KILLS:-20}
-MESSAGES=${DELIVERY_MESSAGES:-8000}
+MESSAGES=${DELIVERY_MESSAGES:-12000}
 rm -rf "$T/var"
 mkdir -p "$T/sink" "$T/var"
 # smtp-sink drops to nobody, who must reach the dump directory.
@@ -231,7 +231,7 @@ account() {
 check "daemon starts on the full queue" start_daemon --test-clock=$BEFORE
 while [ "$killed" -lt "$KILLS" ] && [ "$(remaining)" != 0 ]; do
 	$CTL debug time set $DUE >/dev/null
-	sleep "0.$(printf '%03d' $((20 + RANDOM % 130)))"
+	sleep "0.$(printf '%03d' $((10 + RANDOM % 70)))"
 	kill -KILL "$DPID"
 	wait "$DPID" 2>/dev/null
 	DPID=
