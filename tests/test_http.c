@@ -105,9 +105,11 @@ stub_commit(uv_check_t *h)
 	pthread_mutex_unlock(&stub_mu);
 }
 
+static char	 stub_key[80];	/* the last call's key, "" for none */
+
 static struct intake_ticket *
-stub_queue(void *arg, const char *client, const char *json, size_t len,
-    intake_done_cb *done, void *done_arg)
+stub_queue(void *arg, const char *client, const char *key, const char *json,
+    size_t len, intake_done_cb *done, void *done_arg)
 {
 	struct intake_result r = { 0, NULL };
 	struct stub_wait *w;
@@ -122,6 +124,7 @@ stub_queue(void *arg, const char *client, const char *json, size_t len,
 	stub_body[len] = '\0';
 	stub_len = len;
 	snprintf(stub_client, sizeof(stub_client), "%s", client);
+	snprintf(stub_key, sizeof(stub_key), "%s", key ? key : "");
 	pthread_mutex_unlock(&stub_mu);
 	if (memmem(json, len, "REFUSE", 6) != NULL) {
 		r.status = 422;
@@ -635,6 +638,75 @@ test_content_type(void)
 	CHECK_INT_EQ(r.status, 415);
 	resp_free(&r);
 	CHECK_INT_EQ(calls(), before);
+}
+
+/* The key the intake was given for one post with these extra headers. */
+static int
+post_key(const char *body, const char *extra, char *key, size_t size)
+{
+	struct resp r = { 0 };
+	int status;
+
+	post(&r, TOKEN, "application/json", body, strlen(body), extra);
+	status = r.status;
+	resp_free(&r);
+	pthread_mutex_lock(&stub_mu);
+	snprintf(key, size, "%s", stub_key);
+	pthread_mutex_unlock(&stub_mu);
+	return status;
+}
+
+/*
+ * An Idempotency-Key becomes the store's key for the report: the same
+ * for a retry of the same request, another for another body or key; none
+ * without the header.  A malformed one is refused before the intake sees
+ * the report.
+ */
+static void
+test_idempotency_key(void)
+{
+	char a[80], b[80], k[80], other_body[sizeof(good_body)];
+	size_t i;
+	int before;
+
+	memcpy(other_body, good_body, sizeof(good_body));
+	memcpy(strstr(other_body, "Klotter"), "Graffiti", 7);
+
+	CHECK_INT_EQ(post_key(good_body, NULL, k, sizeof(k)), 201);
+	CHECK_STR_EQ(k, "");
+	CHECK_INT_EQ(post_key(good_body, "Idempotency-Key: "
+	    "\"8e03978e-40d5-43e8-bc93-6894a57f9324\"", a, sizeof(a)), 201);
+	CHECK(strncmp(a, "http:", 5) == 0 && strlen(a) == 5 + 64);
+	for (i = 5; i < strlen(a); i++)
+		CHECK(strchr("0123456789abcdef", a[i]) != NULL);
+	/* Bare or quoted, the same key. */
+	CHECK_INT_EQ(post_key(good_body, "Idempotency-Key: "
+	    "8e03978e-40d5-43e8-bc93-6894a57f9324", k, sizeof(k)), 201);
+	CHECK_STR_EQ(k, a);
+	CHECK_INT_EQ(post_key(good_body, "Idempotency-Key: "
+	    "\"8e03978e-40d5-43e8-bc93-6894a57f9325\"", b, sizeof(b)), 201);
+	CHECK(strcmp(b, a) != 0);
+	/* Another report under the same key is another report. */
+	CHECK_INT_EQ(post_key(other_body, "Idempotency-Key: "
+	    "\"8e03978e-40d5-43e8-bc93-6894a57f9324\"", k, sizeof(k)), 201);
+	CHECK(strcmp(k, a) != 0 && strncmp(k, "http:", 5) == 0);
+
+	before = calls();
+	CHECK_INT_EQ(post_key(good_body, "Idempotency-Key: \"\"", k,
+	    sizeof(k)), 400);
+	CHECK_INT_EQ(post_key(good_body, "Idempotency-Key: a b", k,
+	    sizeof(k)), 400);
+	CHECK_INT_EQ(post_key(good_body, "Idempotency-Key: \"a\"b\"", k,
+	    sizeof(k)), 400);
+	{
+		char longkey[300] = "Idempotency-Key: ";
+
+		memset(longkey + strlen(longkey), 'k', 256);
+		CHECK_INT_EQ(post_key(good_body, longkey, k, sizeof(k)), 400);
+		longkey[strlen("Idempotency-Key: ") + 255] = '\0';
+		CHECK_INT_EQ(post_key(good_body, longkey, k, sizeof(k)), 201);
+	}
+	CHECK_INT_EQ(calls(), before + 1);
 }
 
 static void
@@ -1770,10 +1842,11 @@ static struct intake_ticket	 core_ticket;
 static int			 core_queued;
 
 static struct intake_ticket *
-later_queue(void *arg, const char *client, const char *json, size_t len,
-    intake_done_cb *done, void *done_arg)
+later_queue(void *arg, const char *client, const char *key, const char *json,
+    size_t len, intake_done_cb *done, void *done_arg)
 {
 	(void)arg;
+	(void)key;
 	(void)client;
 	(void)json;
 	(void)len;
@@ -1912,6 +1985,7 @@ main(void)
 	TEST_RUN(test_refused_by_store);
 	TEST_RUN(test_auth);
 	TEST_RUN(test_content_type);
+	TEST_RUN(test_idempotency_key);
 	TEST_RUN(test_oversize_body);
 	TEST_RUN(test_oversize_headers);
 	TEST_RUN(test_malformed);

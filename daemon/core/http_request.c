@@ -97,6 +97,7 @@ struct http_conn {
 	char			*origin;
 	char			*sec_fetch_site;
 	char			*if_none_match;
+	char			*idempotency_key;
 	struct buf		 forwarded_for;
 	int			 duplicate;
 	enum route		 route;
@@ -335,8 +336,10 @@ request_reset(struct http_conn *c)
 	free(c->origin);
 	free(c->sec_fetch_site);
 	free(c->if_none_match);
+	free(c->idempotency_key);
 	c->content_type = c->authorization = c->client = NULL;
 	c->origin = c->sec_fetch_site = c->if_none_match = NULL;
+	c->idempotency_key = NULL;
 	buf_reset(&c->forwarded_for);
 	c->duplicate = 0;
 	c->route = ROUTE_NONE;
@@ -371,6 +374,8 @@ finish_header(struct http_conn *c)
 		slot = &c->sec_fetch_site;
 	else if (strcasecmp(c->field.s, "if-none-match") == 0)
 		slot = &c->if_none_match;
+	else if (strcasecmp(c->field.s, "idempotency-key") == 0)
+		slot = &c->idempotency_key;
 	else if (strcasecmp(c->field.s, "x-forwarded-for") == 0) {
 		/* Several fields are one list (RFC 9110 section 5.3). */
 		if (c->forwarded_for.len > 0)
@@ -386,6 +391,56 @@ finish_header(struct http_conn *c)
 	buf_reset(&c->field);
 	buf_reset(&c->value);
 	c->in_value = 0;
+}
+
+/*
+ * The value of an Idempotency-Key header: a string of 1 to 255 visible
+ * ASCII characters, bare or as a structured-field string ("..."; no
+ * escapes).  Returns its length and sets *start (when not NULL), or 0
+ * when the value is not one.
+ */
+static size_t
+idempotency_value(const char *v, const char **start)
+{
+	size_t len = strlen(v), i;
+
+	if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+		v++;
+		len -= 2;
+	}
+	if (len == 0 || len > 255)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (v[i] < 0x21 || v[i] > 0x7e || v[i] == '"' ||
+		    v[i] == '\\')
+			return 0;
+	if (start != NULL)
+		*start = v;
+	return len;
+}
+
+/*
+ * The store's key for a report sent with an Idempotency-Key: the hash of
+ * the client, the key and the body, so that a retry of the same request
+ * is one report and nothing else is (another report under a reused key
+ * is stored as a report of its own, never dropped).
+ */
+static void
+idempotency_store_key(const struct http_conn *c, char out[72])
+{
+	struct buf b = { 0 };
+	const char *v = NULL;
+	size_t n = idempotency_value(c->idempotency_key, &v);
+	char hex[65];
+
+	buf_adds(&b, c->client);
+	buf_add(&b, "\n", 1);
+	buf_add(&b, v, n);
+	buf_add(&b, "\n", 1);
+	buf_add(&b, c->body.s ? c->body.s : "", c->body.len);
+	sha256_hex(b.s, b.len, hex);
+	buf_free(&b);
+	snprintf(out, 72, "http:%s", hex);
 }
 
 static int
@@ -581,8 +636,8 @@ on_headers_complete(http_parser *p)
 		return -1;
 	}
 	if (c->duplicate) {
-		respond_error(c, 400, "duplicate Content-Type or "
-		    "Authorization header", NULL);
+		respond_error(c, 400, "duplicate Content-Type, "
+		    "Authorization or Idempotency-Key header", NULL);
 		return -1;
 	}
 	if (c->route == ROUTE_PAGE) {
@@ -621,6 +676,13 @@ on_headers_complete(http_parser *p)
 		if (!media_type_is(c->content_type, "application/json")) {
 			respond_error(c, 415, "Content-Type must be "
 			    "application/json", NULL);
+			return -1;
+		}
+		if (c->idempotency_key != NULL &&
+		    idempotency_value(c->idempotency_key, NULL) == 0) {
+			respond_error(c, 400, "Idempotency-Key must be 1 to "
+			    "255 visible ASCII characters, optionally in "
+			    "double quotes", NULL);
 			return -1;
 		}
 	}
@@ -754,10 +816,15 @@ on_message_complete(http_parser *p)
 	else if (c->client == NULL)
 		respond_error(c, 500, "internal error", NULL);
 	else {
+		char key[72];
+
+		if (c->idempotency_key != NULL)
+			idempotency_store_key(c, key);
 		c->keep = http_should_keep_alive(p);
 		c->waiting = c->in_queue = 1;
-		t = core->queue(core->arg, c->client, c->body.s ?
-		    c->body.s : "", c->body.len, report_done, c);
+		t = core->queue(core->arg, c->client, c->idempotency_key ?
+		    key : NULL, c->body.s ? c->body.s : "", c->body.len,
+		    report_done, c);
 		c->in_queue = 0;
 		if (c->waiting && t == NULL) {
 			warn(core, "the report was neither answered nor "

@@ -44,7 +44,10 @@ typedef void intake_submit_cb(void *arg, const char *client,
  * done(done_arg, r) later, on the loop thread, once the transaction that
  * holds the report committed.  `done` owns r->body (it frees it).  A front
  * end that stops waiting (its connection is gone) cancels the ticket; the
- * report is stored all the same, and the core frees the ticket.
+ * report is stored all the same, and the core frees the ticket.  `key` is
+ * as for intake_submit_cb (the HTTP intake's comes from an
+ * Idempotency-Key header): a key stored before is answered 200 with its
+ * report's number.
  */
 typedef void intake_done_cb(void *arg, struct intake_result *r);
 
@@ -54,7 +57,8 @@ struct intake_ticket {
 };
 
 typedef struct intake_ticket *intake_queue_cb(void *arg, const char *client,
-    const char *json, size_t len, intake_done_cb *done, void *done_arg);
+    const char *key, const char *json, size_t len, intake_done_cb *done,
+    void *done_arg);
 
 static inline void
 intake_cancel(struct intake_ticket *t)

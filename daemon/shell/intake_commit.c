@@ -37,6 +37,18 @@ refusal(const struct concern_error *err, struct intake_result *out)
 	json_decref(j);
 }
 
+/* The answer to a report stored before under the same key. */
+static void
+answer_again(int64_t id, struct intake_result *out)
+{
+	json_t *j = json_pack("{s:I, s:b}", "number", (json_int_t)id,
+	    "already_stored", 1);
+
+	out->status = 200;
+	out->body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+}
+
 /*
  * The answer to a stored report (id > 0), with a receipt the sender can
  * keep -- it proves what was taken -- or a 503 to try again.
@@ -89,12 +101,7 @@ intake_commit_now(void *arg, const char *client, const char *key,
 		return;
 	}
 	if (rc == 2) {
-		json_t *j = json_pack("{s:I, s:b}", "number", (json_int_t)id,
-		    "already_stored", 1);
-
-		out->status = 200;
-		out->body = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
+		answer_again(id, out);
 		return;
 	}
 	answer(env.now, rc == 0 ? id : -1, json, len, out);
@@ -125,8 +132,8 @@ intake_commit_init(struct daemon *d)
 }
 
 struct intake_ticket *
-intake_commit_queue(void *arg, const char *client, const char *json,
-    size_t len, intake_done_cb *done, void *done_arg)
+intake_commit_queue(void *arg, const char *client, const char *key,
+    const char *json, size_t len, intake_done_cb *done, void *done_arg)
 {
 	struct daemon *d = arg;
 	struct intake_result res = { 0, NULL };
@@ -150,6 +157,7 @@ intake_commit_queue(void *arg, const char *client, const char *json,
 	p->ticket.done = done;
 	p->ticket.arg = done_arg;
 	p->item.source = xstrdup(client);
+	p->item.key = key != NULL ? xstrdup(key) : NULL;
 	p->json = xmalloc(len + 1);
 	memcpy(p->json, json, len);
 	p->len = len;
@@ -190,13 +198,18 @@ flush_list(struct daemon *d, struct intake_pending *list)
 		struct intake_result res = { 0, NULL };
 
 		next = p->next;
-		answer(env.now, items[i].number, p->json, p->len, &res);
+		if (items[i].again)
+			answer_again(items[i].number, &res);
+		else
+			answer(env.now, items[i].number, p->json, p->len,
+			    &res);
 		if (p->ticket.done != NULL)
 			p->ticket.done(p->ticket.arg, &res);
 		free(res.body);
 		explicit_bzero(p->json, p->len);
 		free(p->json);
 		free((char *)p->item.source);
+		free((char *)p->item.key);
 		concern_report_free(&p->item.r);
 		free(p);
 	}

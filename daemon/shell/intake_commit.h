@@ -29,8 +29,8 @@ void	intake_commit_now(void *arg, const char *client, const char *key,
  * end (intake.h has the contract).  An intake_queue_cb.
  */
 struct intake_ticket *intake_commit_queue(void *arg, const char *client,
-	    const char *json, size_t len, intake_done_cb *done,
-	    void *done_arg);
+	    const char *key, const char *json, size_t len,
+	    intake_done_cb *done, void *done_arg);
 /* The uv_check handle that ends each loop turn's group. */
 void	intake_commit_init(struct daemon *);
 /* Commits and answers the reports queued so far (also at shutdown). */

@@ -35,12 +35,13 @@ static struct intake_ticket	 deferred;
 static int			 ndeferred;
 
 static struct intake_ticket *
-stub_queue(void *arg, const char *client, const char *json, size_t len,
-    intake_done_cb *done, void *done_arg)
+stub_queue(void *arg, const char *client, const char *key, const char *json,
+    size_t len, intake_done_cb *done, void *done_arg)
 {
 	struct intake_result r = { 0, NULL }, *out = &r;
 
 	(void)arg;
+	(void)key;
 	assert(strcmp(client, "fuzz") == 0);
 	assert(len <= MAX_BODY);
 	assert(len == 0 || json != NULL);

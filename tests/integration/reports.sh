@@ -247,6 +247,31 @@ mv "$SP/tmp/f.json" "$SP/new/f.json"
 wait_for bash -c "[ ! -e '$SP/new/f.json' ]"
 check "a new file of the same name and text is a new report" [ "$(count)" = $((before + 2)) ]
 
+# Over HTTP, a sender that got no answer sends the same request again
+# with the same Idempotency-Key: one report, one set of alerts, and the
+# second answer says which report it is.
+before=$(count)
+key='Idempotency-Key: "0c6f2a5e-7d1b-4c8e-9f3a-2b5d8e1c4a70"'
+st=$(post "$(recent)" -H "$key")
+check "a report with an Idempotency-Key is stored: 201" [ "$st" = 201 ]
+num=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["number"])' "$T/body")
+sent=$(mails)
+st=$(post "$(recent)" -H "$key")
+check "the same request again: 200" [ "$st" = 200 ]
+check "naming the report it already is" /usr/bin/python3 -c '
+import json,sys
+b=json.load(open(sys.argv[1]))
+sys.exit(0 if b == {"number": int(sys.argv[2]), "already_stored": True} else 1)' "$T/body" "$num"
+check "stored once" [ "$(count)" = $((before + 1)) ]
+check "and alerted once" [ "$(mails)" = "$sent" ]
+st=$(post "$(recent | sed 's/Klotter igen/Klotter en gång till/')" -H "$key")
+check "another report under the same key is a new report: 201" [ "$st" = 201 ]
+st=$(post "$(recent)")
+check "and so is any report without the header" [ "$st" = 201 ]
+check "three new reports: the retried request once, the other body, the one without a key" [ "$(count)" = $((before + 3)) ]
+st=$(post "$(recent)" -H 'Idempotency-Key: två ord')
+check "a malformed Idempotency-Key is refused: 400" [ "$st" = 400 ]
+
 stop_daemon
 check "no log line holds the marker" bash -c "! grep -q '$MARK' '$T/daemon.log'"
 check "no mail holds the marker" bash -c "! grep -rq '$MARK' '$T/smtp'"
