@@ -309,6 +309,7 @@ test_submit_key(void)
 	struct concern_error err;
 	char json[512];
 	int64_t first = 0, n = 0;
+	time_t when = 0, first_when;
 	long long messages;
 
 	if (world_open(&w) != 0) {
@@ -323,13 +324,18 @@ test_submit_key(void)
 	report_json(env.now, "fritid", json, sizeof(json));
 
 	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:a", json,
-	    strlen(json), &first, &err), 0);
+	    strlen(json), &first, &when, &err), 0);
 	CHECK(first > 0);
+	CHECK_INT_EQ(when, env.now);
+	first_when = when;
 	messages = count(&w, "SELECT count(*) FROM message");
 	CHECK(messages >= 2);
+	env.now += 600;		/* found again ten minutes later */
 	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:a", json,
-	    strlen(json), &n, &err), 2);
+	    strlen(json), &n, &when, &err), 2);
 	CHECK_INT_EQ(n, first);
+	/* When it was received the first time, not now. */
+	CHECK_INT_EQ(when, first_when);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report"), 1);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM message"), messages);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM audit WHERE action = "
@@ -339,12 +345,12 @@ test_submit_key(void)
 
 	/* Another key, and no key at all (twice): three more reports. */
 	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:b", json,
-	    strlen(json), &n, &err), 0);
+	    strlen(json), &n, &when, &err), 0);
 	CHECK(n > first);
 	CHECK_INT_EQ(reports_submit(&env, "planwatchctl:admin", NULL, json,
-	    strlen(json), &n, &err), 0);
+	    strlen(json), &n, &when, &err), 0);
 	CHECK_INT_EQ(reports_submit(&env, "planwatchctl:admin", NULL, json,
-	    strlen(json), &n, &err), 0);
+	    strlen(json), &n, &when, &err), 0);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report"), 4);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM intake_seen"), 2);
 
@@ -352,12 +358,12 @@ test_submit_key(void)
 	CHECK(sql(&w, "CREATE TRIGGER refuse BEFORE INSERT ON report "
 	    "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;") == 0);
 	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:c", json,
-	    strlen(json), &n, &err), -1);
+	    strlen(json), &n, &when, &err), -1);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM intake_seen WHERE "
 	    "key = 'spool:c'"), 0);
 	CHECK(sql(&w, "DROP TRIGGER refuse") == 0);
 	CHECK_INT_EQ(reports_submit(&env, "spool", "spool:c", json,
-	    strlen(json), &n, &err), 0);
+	    strlen(json), &n, &when, &err), 0);
 	CHECK_INT_EQ(count(&w, "SELECT count(*) FROM report"), 5);
 	world_close(&w);
 }

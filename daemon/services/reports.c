@@ -270,8 +270,9 @@ store_batch(const struct reports_env *env, struct reports_item *items,
 		int64_t seen = 0;
 
 		items[i].again = 0;
-		if (items[i].key != NULL &&
-		    (seen = store_intake_seen(env->st, items[i].key)) > 0) {
+		items[i].received = env->now;
+		if (items[i].key != NULL && (seen = store_intake_seen(env->st,
+		    items[i].key, &items[i].received)) > 0) {
 			items[i].number = seen;
 			items[i].again = 1;
 			continue;
@@ -361,7 +362,7 @@ reports_store(const struct reports_env *env, struct reports_item *items,
 int
 reports_submit(const struct reports_env *env, const char *source,
     const char *key, const char *json, size_t len, int64_t *number,
-    struct concern_error *err)
+    time_t *received, struct concern_error *err)
 {
 	struct reports_item it;
 
@@ -373,6 +374,7 @@ reports_submit(const struct reports_env *env, const char *source,
 	reports_store(env, &it, 1);
 	concern_report_free(&it.r);
 	*number = it.number;
+	*received = it.received;
 	if (it.number <= 0)
 		return -1;
 	return it.again ? 2 : 0;

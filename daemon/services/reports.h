@@ -42,17 +42,19 @@ int	reports_parse(const struct config *, time_t now, const char *json,
  * (nothing was stored either).  A front end that can deliver the same
  * report twice (the spool, after a crash) names it with `key` (NULL:
  * none): a key already stored returns 2 with the number of the report it
- * became, and nothing is stored or sent again.
+ * became, and nothing is stored or sent again.  *received is when the
+ * report was stored (now, or the first time).
  */
 int	reports_submit(const struct reports_env *, const char *source,
 	    const char *key, const char *json, size_t len, int64_t *number,
-	    struct concern_error *err);
+	    time_t *received, struct concern_error *err);
 
 /* One parsed report for reports_store(). */
 struct reports_item {
 	const char		*source;	/* who sent it (audit) */
 	const char		*key;		/* see reports_submit(), or NULL */
 	int			 again;		/* out: the key's earlier report */
+	time_t			 received;	/* out: when it was stored */
 	struct concern_report	 r;
 	int64_t			 number;	/* out: > 0 stored, else -1 */
 	size_t			 nrecipients;	/* out: alerts queued */

@@ -631,6 +631,7 @@ cmd_report_submit(struct daemon *d, const struct control_peer *peer,
 	struct reports_env env;
 	struct concern_error err;
 	char source[96];
+	time_t received;
 	int64_t id;
 	int rc;
 
@@ -638,7 +639,8 @@ cmd_report_submit(struct daemon *d, const struct control_peer *peer,
 		return control_error("report submit needs the report");
 	snprintf(source, sizeof(source), "planwatchctl:%s", peer->user);
 	daemon_reports_env(d, &env);
-	rc = reports_submit(&env, source, NULL, json, strlen(json), &id, &err);
+	rc = reports_submit(&env, source, NULL, json, strlen(json), &id,
+	    &received, &err);
 	if (rc == 1)
 		return refuse_report(&err);
 	if (rc != 0)

@@ -37,24 +37,15 @@ refusal(const struct concern_error *err, struct intake_result *out)
 	json_decref(j);
 }
 
-/* The answer to a report stored before under the same key. */
-static void
-answer_again(int64_t id, struct intake_result *out)
-{
-	json_t *j = json_pack("{s:I, s:b}", "number", (json_int_t)id,
-	    "already_stored", 1);
-
-	out->status = 200;
-	out->body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-}
-
 /*
  * The answer to a stored report (id > 0), with a receipt the sender can
- * keep -- it proves what was taken -- or a 503 to try again.
+ * keep -- it proves what was taken -- or a 503 to try again.  A report
+ * stored before under the same key (`again`, received at `now`; the
+ * same bytes, as the key covers them) gets the answer it got then,
+ * with 200 and "already_stored".
  */
 static void
-answer(time_t now, int64_t id, const char *json, size_t len,
+answer(time_t now, int64_t id, int again, const char *json, size_t len,
     struct intake_result *out)
 {
 	char when[17], receipt[65];
@@ -74,6 +65,10 @@ answer(time_t now, int64_t id, const char *json, size_t len,
 		j = json_pack("{s:I, s:s, s:s}", "number", (json_int_t)id,
 		    "received", when, "receipt", receipt);
 		out->status = 201;
+		if (again) {
+			json_object_set_new(j, "already_stored", json_true());
+			out->status = 200;
+		}
 	}
 	out->body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -86,25 +81,23 @@ intake_commit_now(void *arg, const char *client, const char *key,
 	struct daemon *d = arg;
 	struct reports_env env;
 	struct concern_error err;
+	time_t received = 0;
 	int64_t id;
 	int rc;
 
 	daemon_reports_env(d, &env);
 	/* While writes fail, nothing is taken: try again later. */
 	if (store_health(d->store) != NULL) {
-		answer(env.now, -1, json, len, out);
+		answer(env.now, -1, 0, json, len, out);
 		return;
 	}
-	rc = reports_submit(&env, client, key, json, len, &id, &err);
+	rc = reports_submit(&env, client, key, json, len, &id, &received,
+	    &err);
 	if (rc == 1) {
 		refusal(&err, out);
 		return;
 	}
-	if (rc == 2) {
-		answer_again(id, out);
-		return;
-	}
-	answer(env.now, rc == 0 ? id : -1, json, len, out);
+	answer(received, rc >= 0 ? id : -1, rc == 2, json, len, out);
 	if (rc == 0)
 		daemon_reports_stored(d);
 }
@@ -142,7 +135,7 @@ intake_commit_queue(void *arg, const char *client, const char *key,
 
 	/* While writes fail, nothing is taken: try again later. */
 	if (store_health(d->store) != NULL) {
-		answer(daemon_now(d), -1, json, len, &res);
+		answer(daemon_now(d), -1, 0, json, len, &res);
 		done(done_arg, &res);
 		return NULL;
 	}
@@ -198,11 +191,8 @@ flush_list(struct daemon *d, struct intake_pending *list)
 		struct intake_result res = { 0, NULL };
 
 		next = p->next;
-		if (items[i].again)
-			answer_again(items[i].number, &res);
-		else
-			answer(env.now, items[i].number, p->json, p->len,
-			    &res);
+		answer(items[i].received, items[i].number, items[i].again,
+		    p->json, p->len, &res);
 		if (p->ticket.done != NULL)
 			p->ticket.done(p->ticket.arg, &res);
 		free(res.body);

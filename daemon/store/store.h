@@ -337,11 +337,11 @@ struct store_report {
 
 /*
  * What a front end already delivered, by a key of its own (the spool's
- * hash of a file's name and identity): the report it became, 0 when the
- * key is new, -1 on error.  And the record of one, in the transaction
- * that stores the report.
+ * hash of a file's name and identity): the report it became and when it
+ * was received, 0 when the key is new, -1 on error.  And the record of
+ * one, in the transaction that stores the report.
  */
-int64_t	store_intake_seen(struct store *, const char *key);
+int64_t	store_intake_seen(struct store *, const char *key, time_t *received);
 int	store_intake_seen_add(struct store *, const char *key, int64_t report,
 	    time_t at);
 /* Concern reports.  Adds one; returns its number or -1. */

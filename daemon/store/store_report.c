@@ -9,7 +9,8 @@
 #include "store_int.h"
 
 const struct db_sql db_sql_report[] = {
-	{ ST_INTAKE_SEEN, "SELECT report FROM intake_seen WHERE key = ?1" },
+	{ ST_INTAKE_SEEN, "SELECT s.report, r.received_at FROM intake_seen s "
+	    "JOIN report r ON r.id = s.report WHERE s.key = ?1" },
 	{ ST_INTAKE_SEEN_ADD, "INSERT INTO intake_seen (key, report, seen_at) "
 	    "VALUES (?1, ?2, ?3)" },
 	{ ST_REPORT_ADD, "INSERT INTO report (received_at, source, event_date, "
@@ -67,16 +68,17 @@ const struct db_sql db_sql_report[] = {
 };
 
 int64_t
-store_intake_seen(struct store *s, const char *key)
+store_intake_seen(struct store *s, const char *key, time_t *received)
 {
 	sqlite3_stmt *st = s->st[ST_INTAKE_SEEN];
 	int64_t report = 0;
 	int rc;
 
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		report = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE) {
+		*received = (time_t)sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE) {
 		log_warnx("store: intake: %s", sqlite3_errmsg(s->db));
 		report = -1;
 	}
