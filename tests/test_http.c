@@ -707,6 +707,32 @@ test_idempotency_key(void)
 		CHECK_INT_EQ(post_key(good_body, longkey, k, sizeof(k)), 201);
 	}
 	CHECK_INT_EQ(calls(), before + 1);
+
+	/* Trailer fields count for nothing: no key, and no refusal. */
+	{
+		struct resp r = { 0 };
+		struct buf req = { 0 };
+		int fd, eof;
+
+		buf_printf(&req, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+		    "Authorization: Bearer " TOKEN "\r\n"
+		    "Content-Type: application/json\r\n"
+		    "Transfer-Encoding: chunked\r\nConnection: close\r\n"
+		    "\r\n%zx\r\n%s\r\n0\r\nIdempotency-Key: a b\r\n"
+		    "Idempotency-Key: \"x\"\r\nX-After: 1\r\n\r\n",
+		    strlen(good_body), good_body);
+		fd = connect_raw();
+		raw_send(fd, req.s, req.len);
+		parse_resp(&r, read_until_eof(fd, 3000, &eof));
+		close(fd);
+		CHECK_INT_EQ(r.status, 201);
+		pthread_mutex_lock(&stub_mu);
+		CHECK_STR_EQ(stub_key, "");
+		pthread_mutex_unlock(&stub_mu);
+		CHECK_INT_EQ(calls(), before + 2);
+		resp_free(&r);
+		buf_free(&req);
+	}
 }
 
 static void

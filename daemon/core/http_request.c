@@ -362,8 +362,16 @@ finish_header(struct http_conn *c)
 {
 	char **slot = NULL;
 
-	if (c->field.len == 0)
+	/*
+	 * Trailer fields (after a chunked body) come once the request was
+	 * judged by its headers: none of them counts.
+	 */
+	if (c->field.len == 0 || c->route != ROUTE_NONE) {
+		buf_reset(&c->field);
+		buf_reset(&c->value);
+		c->in_value = 0;
 		return;
+	}
 	if (strcasecmp(c->field.s, "content-type") == 0)
 		slot = &c->content_type;
 	else if (strcasecmp(c->field.s, "authorization") == 0)
@@ -818,13 +826,16 @@ on_message_complete(http_parser *p)
 	else {
 		char key[72];
 
-		if (c->idempotency_key != NULL)
+		/* Checked with the headers; trailers do not count. */
+		int keyed = c->idempotency_key != NULL &&
+		    idempotency_value(c->idempotency_key, NULL) > 0;
+
+		if (keyed)
 			idempotency_store_key(c, key);
 		c->keep = http_should_keep_alive(p);
 		c->waiting = c->in_queue = 1;
-		t = core->queue(core->arg, c->client, c->idempotency_key ?
-		    key : NULL, c->body.s ? c->body.s : "", c->body.len,
-		    report_done, c);
+		t = core->queue(core->arg, c->client, keyed ? key : NULL,
+		    c->body.s ? c->body.s : "", c->body.len, report_done, c);
 		c->in_queue = 0;
 		if (c->waiting && t == NULL) {
 			warn(core, "the report was neither answered nor "
