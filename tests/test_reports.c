@@ -103,25 +103,33 @@ count(const struct world *w, const char *query)
 	return n;
 }
 
-/* A valid report from `unit`, dated the day before `now`. */
+/* The JSON of a valid report from `unit`, dated the day before `now`. */
+static void
+report_json(time_t now, const char *unit, char *json, size_t size)
+{
+	time_t yesterday = now - 86400;
+	struct tm tm;
+	char date[16];
+
+	localtime_r(&yesterday, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	snprintf(json, size, "{\"event_date\": \"%s\", \"unit\": \"%s\", "
+	    "\"place_type\": \"skola\", \"kind\": \"handelse\", "
+	    "\"milieu\": \"okand\", \"concerns_minor\": true, "
+	    "\"urgency\": \"normal\", \"police_informed\": false, "
+	    "\"social_services_informed\": false, "
+	    "\"description\": \"Klotter vid entren.\"}", date, unit);
+}
+
+/* A valid report from `unit`, dated the day before `now`, parsed. */
 static int
 parse(const struct world *w, time_t now, const char *unit,
     struct reports_item *it)
 {
 	struct concern_error err;
-	char json[512], date[16];
-	time_t yesterday = now - 86400;
-	struct tm tm;
+	char json[512];
 
-	localtime_r(&yesterday, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	snprintf(json, sizeof(json), "{\"event_date\": \"%s\", "
-	    "\"unit\": \"%s\", \"place_type\": \"skola\", "
-	    "\"kind\": \"handelse\", \"milieu\": \"okand\", "
-	    "\"concerns_minor\": true, \"urgency\": \"normal\", "
-	    "\"police_informed\": false, "
-	    "\"social_services_informed\": false, "
-	    "\"description\": \"Klotter vid entren.\"}", date, unit);
+	report_json(now, unit, json, sizeof(json));
 	memset(it, 0, sizeof(*it));
 	it->source = "test";
 	return reports_parse(w->c, now, json, strlen(json), &it->r, &err);
@@ -275,24 +283,6 @@ test_ack_due(void)
 	}
 	w.c->routing = rt;
 	world_close(&w);
-}
-
-/* The JSON of a valid report from `unit`, dated the day before `now`. */
-static void
-report_json(time_t now, const char *unit, char *json, size_t size)
-{
-	time_t yesterday = now - 86400;
-	struct tm tm;
-	char date[16];
-
-	localtime_r(&yesterday, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	snprintf(json, size, "{\"event_date\": \"%s\", \"unit\": \"%s\", "
-	    "\"place_type\": \"skola\", \"kind\": \"handelse\", "
-	    "\"milieu\": \"okand\", \"concerns_minor\": true, "
-	    "\"urgency\": \"normal\", \"police_informed\": false, "
-	    "\"social_services_informed\": false, "
-	    "\"description\": \"Klotter vid entren.\"}", date, unit);
 }
 
 /*

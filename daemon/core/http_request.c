@@ -402,29 +402,26 @@ finish_header(struct http_conn *c)
 }
 
 /*
- * The value of an Idempotency-Key header: a string of 1 to 255 visible
- * ASCII characters, bare or as a structured-field string ("..."; no
- * escapes).  Returns its length and sets *start (when not NULL), or 0
- * when the value is not one.
+ * Reduces an Idempotency-Key header's value in place to the key itself:
+ * 1 to 255 visible ASCII characters, bare or as a structured-field
+ * string ("..."; no escapes).  0, or -1 when the value is not one.
  */
-static size_t
-idempotency_value(const char *v, const char **start)
+static int
+idempotency_value(char *v)
 {
 	size_t len = strlen(v), i;
 
 	if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
-		v++;
-		len -= 2;
+		memmove(v, v + 1, len - 2);
+		v[len -= 2] = '\0';
 	}
 	if (len == 0 || len > 255)
-		return 0;
+		return -1;
 	for (i = 0; i < len; i++)
 		if (v[i] < 0x21 || v[i] > 0x7e || v[i] == '"' ||
 		    v[i] == '\\')
-			return 0;
-	if (start != NULL)
-		*start = v;
-	return len;
+			return -1;
+	return 0;
 }
 
 /*
@@ -437,13 +434,11 @@ static void
 idempotency_store_key(const struct http_conn *c, char out[72])
 {
 	struct buf b = { 0 };
-	const char *v = NULL;
-	size_t n = idempotency_value(c->idempotency_key, &v);
 	char hex[65];
 
 	buf_adds(&b, c->client);
 	buf_add(&b, "\n", 1);
-	buf_add(&b, v, n);
+	buf_adds(&b, c->idempotency_key);
 	buf_add(&b, "\n", 1);
 	buf_add(&b, c->body.s ? c->body.s : "", c->body.len);
 	sha256_hex(b.s, b.len, hex);
@@ -687,7 +682,7 @@ on_headers_complete(http_parser *p)
 			return -1;
 		}
 		if (c->idempotency_key != NULL &&
-		    idempotency_value(c->idempotency_key, NULL) == 0) {
+		    idempotency_value(c->idempotency_key) != 0) {
 			respond_error(c, 400, "Idempotency-Key must be 1 to "
 			    "255 visible ASCII characters, optionally in "
 			    "double quotes", NULL);
@@ -826,16 +821,14 @@ on_message_complete(http_parser *p)
 	else {
 		char key[72];
 
-		/* Checked with the headers; trailers do not count. */
-		int keyed = c->idempotency_key != NULL &&
-		    idempotency_value(c->idempotency_key, NULL) > 0;
-
-		if (keyed)
+		/* Checked and unquoted with the headers (not a trailer). */
+		if (c->idempotency_key != NULL)
 			idempotency_store_key(c, key);
 		c->keep = http_should_keep_alive(p);
 		c->waiting = c->in_queue = 1;
-		t = core->queue(core->arg, c->client, keyed ? key : NULL,
-		    c->body.s ? c->body.s : "", c->body.len, report_done, c);
+		t = core->queue(core->arg, c->client, c->idempotency_key ?
+		    key : NULL, c->body.s ? c->body.s : "", c->body.len,
+		    report_done, c);
 		c->in_queue = 0;
 		if (c->waiting && t == NULL) {
 			warn(core, "the report was neither answered nor "
